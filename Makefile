@@ -1,0 +1,23 @@
+# The two commands of the README: `make run` serves the product, `make test` passes every test.
+# Both install what the machine lacks first (Rust target and tools, npm packages, Debian packages).
+
+.PHONY: run test setup setup-test check fmt
+
+run: setup
+	scripts/run.sh
+
+test: setup-test
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+# Quick checks while developing, without the browser build.
+check:
+	. scripts/env.sh && cargo check --workspace --tests && cargo clippy --workspace --tests
+
+fmt:
+	cargo fmt --all

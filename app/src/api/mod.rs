@@ -1,0 +1,160 @@
+//! The JSON contract between the browser and the server (`/api/v1`), and the typed client the browser uses.
+//!
+//! The server serialises exactly these types, so a change here is seen by both sides at compile time.
+
+pub mod client;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Field, FieldErrors, RawRegistration};
+
+/// The body of every error answer: a stable machine code, a French sentence, per-field messages for forms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// Stable code: `validation`, `invalid_siren`, `unknown_siren`, `register_unavailable`, `already_pending`,
+    /// `already_registered`, `malformed_json`, `unsupported_media_type`, `payload_too_large`, `not_found`,
+    /// `internal`…
+    pub code: String,
+    pub message: String,
+    /// Per-field messages, keyed by the request's member names.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// Given with internal errors, to quote to the support team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl ErrorBody {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self { code: code.to_string(), message: message.into(), fields: BTreeMap::new(), request_id: None }
+    }
+
+    pub fn validation(errors: &FieldErrors) -> Self {
+        Self {
+            fields: errors.0.iter().map(|(field, message)| (field.key().to_string(), message.clone())).collect(),
+            ..Self::new("validation", "Certains champs sont à corriger.")
+        }
+    }
+
+    /// The message for one field of the form, if the server gave one.
+    pub fn field(&self, field: Field) -> Option<&str> {
+        self.fields.get(field.key()).map(String::as_str)
+    }
+}
+
+/// What the company register says of a SIREN.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanyLookup {
+    pub siren: String,
+    /// The raison sociale; `null` for a non-diffusible unit, whose name is not public.
+    pub company_name: Option<String>,
+    pub state: CompanyState,
+    /// `categorieJuridiqueUniteLegale`, e.g. `5710` (SAS), `7210` (commune).
+    pub legal_category: Option<String>,
+    /// `false` for a unit whose details are partly withheld (`statutDiffusionUniteLegale` = `P`).
+    pub diffusible: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CompanyState {
+    Active,
+    Ceased,
+}
+
+/// `POST /api/v1/registrations`: the form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RegistrationRequest {
+    /// `api`
+    pub profile: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub email: String,
+    /// `entreprise_association`, `administration_collectivite` or `copropriete_particulier`
+    pub organisation_kind: String,
+    pub siren: String,
+    /// May be empty.
+    pub siret: String,
+    /// Used only when the register cannot give the name (non-diffusible unit, register unavailable).
+    pub company_name: String,
+    /// `+33`, `+590`, `+594`, `+596`, `+262`, `+508`, `+687` or `+689`
+    pub phone_prefix: String,
+    /// As typed, e.g. `06 12 34 56 78`.
+    pub phone_number: String,
+}
+
+impl RegistrationRequest {
+    /// The member of `field`.
+    pub fn get(&self, field: Field) -> &str {
+        match field {
+            Field::Profile => &self.profile,
+            Field::LastName => &self.last_name,
+            Field::FirstName => &self.first_name,
+            Field::Email => &self.email,
+            Field::OrganisationKind => &self.organisation_kind,
+            Field::Siren => &self.siren,
+            Field::Siret => &self.siret,
+            Field::CompanyName => &self.company_name,
+            Field::PhonePrefix => &self.phone_prefix,
+            Field::PhoneNumber => &self.phone_number,
+        }
+    }
+
+    pub fn get_mut(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::Profile => &mut self.profile,
+            Field::LastName => &mut self.last_name,
+            Field::FirstName => &mut self.first_name,
+            Field::Email => &mut self.email,
+            Field::OrganisationKind => &mut self.organisation_kind,
+            Field::Siren => &mut self.siren,
+            Field::Siret => &mut self.siret,
+            Field::CompanyName => &mut self.company_name,
+            Field::PhonePrefix => &mut self.phone_prefix,
+            Field::PhoneNumber => &mut self.phone_number,
+        }
+    }
+
+    pub fn raw(&self) -> RawRegistration<'_> {
+        RawRegistration {
+            profile: &self.profile,
+            last_name: &self.last_name,
+            first_name: &self.first_name,
+            email: &self.email,
+            organisation_kind: &self.organisation_kind,
+            siren: &self.siren,
+            siret: &self.siret,
+            company_name: &self.company_name,
+            phone_prefix: &self.phone_prefix,
+            phone_number: &self.phone_number,
+        }
+    }
+}
+
+/// `201` answer to a registration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegistrationCreated {
+    pub id: i64,
+    /// The reference quoted in emails, e.g. `DAE-7K3F9Q2M`.
+    pub reference: String,
+    /// `pending`
+    pub status: String,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok`
+    pub status: String,
+    /// `sqlite` or `postgres`
+    pub database: String,
+}

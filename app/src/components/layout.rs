@@ -1,0 +1,62 @@
+//! The DSFR header and footer shared by every page.
+
+use leptos::prelude::*;
+
+/// Contact address of the Cellule Données, given in the guide for anything else.
+pub const CONTACT_EMAIL: &str = "contact@geodae.sante.gouv.fr";
+
+#[component]
+pub fn Header() -> impl IntoView {
+    view! {
+        <header role="banner" class="fr-header">
+            <div class="fr-header__body">
+                <div class="fr-container">
+                    <div class="fr-header__body-row">
+                        <div class="fr-header__brand fr-enlarge-link">
+                            <div class="fr-header__brand-top">
+                                <div class="fr-header__logo">
+                                    <p class="fr-logo">"Ministère" <br /> "de la santé" <br /> "et de l'accès" <br /> "aux soins"</p>
+                                </div>
+                            </div>
+                            <div class="fr-header__service">
+                                <a href="/apropos" title="Accueil - Géo'DAE">
+                                    <p class="fr-header__service-title">"Géo'DAE"</p>
+                                </a>
+                                <p class="fr-header__service-tagline">"Déclarer, Localiser, Sauver"</p>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="fr-footer" role="contentinfo" id="footer">
+            <div class="fr-container">
+                <div class="fr-footer__body">
+                    <div class="fr-footer__brand fr-enlarge-link">
+                        <a href="/apropos" title="Retour à l'accueil - Géo'DAE">
+                            <p class="fr-logo">"Ministère" <br /> "de la santé" <br /> "et de l'accès" <br /> "aux soins"</p>
+                        </a>
+                    </div>
+                    <div class="fr-footer__content">
+                        <p class="fr-footer__content-desc">
+                            "Géo'DAE, la base nationale des défibrillateurs automatisés externes. Pour toute question, écrivez à la Cellule Données : "
+                            <a href=format!("mailto:{CONTACT_EMAIL}")>{CONTACT_EMAIL}</a>
+                        </p>
+                    </div>
+                </div>
+                <div class="fr-footer__bottom">
+                    <ul class="fr-footer__bottom-list">
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/apropos">"À propos"</a></li>
+                        <li class="fr-footer__bottom-item"><span class="fr-footer__bottom-link">"Accessibilité : partiellement conforme"</span></li>
+                    </ul>
+                </div>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,354 @@
+//! The account request as a whole: every field parsed at once, every error reported at once.
+//!
+//! The browser runs [`RawRegistration::parse`] on each change and shows the errors of the fields the applicant
+//! has already visited; the server runs it on submission and answers all the errors in one response.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::email::Email;
+use super::organisation::{OrganisationKind, Profile};
+use super::person_name::{fold, NamePart, PersonName};
+use super::phone::{PhoneNumber, PhonePrefix};
+use super::siren::{Siren, Siret};
+
+/// The fields of the form, in the guide's order. Serialised as the JSON member names of the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Profile,
+    LastName,
+    FirstName,
+    Email,
+    OrganisationKind,
+    Siren,
+    Siret,
+    CompanyName,
+    PhonePrefix,
+    PhoneNumber,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Self::Profile,
+        Self::LastName,
+        Self::FirstName,
+        Self::Email,
+        Self::OrganisationKind,
+        Self::Siren,
+        Self::Siret,
+        Self::CompanyName,
+        Self::PhonePrefix,
+        Self::PhoneNumber,
+    ];
+
+    /// The JSON member name, also used as the HTML id of the input.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Profile => "profile",
+            Self::LastName => "last_name",
+            Self::FirstName => "first_name",
+            Self::Email => "email",
+            Self::OrganisationKind => "organisation_kind",
+            Self::Siren => "siren",
+            Self::Siret => "siret",
+            Self::CompanyName => "company_name",
+            Self::PhonePrefix => "phone_prefix",
+            Self::PhoneNumber => "phone_number",
+        }
+    }
+
+    /// The label of the form, as in the guide.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Profile => "Profil",
+            Self::LastName => "Nom",
+            Self::FirstName => "Prénom",
+            Self::Email => "Email",
+            Self::OrganisationKind => "Type de structure",
+            Self::Siren => "Code SIREN",
+            Self::Siret => "Code SIRET",
+            Self::CompanyName => "Raison sociale",
+            Self::PhonePrefix => "Indicatif",
+            Self::PhoneNumber => "Numéro de téléphone avec indicatif",
+        }
+    }
+}
+
+/// Field errors, keyed by field, each a French sentence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<Field, String>);
+
+impl FieldErrors {
+    pub fn insert(&mut self, field: Field, message: impl fmt::Display) {
+        self.0.entry(field).or_insert_with(|| message.to_string());
+    }
+
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.0.get(&field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Advice that does not block the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Warning {
+    /// The name looks like an organisation's, while the guide asks for the person's.
+    OrganisationName,
+    /// The address looks personal; a generic one (contact@…) outlives staff changes.
+    PersonalEmail,
+}
+
+impl Warning {
+    pub fn message(self, field: Field) -> String {
+        match self {
+            Self::OrganisationName => format!(
+                "Ce {} ressemble à celui d'une structure : indiquez le vôtre, celui du propriétaire du compte, et non celui de votre société ou établissement.",
+                if field == Field::FirstName { "prénom" } else { "nom" }
+            ),
+            Self::PersonalEmail => "Cette adresse semble personnelle : une adresse générique (par exemple contact@votre-structure.fr) reste valable quelle que soit la personne qui a créé le compte.".to_string(),
+        }
+    }
+}
+
+/// The form as typed, borrowed from the request or the browser's signals.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RawRegistration<'a> {
+    pub profile: &'a str,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub email: &'a str,
+    pub organisation_kind: &'a str,
+    pub siren: &'a str,
+    pub siret: &'a str,
+    pub company_name: &'a str,
+    pub phone_prefix: &'a str,
+    pub phone_number: &'a str,
+}
+
+/// A request whose every field is valid. The company name is kept as typed; whether it is needed depends on
+/// what the company register knows (see [`require_company_name`]).
+#[derive(Clone, Debug)]
+pub struct ValidRegistration {
+    pub profile: Profile,
+    pub last_name: PersonName,
+    pub first_name: PersonName,
+    pub email: Email,
+    pub organisation_kind: OrganisationKind,
+    pub siren: Siren,
+    pub siret: Option<Siret>,
+    pub company_name: Option<String>,
+    pub phone: PhoneNumber,
+    pub warnings: Vec<(Field, Warning)>,
+}
+
+const COMPANY_NAME_MAX: usize = 250;
+
+impl RawRegistration<'_> {
+    /// Parses every field; returns all the errors at once.
+    pub fn parse(&self) -> Result<ValidRegistration, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let profile = Profile::from_code(self.profile.trim());
+        if profile.is_none() {
+            errors.insert(Field::Profile, "Sélectionnez le profil « API ».");
+        }
+        let last_name = PersonName::parse(self.last_name, NamePart::Last).map_err(|e| errors.insert(Field::LastName, e));
+        let first_name = PersonName::parse(self.first_name, NamePart::First).map_err(|e| errors.insert(Field::FirstName, e));
+        let email = Email::parse(self.email).map_err(|e| errors.insert(Field::Email, e));
+        let organisation_kind = OrganisationKind::from_code(self.organisation_kind.trim());
+        if organisation_kind.is_none() {
+            errors.insert(Field::OrganisationKind, "Sélectionnez le type de structure dans la liste.");
+        }
+        let siren = Siren::parse(self.siren).map_err(|e| errors.insert(Field::Siren, e));
+        let siret = match self.siret.trim() {
+            "" => Ok(None),
+            typed => Siret::parse(typed)
+                .and_then(|siret| match &siren {
+                    Ok(siren) => siret.belongs_to(siren).map(|()| siret),
+                    Err(()) => Ok(siret),
+                })
+                .map(Some)
+                .map_err(|e| errors.insert(Field::Siret, e)),
+        };
+        let company_name = parse_company_name(self.company_name).map_err(|e| errors.insert(Field::CompanyName, e));
+        let prefix = PhonePrefix::from_code(self.phone_prefix);
+        let phone = match prefix {
+            None => {
+                errors.insert(Field::PhonePrefix, "Sélectionnez l'indicatif de votre numéro de téléphone.");
+                Err(())
+            }
+            Some(prefix) => PhoneNumber::parse(prefix, self.phone_number).map_err(|e| errors.insert(Field::PhoneNumber, e)),
+        };
+
+        match (profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, phone) {
+            (Some(profile), Ok(last_name), Ok(first_name), Ok(email), Some(organisation_kind), Ok(siren), Ok(siret), Ok(company_name), Ok(phone))
+                if errors.is_empty() =>
+            {
+                let warnings = warnings(&last_name, &first_name, &email);
+                Ok(ValidRegistration {
+                    profile,
+                    last_name,
+                    first_name,
+                    email,
+                    organisation_kind,
+                    siren,
+                    siret,
+                    company_name,
+                    phone,
+                    warnings,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The advice to show while typing, for the fields that parse.
+    pub fn warnings(&self) -> Vec<(Field, Warning)> {
+        let last = PersonName::parse(self.last_name, NamePart::Last);
+        let first = PersonName::parse(self.first_name, NamePart::First);
+        let email = Email::parse(self.email);
+        let mut found = Vec::new();
+        for (field, name) in [(Field::LastName, &last), (Field::FirstName, &first)] {
+            if name.as_ref().is_ok_and(PersonName::looks_like_organisation) {
+                found.push((field, Warning::OrganisationName));
+            }
+        }
+        if let Ok(email) = &email {
+            let names: Vec<&PersonName> = [&last, &first].into_iter().filter_map(|n| n.as_ref().ok()).collect();
+            if email_is_personal(email, &names) {
+                found.push((Field::Email, Warning::PersonalEmail));
+            }
+        }
+        found
+    }
+}
+
+fn warnings(last: &PersonName, first: &PersonName, email: &Email) -> Vec<(Field, Warning)> {
+    let raw = RawRegistration { last_name: last.as_str(), first_name: first.as_str(), email: email.as_str(), ..Default::default() };
+    raw.warnings()
+}
+
+/// An address whose local part contains the person's name (at least 3 letters) looks personal.
+fn email_is_personal(email: &Email, names: &[&PersonName]) -> bool {
+    let local = fold(email.local_part());
+    names.iter().any(|name| {
+        fold(name.as_str())
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|part| part.chars().count() >= 3 && local.contains(part))
+    })
+}
+
+/// Trims the typed company name; `None` when empty.
+pub fn parse_company_name(input: &str) -> Result<Option<String>, String> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.chars().count() > COMPANY_NAME_MAX {
+        return Err(format!("La raison sociale ne peut pas dépasser {COMPANY_NAME_MAX} caractères."));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("La raison sociale contient un caractère non autorisé.".to_string());
+    }
+    Ok(Some(name))
+}
+
+/// The company name typed by the applicant, when the register cannot give it.
+pub fn require_company_name(typed: Option<&str>) -> Result<&str, String> {
+    typed.filter(|n| !n.is_empty()).ok_or_else(|| {
+        "La raison sociale est obligatoire ici : saisissez le nom officiel de votre structure.".to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> RawRegistration<'static> {
+        RawRegistration {
+            profile: "api",
+            last_name: "Test",
+            first_name: "Marie",
+            email: "contact@exemple.fr",
+            organisation_kind: "entreprise_association",
+            siren: "356000000",
+            siret: "",
+            company_name: "",
+            phone_prefix: "+33",
+            phone_number: "01 23 45 67 89",
+        }
+    }
+
+    #[test]
+    fn a_complete_form_parses() {
+        let parsed = valid().parse().expect("valid form");
+        assert_eq!(parsed.phone.e164(), "+33123456789");
+        assert_eq!(parsed.siren.as_str(), "356000000");
+        assert!(parsed.siret.is_none());
+        assert!(parsed.warnings.is_empty());
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once() {
+        let raw = RawRegistration {
+            profile: "exploitant",
+            last_name: "",
+            first_name: "J3an",
+            email: "contact",
+            organisation_kind: "autre",
+            siren: "356 000 000",
+            siret: "123",
+            company_name: "",
+            phone_prefix: "+33",
+            phone_number: "12",
+        };
+        let errors = raw.parse().expect_err("invalid form");
+        let fields: Vec<Field> = errors.0.keys().copied().collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::Profile,
+                Field::LastName,
+                Field::FirstName,
+                Field::Email,
+                Field::OrganisationKind,
+                Field::Siren,
+                Field::Siret,
+                Field::PhoneNumber
+            ]
+        );
+        assert_eq!(errors.get(Field::Siren), Some("Le code SIREN s'écrit sans espace : 356000000."));
+    }
+
+    #[test]
+    fn siret_of_another_company_is_refused() {
+        let raw = RawRegistration { siret: "88087814500015", ..valid() };
+        let errors = raw.parse().expect_err("siret of another siren");
+        assert_eq!(errors.get(Field::Siret), Some("Le code SIRET doit commencer par le code SIREN saisi (356000000)."));
+        let raw = RawRegistration { siret: "35600000021828", ..valid() };
+        assert_eq!(raw.parse().expect("La Poste SIRET").siret.map(|s| s.as_str().to_string()), Some("35600000021828".into()));
+    }
+
+    #[test]
+    fn warnings_for_organisation_names_and_personal_addresses() {
+        let raw = RawRegistration { last_name: "Mairie de Nantes", email: "marie.durand@exemple.fr", first_name: "Marie", ..valid() };
+        let parsed = raw.parse().expect("warnings do not block");
+        assert_eq!(parsed.warnings, vec![(Field::LastName, Warning::OrganisationName), (Field::Email, Warning::PersonalEmail)]);
+        let raw = RawRegistration { last_name: "Durand", email: "contact@exemple.fr", ..valid() };
+        assert!(raw.parse().expect("valid").warnings.is_empty());
+    }
+
+    #[test]
+    fn company_name_is_required_only_when_asked() {
+        assert_eq!(parse_company_name("  La   Poste "), Ok(Some("La Poste".into())));
+        assert_eq!(parse_company_name(""), Ok(None));
+        assert!(require_company_name(None).is_err());
+        assert_eq!(require_company_name(Some("La Poste")), Ok("La Poste"));
+    }
+}

@@ -1,0 +1,21 @@
+//! Géo'DAE API accounts: the browser application and the contract it shares with the server.
+//!
+//! `domain` holds the field rules (pure Rust), `api` the wire types and the HTTP client, `pages` one module per
+//! route and `components` the reusable widgets. Built as WebAssembly with `hydrate`, and as a native library
+//! with `ssr` for the server.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod pages;
+mod shell;
+
+pub use shell::{shell, App};
+
+/// Entry point of the WebAssembly module: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

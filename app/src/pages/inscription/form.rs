@@ -1,0 +1,157 @@
+//! The state of the request form: what was typed, which fields were visited, and the errors to show.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+
+use super::register::Register;
+use crate::api::RegistrationRequest;
+use crate::domain::registration::require_company_name;
+use crate::domain::siren::strip_spaces;
+use crate::domain::{Field, FieldErrors, PhonePrefix, Profile};
+
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub data: RwSignal<RegistrationRequest>,
+    /// Fields the applicant has left at least once: their errors show while typing from then on.
+    pub touched: RwSignal<BTreeSet<Field>>,
+    /// Errors answered by the server, until the field changes.
+    pub server_errors: RwSignal<BTreeMap<Field, String>>,
+    pub register: RwSignal<Register>,
+    /// Information under the SIREN/SIRET fields ("the spaces were removed").
+    pub notices: RwSignal<BTreeMap<Field, String>>,
+}
+
+pub fn blank() -> RegistrationRequest {
+    RegistrationRequest {
+        profile: Profile::Api.code().to_string(),
+        phone_prefix: PhonePrefix::Metropole.code().to_string(),
+        ..RegistrationRequest::default()
+    }
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self {
+            data: RwSignal::new(blank()),
+            touched: RwSignal::new(BTreeSet::new()),
+            server_errors: RwSignal::new(BTreeMap::new()),
+            register: RwSignal::new(Register::Idle),
+            notices: RwSignal::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn reset(&self) {
+        self.data.set(blank());
+        self.touched.set(BTreeSet::new());
+        self.server_errors.set(BTreeMap::new());
+        self.register.set(Register::Idle);
+        self.notices.set(BTreeMap::new());
+    }
+
+    pub fn value(&self, field: Field) -> Signal<String> {
+        let data = self.data;
+        Signal::derive(move || data.with(|d| d.get(field).to_string()))
+    }
+
+    pub fn setter(&self, field: Field) -> Callback<String> {
+        let state = *self;
+        Callback::new(move |value: String| state.set(field, value))
+    }
+
+    pub fn set(&self, field: Field, value: String) {
+        self.data.update(|d| *d.get_mut(field) = value);
+        self.server_errors.update(|e| {
+            e.remove(&field);
+        });
+        self.notices.update(|n| {
+            n.remove(&field);
+        });
+    }
+
+    /// Leaving a field: it now shows its errors; numbers typed with spaces are compacted, and it is said.
+    pub fn leave(&self, field: Field) -> Callback<()> {
+        let state = *self;
+        Callback::new(move |()| {
+            if matches!(field, Field::Siren | Field::Siret) {
+                let typed = state.data.with(|d| d.get(field).to_string());
+                let compact = strip_spaces(&typed);
+                if compact != typed.trim() && !compact.is_empty() && compact.chars().all(|c| c.is_ascii_digit()) {
+                    state.set(field, compact);
+                    let name = if field == Field::Siren { "SIREN" } else { "SIRET" };
+                    state.notices.update(|n| {
+                        n.insert(field, format!("Les espaces ont été retirés : le code {name} s'écrit sans espace."));
+                    });
+                }
+            }
+            state.touched.update(|t| {
+                t.insert(field);
+            });
+        })
+    }
+
+    /// Every error of the form as it stands, including what the register said.
+    pub fn errors(&self) -> FieldErrors {
+        let register = self.register.get();
+        self.data.with(|d| {
+            let mut errors = d.raw().parse().err().unwrap_or_default();
+            if register.siren() == Some(d.siren.trim()) {
+                if let Some(e) = register.siren_error() {
+                    errors.insert(Field::Siren, e);
+                }
+            }
+            if register.name_is_typed() {
+                if let Err(e) = require_company_name(Some(d.company_name.trim())) {
+                    errors.insert(Field::CompanyName, e);
+                }
+            }
+            errors
+        })
+    }
+
+    /// The error shown under `field` now.
+    pub fn shown_error(&self, field: Field) -> Signal<Option<String>> {
+        let state = *self;
+        Signal::derive(move || {
+            if let Some(e) = state.server_errors.with(|e| e.get(&field).cloned()) {
+                return Some(e);
+            }
+            let visible = state.touched.with(|t| t.contains(&field)) || state.data.with(|d| eager(field, d.get(field)));
+            if visible { state.errors().get(field).map(str::to_string) } else { None }
+        })
+    }
+
+    pub fn shown_warning(&self, field: Field) -> Signal<Option<String>> {
+        let state = *self;
+        Signal::derive(move || {
+            if !state.touched.with(|t| t.contains(&field)) {
+                return None;
+            }
+            state
+                .data
+                .with(|d| d.raw().warnings())
+                .into_iter()
+                .find(|(f, _)| *f == field)
+                .map(|(f, w)| w.message(f))
+        })
+    }
+
+    pub fn notice(&self, field: Field) -> Signal<Option<String>> {
+        let notices = self.notices;
+        Signal::derive(move || notices.with(|n| n.get(&field).cloned()))
+    }
+}
+
+/// Whether an error may show before the field is left: when more typing cannot mend it, or when the number
+/// is complete.
+fn eager(field: Field, value: &str) -> bool {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let stray = |allowed: &dyn Fn(char) -> bool| value.chars().any(|c| !allowed(c));
+    match field {
+        Field::LastName | Field::FirstName => stray(&|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’')),
+        Field::Siren => digits >= 9 || stray(&|c| c.is_ascii_digit() || c.is_whitespace()),
+        Field::Siret => digits >= 14 || stray(&|c| c.is_ascii_digit() || c.is_whitespace()),
+        Field::PhoneNumber => digits >= 10 || stray(&|c| c.is_ascii_digit() || " .-()/+\u{a0}".contains(c)),
+        _ => false,
+    }
+}

@@ -1,0 +1,279 @@
+//! `/inscription`: the account request form of the guide, with live validation and SIREN autofill.
+
+mod form;
+mod register;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use self::form::FormState;
+use self::register::Register;
+use crate::api::client::{self, CallError};
+use crate::api::RegistrationRequest;
+use crate::components::field::{SelectField, TextField};
+use crate::components::focus;
+use crate::components::layout::CONTACT_EMAIL;
+use crate::components::modal::Notification;
+use crate::components::phone_field::PhoneField;
+use crate::domain::{Field, OrganisationKind, Profile, Siren};
+
+#[component]
+pub fn InscriptionPage() -> impl IntoView {
+    let state = FormState::new();
+    let (reference, set_reference) = signal(None::<String>);
+    let (alert, set_alert) = signal(None::<String>);
+
+    // Look the SIREN up as soon as it is complete and valid; ignore answers for a SIREN no longer typed.
+    Effect::new(move |_| {
+        let typed = state.data.with(|d| d.siren.trim().to_string());
+        let Ok(siren) = Siren::parse(&typed) else {
+            if state.register.with_untracked(|r| *r != Register::Idle) {
+                state.register.set(Register::Idle);
+            }
+            return;
+        };
+        let siren = siren.to_string();
+        if state.register.with_untracked(|r| r.siren() == Some(siren.as_str())) {
+            return;
+        }
+        state.register.set(Register::Loading(siren.clone()));
+        spawn_local(async move {
+            let answer = client::lookup_siren(&siren).await;
+            if state.data.with_untracked(|d| d.siren.trim() == siren) {
+                state.register.set(Register::from_answer(siren, answer));
+            }
+        });
+    });
+
+    let submit = Action::new_local(|request: &RegistrationRequest| {
+        let request = request.clone();
+        async move { client::submit_registration(&request).await }
+    });
+
+    Effect::new(move |_| {
+        let Some(result) = submit.value().get() else { return };
+        match result {
+            Ok(created) => {
+                set_alert.set(None);
+                set_reference.set(Some(created.reference));
+            }
+            Err(CallError::Api(_, body)) if !body.fields.is_empty() => {
+                let errors = Field::ALL
+                    .into_iter()
+                    .filter_map(|f| body.field(f).map(|m| (f, m.to_string())))
+                    .collect::<std::collections::BTreeMap<_, _>>();
+                if let Some(first) = errors.keys().next() {
+                    focus(first.key());
+                }
+                state.server_errors.set(errors);
+                set_alert.set(Some(body.message));
+            }
+            Err(e) => set_alert.set(Some(e.message())),
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if submit.pending().get_untracked() {
+            return;
+        }
+        state.touched.set(Field::ALL.into_iter().collect());
+        let errors = state.errors();
+        if let Some(first) = errors.0.keys().next() {
+            set_alert.set(Some(format!(
+                "{} à corriger : le premier est « {} ».",
+                if errors.0.len() > 1 { format!("{} champs sont", errors.0.len()) } else { "Un champ est".to_string() },
+                first.label()
+            )));
+            let target = if *first == Field::PhonePrefix { Field::PhoneNumber } else { *first };
+            focus(target.key());
+            return;
+        }
+        set_alert.set(None);
+        submit.dispatch_local(state.data.get_untracked());
+    };
+
+    let company_value = Signal::derive(move || {
+        state.register.with(|r| r.company_name().map(str::to_string)).unwrap_or_else(|| state.data.with(|d| d.company_name.clone()))
+    });
+    let company_info = Signal::derive(move || state.register.with(|r| r.info().map(str::to_string)));
+    let company_warning = Signal::derive(move || state.register.with(|r| r.warning().map(str::to_string)));
+    let company_readonly = Signal::derive(move || !state.register.with(Register::name_is_typed));
+    let siren_info = Signal::derive(move || state.notice(Field::Siren).get());
+
+    view! {
+        <Title text="Création d'un compte" />
+        <div class="fr-container fr-my-6w">
+            <div class="fr-grid-row fr-grid-row--center">
+                <div class="fr-col-12 fr-col-lg-10">
+                    <h1>"Création d'un compte"</h1>
+                    <p class="fr-hint-text">"Tous les champs sont obligatoires et sont indiqués par un astérisque *, sauf le code SIRET."</p>
+                    <form novalidate=true on:submit=on_submit aria-describedby="form-alert">
+                        <fieldset class="fr-fieldset">
+                            <div class="fr-fieldset__element">
+                                <SelectField
+                                    id="profile"
+                                    label="Profil"
+                                    required=true
+                                    options=Profile::ALL.iter().map(|p| (p.code(), p.label())).collect()
+                                    value=state.value(Field::Profile)
+                                    on_change=state.setter(Field::Profile)
+                                    on_blur=state.leave(Field::Profile)
+                                    error=state.shown_error(Field::Profile)
+                                />
+                            </div>
+                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                                <TextField
+                                    id="last_name"
+                                    label="Nom"
+                                    hint="Le nom du propriétaire du compte, et non celui de votre société ou établissement."
+                                    required=true
+                                    autocomplete="family-name"
+                                    maxlength=80
+                                    value=state.value(Field::LastName)
+                                    on_input=state.setter(Field::LastName)
+                                    on_blur=state.leave(Field::LastName)
+                                    error=state.shown_error(Field::LastName)
+                                    warning=state.shown_warning(Field::LastName)
+                                />
+                            </div>
+                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                                <TextField
+                                    id="first_name"
+                                    label="Prénom"
+                                    hint="Le prénom du propriétaire du compte."
+                                    required=true
+                                    autocomplete="given-name"
+                                    maxlength=80
+                                    value=state.value(Field::FirstName)
+                                    on_input=state.setter(Field::FirstName)
+                                    on_blur=state.leave(Field::FirstName)
+                                    error=state.shown_error(Field::FirstName)
+                                    warning=state.shown_warning(Field::FirstName)
+                                />
+                            </div>
+                            <div class="fr-fieldset__element">
+                                <TextField
+                                    id="email"
+                                    label="Email"
+                                    hint="Nous recommandons une adresse générique (par exemple contact@votre-structure.fr), toujours opérationnelle quelle que soit la personne ayant créé le compte."
+                                    required=true
+                                    input_type="email"
+                                    autocomplete="email"
+                                    maxlength=254
+                                    value=state.value(Field::Email)
+                                    on_input=state.setter(Field::Email)
+                                    on_blur=state.leave(Field::Email)
+                                    error=state.shown_error(Field::Email)
+                                    warning=state.shown_warning(Field::Email)
+                                />
+                            </div>
+                            <div class="fr-fieldset__element">
+                                <SelectField
+                                    id="organisation_kind"
+                                    label="Type de structure"
+                                    required=true
+                                    placeholder="Sélectionnez une option"
+                                    options=OrganisationKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+                                    value=state.value(Field::OrganisationKind)
+                                    on_change=state.setter(Field::OrganisationKind)
+                                    on_blur=state.leave(Field::OrganisationKind)
+                                    error=state.shown_error(Field::OrganisationKind)
+                                />
+                            </div>
+                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                                <TextField
+                                    id="siren"
+                                    label="Code SIREN"
+                                    hint="9 chiffres, sans espace. La raison sociale est remplie automatiquement."
+                                    required=true
+                                    inputmode="numeric"
+                                    autocomplete="off"
+                                    maxlength=20
+                                    value=state.value(Field::Siren)
+                                    on_input=state.setter(Field::Siren)
+                                    on_blur=state.leave(Field::Siren)
+                                    error=state.shown_error(Field::Siren)
+                                    info=siren_info
+                                />
+                            </div>
+                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                                <TextField
+                                    id="siret"
+                                    label="Code SIRET"
+                                    hint="Facultatif : vous n'avez pas à le compléter. 14 chiffres commençant par le SIREN."
+                                    inputmode="numeric"
+                                    autocomplete="off"
+                                    maxlength=25
+                                    value=state.value(Field::Siret)
+                                    on_input=state.setter(Field::Siret)
+                                    on_blur=state.leave(Field::Siret)
+                                    error=state.shown_error(Field::Siret)
+                                    info=state.notice(Field::Siret)
+                                />
+                            </div>
+                            <div class="fr-fieldset__element">
+                                <TextField
+                                    id="company_name"
+                                    label="Raison sociale"
+                                    hint="Remontée automatiquement à partir du code SIREN : vous n'avez pas à la compléter."
+                                    required=true
+                                    autocomplete="organization"
+                                    maxlength=250
+                                    readonly=company_readonly
+                                    value=company_value
+                                    on_input=state.setter(Field::CompanyName)
+                                    on_blur=state.leave(Field::CompanyName)
+                                    error=state.shown_error(Field::CompanyName)
+                                    warning=company_warning
+                                    info=company_info
+                                />
+                            </div>
+                            <div class="fr-fieldset__element">
+                                <PhoneField
+                                    prefix=state.value(Field::PhonePrefix)
+                                    on_prefix=state.setter(Field::PhonePrefix)
+                                    number=state.value(Field::PhoneNumber)
+                                    on_number=state.setter(Field::PhoneNumber)
+                                    on_blur=state.leave(Field::PhoneNumber)
+                                    error=Signal::derive(move || {
+                                        state.shown_error(Field::PhonePrefix).get().or_else(|| state.shown_error(Field::PhoneNumber).get())
+                                    })
+                                />
+                            </div>
+                        </fieldset>
+                        <div id="form-alert" aria-live="assertive">
+                            {move || alert.get().map(|a| view! {
+                                <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w"><p>{a}</p></div>
+                            })}
+                        </div>
+                        <button class="fr-btn" type="submit" disabled=move || submit.pending().get()>
+                            {move || if submit.pending().get() { "Envoi en cours…" } else { "Valider" }}
+                        </button>
+                    </form>
+                </div>
+            </div>
+        </div>
+        <Notification
+            open=Signal::derive(move || reference.get().is_some())
+            title="Demande envoyée"
+            on_close=Callback::new(move |()| {
+                set_reference.set(None);
+                state.reset();
+                focus("last_name");
+            })
+        >
+            <p>
+                "Votre demande de création de compte a bien été prise en compte (référence "
+                <strong>{move || reference.get().unwrap_or_default()}</strong>
+                ")."
+            </p>
+            <p>
+                "Vous recevrez d'ici quelques minutes un mail confirmant la transmission de votre demande aux administrateurs. "
+                "Si vous ne l'avez pas reçu, vérifiez vos courriers indésirables puis écrivez à "
+                <a href=format!("mailto:{CONTACT_EMAIL}")>{CONTACT_EMAIL}</a> "."
+            </p>
+        </Notification>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per route; each entry component ends in `Page`.
+
+pub mod apropos;
+pub mod inscription;
+pub mod not_found;

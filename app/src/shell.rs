@@ -1,0 +1,58 @@
+//! The HTML document and the routes of the application.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::{Footer, Header};
+use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
+
+/// The document rendered by the server around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr" data-fr-scheme="light">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
+                <meta name="format-detection" content="telephone=no" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/dsfr/css/dsfr.min.css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="geodae" href="/pkg/geodae.css" />
+        <Link rel="preload" href="/dsfr/fonts/Marianne-Regular.woff2" as_="font" type_="font/woff2" crossorigin="anonymous" />
+        <Title formatter=|page: String| format!("{page} - Géo'DAE") />
+        <Router>
+            <div class="fr-skiplinks">
+                <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+                    <ul class="fr-skiplinks__list">
+                        <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                    </ul>
+                </nav>
+            </div>
+            <Header />
+            <main id="contenu" role="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/apropos") view=AproposPage />
+                    <Route path=path!("/inscription") view=InscriptionPage />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}

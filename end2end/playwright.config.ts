@@ -1,0 +1,45 @@
+import { defineConfig } from "@playwright/test";
+import * as path from "path";
+
+// The server built by `cargo leptos build`, on its own port, a fresh SQLite file, and maildev for SMTP.
+const root = path.resolve(__dirname, "..");
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+const stateDir = process.env.GEODAE_E2E_DIR ?? path.join(root, "target", "e2e");
+const port = process.env.GEODAE_E2E_PORT ?? "3100";
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  webServer: {
+    command: `rm -f "${stateDir}/e2e.db"* && "${targetDir}/debug/server"`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/api/v1/health`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    env: {
+      GEODAE_ADDR: `127.0.0.1:${port}`,
+      GEODAE_SITE_ROOT: path.join(root, "target", "site"),
+      DATABASE_URL: `sqlite://${stateDir}/e2e.db?mode=rwc`,
+      GEODAE_DATA_DIR: stateDir,
+      GEODAE_MAIL_TRANSPORT: "smtp",
+      GEODAE_SMTP_HOST: "127.0.0.1",
+      GEODAE_SMTP_PORT: process.env.GEODAE_TEST_SMTP_PORT ?? "1025",
+      GEODAE_SMTP_TLS: "none",
+      GEODAE_ADMIN_EMAILS: "administrateurs@geodae.test",
+      RUST_LOG: "info,sqlx=warn",
+    },
+  },
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks, idempotently. `setup.sh run` for serving, `setup.sh test` for the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+source scripts/env.sh
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=()
+command -v cc >/dev/null || packages+=(build-essential)
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+if [ "$mode" = test ]; then
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  command -v psql >/dev/null || packages+=(postgresql postgresql-client)
+fi
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${packages[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
+fi
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# The CLI must equal the wasm-bindgen crate pinned in Cargo.toml, byte for byte.
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
+  cargo install wasm-bindgen-cli --version 0.2.130 --force
+fi
+if ! cargo leptos --version 2>/dev/null | grep -q "0\.3\.10"; then
+  cargo install cargo-leptos --version 0.3.10 --locked --force
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # --ignore-scripts: the DSFR's install script expects a project generator we do not use.
+  npm ci --ignore-scripts --no-audit --no-fund
+fi
+scripts/dsfr-assets.sh
+
+if [ "$mode" = test ]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: unit and integration (SQLite and PostgreSQL, real SMTP server), then the browser journeys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+work="$(mktemp -d)"
+maildev_pid=""
+cleanup() {
+  [ -n "$maildev_pid" ] && kill "$maildev_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export GEODAE_TEST_SMTP_PORT=1025 GEODAE_TEST_MAILDEV_URL=http://127.0.0.1:1080
+export GEODAE_TEST_POSTGRES_URL="${GEODAE_TEST_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test}"
+
+mkdir -p "$work/maildev"
+maildev --smtp 1025 --web 1080 --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$work/maildev" >"$work/maildev.log" 2>&1 &
+maildev_pid=$!
+for _ in $(seq 60); do curl -sf "$GEODAE_TEST_MAILDEV_URL/api/email" >/dev/null && break; sleep 0.5; done
+curl -sf "$GEODAE_TEST_MAILDEV_URL/api/email" >/dev/null || { cat "$work/maildev.log"; echo "maildev did not start" >&2; exit 1; }
+
+# Databases left by earlier runs of the integration tests.
+psql -q -h 127.0.0.1 -d test -At -c "SELECT datname FROM pg_database WHERE datname LIKE 'geodae_test_%'" |
+  while read -r db; do psql -q -h 127.0.0.1 -d test -c "DROP DATABASE IF EXISTS \"$db\"" || true; done
+
+cargo test --workspace --locked
+
+cargo leptos build
+export GEODAE_E2E_DIR="$work/e2e"
+mkdir -p "$GEODAE_E2E_DIR"
+npx playwright test --config end2end/playwright.config.ts

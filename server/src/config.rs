@@ -1,0 +1,98 @@
+//! Configuration, read from the environment once at start (see the README's table).
+
+use std::env;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// Where cargo-leptos put the built site (`pkg/`, styles, `public/` files).
+    pub site_root: PathBuf,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// Base of the links in emails, e.g. `https://comptes.geodae.sante.gouv.fr`.
+    pub public_url: String,
+    pub mail: MailConfig,
+    /// Addresses told of each new request.
+    pub admin_emails: Vec<String>,
+    /// Load the shipped SIRENE extract when the directory is empty.
+    pub sirene_seed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub from: String,
+    pub transport: MailTransport,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// One `.eml` file per message in this directory.
+    Files(PathBuf),
+    Smtp(SmtpConfig),
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub credentials: Option<(String, String)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
+}
+
+fn var(name: &str) -> Option<String> {
+    env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let addr = var("GEODAE_ADDR").or_else(|| var("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr.parse().with_context(|| format!("GEODAE_ADDR is not an address: {addr}"))?;
+        let data_dir = PathBuf::from(var("GEODAE_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("geodae.db").display()));
+        let transport = match var("GEODAE_MAIL_TRANSPORT").as_deref().unwrap_or("file") {
+            "file" => MailTransport::Files(var("GEODAE_MAIL_DIR").map_or_else(|| data_dir.join("mail"), PathBuf::from)),
+            "smtp" => MailTransport::Smtp(SmtpConfig {
+                host: var("GEODAE_SMTP_HOST").context("GEODAE_SMTP_HOST is required with GEODAE_MAIL_TRANSPORT=smtp")?,
+                port: var("GEODAE_SMTP_PORT").map_or(Ok(587), |p| p.parse()).context("GEODAE_SMTP_PORT")?,
+                tls: match var("GEODAE_SMTP_TLS").as_deref().unwrap_or("starttls") {
+                    "none" => SmtpTls::None,
+                    "starttls" => SmtpTls::StartTls,
+                    "tls" => SmtpTls::Tls,
+                    other => bail!("GEODAE_SMTP_TLS must be none, starttls or tls, not {other}"),
+                },
+                credentials: var("GEODAE_SMTP_USERNAME").zip(var("GEODAE_SMTP_PASSWORD")),
+            }),
+            other => bail!("GEODAE_MAIL_TRANSPORT must be file or smtp, not {other}"),
+        };
+        Ok(Self {
+            addr,
+            site_root: PathBuf::from(var("GEODAE_SITE_ROOT").or_else(|| var("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into())),
+            database_url,
+            public_url: var("GEODAE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string(),
+            mail: MailConfig {
+                from: var("GEODAE_MAIL_FROM").unwrap_or_else(|| "Géo'DAE <ne-pas-repondre@geodae.sante.gouv.fr>".into()),
+                transport,
+            },
+            admin_emails: var("GEODAE_ADMIN_EMAILS")
+                .unwrap_or_else(|| "contact@geodae.sante.gouv.fr".into())
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            sirene_seed: var("GEODAE_SIRENE_SEED").as_deref() != Some("off"),
+            data_dir,
+        })
+    }
+}

@@ -1,0 +1,90 @@
+//! The API's error answers: a stable code, a French message, per-field messages; internal errors are logged
+//! with their cause and answered with an opaque message and the request id.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use app::api::ErrorBody;
+use app::domain::FieldErrors;
+
+use super::request_id;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Validation(FieldErrors),
+    /// A client error with its status, code and French message.
+    Client(StatusCode, &'static str, String),
+    /// 409 with the field it concerns.
+    Conflict(&'static str, String, FieldErrors),
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Client(status, code, message.into())
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Internal(error)
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::client(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+            ),
+            JsonRejection::JsonSyntaxError(_) => {
+                Self::client(StatusCode::BAD_REQUEST, "malformed_json", "Le corps de la requête n'est pas du JSON valide.")
+            }
+            JsonRejection::JsonDataError(e) => Self::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("Le corps de la requête n'a pas la forme attendue : {}", e.body_text()),
+            ),
+            JsonRejection::BytesRejection(_) => Self::client(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Le corps de la requête est trop volumineux ou n'a pas pu être lu.",
+            ),
+            _ => Self::client(StatusCode::BAD_REQUEST, "bad_request", "La requête n'a pas pu être lue."),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody::validation(&errors))).into_response(),
+            Self::Client(status, code, message) => (status, Json(ErrorBody::new(code, message))).into_response(),
+            Self::Conflict(code, message, fields) => {
+                let body = ErrorBody { code: code.to_string(), message, ..ErrorBody::validation(&fields) };
+                (StatusCode::CONFLICT, Json(body)).into_response()
+            }
+            Self::Internal(error) => {
+                let id = request_id::current();
+                tracing::error!(request_id = %id, error = format!("{error:#}"), "internal error");
+                internal_response(&id)
+            }
+        }
+    }
+}
+
+/// The opaque 500 answer.
+pub fn internal_response(request_id: &str) -> Response {
+    let body = ErrorBody {
+        request_id: Some(request_id.to_string()),
+        ..ErrorBody::new(
+            "internal",
+            format!("Une erreur interne est survenue. Réessayez plus tard ; si elle persiste, écrivez à contact@geodae.sante.gouv.fr en citant la référence {request_id}."),
+        )
+    };
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}

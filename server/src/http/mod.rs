@@ -1,0 +1,60 @@
+//! The JSON API under `/api/v1`, one module per resource, and its OpenAPI document.
+//!
+//! Handlers decode, call one service function and map its errors; routes are declared with their OpenAPI
+//! description, so a route cannot exist without being documented.
+
+pub mod error;
+mod health;
+pub mod json;
+mod registrations;
+pub mod request_id;
+mod sirene;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use self::error::ApiError;
+use crate::AppContext;
+
+/// Request bodies larger than this are refused with 413: a request form is a few hundred bytes.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Géo'DAE – comptes API",
+        description = "Demandes de compte avec un profil API sur Géo'DAE, la base nationale des défibrillateurs.",
+        version = "1"
+    ),
+    tags(
+        (name = "registrations", description = "Demandes de création de compte"),
+        (name = "sirene", description = "Répertoire SIRENE"),
+        (name = "health", description = "État du service")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .routes(routes!(sirene::lookup))
+        .routes(routes!(registrations::create));
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
+    let json_doc = doc.clone();
+    let router = router
+        .route("/api/v1/openapi.json", get(move || async move { Json(json_doc) }))
+        .route("/api/v1/{*rest}", axum::routing::any(not_found))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(ctx);
+    (router, doc)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::client(StatusCode::NOT_FOUND, "not_found", "Cette adresse de l'API n'existe pas.")
+}

@@ -1,0 +1,55 @@
+//! `POST /api/v1/registrations`: an organisation asks for an API account.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+use app::api::{ErrorBody, RegistrationCreated, RegistrationRequest};
+use app::domain::{Field, FieldErrors};
+
+use super::error::ApiError;
+use super::json::ApiJson;
+use crate::registration::{self, SubmitError};
+use crate::AppContext;
+
+#[utoipa::path(
+    post,
+    path = "/registrations",
+    tag = "registrations",
+    request_body = RegistrationRequest,
+    responses(
+        (status = 201, description = "Demande enregistrée, accusé de réception envoyé", body = RegistrationCreated),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 409, description = "`already_pending` ou `already_registered`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation` : toutes les erreurs par champ", body = ErrorBody)
+    )
+)]
+pub async fn create(
+    State(ctx): State<AppContext>,
+    ApiJson(request): ApiJson<RegistrationRequest>,
+) -> Result<(StatusCode, Json<RegistrationCreated>), ApiError> {
+    match registration::submit(&ctx, &request).await {
+        Ok(submitted) => Ok((
+            StatusCode::CREATED,
+            Json(RegistrationCreated { id: submitted.id, reference: submitted.reference, status: "pending".into() }),
+        )),
+        Err(SubmitError::Validation(errors)) => Err(ApiError::Validation(errors)),
+        Err(SubmitError::AlreadyPending) => Err(conflict(
+            "already_pending",
+            "Une demande est déjà en attente pour cette adresse email : vous recevrez la réponse des administrateurs par mail.",
+        )),
+        Err(SubmitError::AlreadyRegistered) => Err(conflict(
+            "already_registered",
+            "Un compte existe déjà pour cette adresse email : connectez-vous avec vos identifiants.",
+        )),
+        Err(SubmitError::Internal(error)) => Err(ApiError::Internal(error)),
+    }
+}
+
+fn conflict(code: &'static str, message: &str) -> ApiError {
+    let mut fields = FieldErrors::default();
+    fields.insert(Field::Email, message);
+    ApiError::Conflict(code, message.to_string(), fields)
+}

@@ -1,0 +1,26 @@
+//! Géo'DAE API accounts, the server: the JSON API, persistence, the company register, mail, and the Leptos
+//! application served with server-side rendering.
+
+pub mod config;
+pub mod http;
+pub mod mail;
+pub mod registration;
+pub mod sirene;
+pub mod startup;
+pub mod store;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+pub use app::components::layout::CONTACT_EMAIL as CONTACT;
+
+/// What every request handler may use.
+#[derive(Clone)]
+pub struct AppContext {
+    pub config: Arc<config::Config>,
+    pub db: store::Db,
+    pub register: Arc<dyn sirene::CompanyRegister>,
+    /// Wakes the mail worker when a message is queued.
+    pub mail_wake: Arc<Notify>,
+}

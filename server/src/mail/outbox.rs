@@ -1,0 +1,99 @@
+//! The outbox table: queueing within a transaction, claiming due messages, recording the outcome.
+
+use sqlx::{Any, AnyConnection};
+
+use super::Email;
+use crate::store::{now_ms, Db};
+
+/// After this many failed attempts a message is marked failed (about a day of retries).
+pub const MAX_ATTEMPTS: i64 = 12;
+/// How long a worker owns a claimed message before another may take it over.
+const LEASE_MS: i64 = 120_000;
+
+/// Queues a message inside the caller's transaction.
+pub async fn enqueue(conn: &mut AnyConnection, email: &Email, registration_id: Option<i64>) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query::<Any>(
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'waiting', 0, $6, $7, $8)",
+    )
+    .bind(email.kind)
+    .bind(&email.to)
+    .bind(&email.subject)
+    .bind(&email.text)
+    .bind(&email.html)
+    .bind(now)
+    .bind(registration_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A message claimed by a worker.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i64,
+}
+
+/// Claims the oldest due message, if any. Safe with several workers: the update re-checks the lease.
+pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
+    let now = now_ms();
+    sqlx::query_as::<Any, Claimed>(
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+         WHERE id = (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= $2
+                     AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT 1)
+           AND status = 'waiting' AND (locked_until IS NULL OR locked_until < $2)
+         RETURNING id, recipient, subject, body_text, body_html, attempts",
+    )
+    .bind(now + LEASE_MS)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failed attempt: retried later with exponential backoff, or given up after [`MAX_ATTEMPTS`].
+pub async fn mark_failed(db: &Db, id: i64, attempts: i64, error: &str) -> Result<(), sqlx::Error> {
+    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "waiting" };
+    sqlx::query(
+        "UPDATE outbox SET status = $1, next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $4",
+    )
+    .bind(status)
+    .bind(now_ms() + backoff_ms(attempts))
+    .bind(error)
+    .bind(id)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
+}
+
+/// 5 s, 10 s, 20 s… doubling, at most one hour.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let exponent = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    (5_000i64.saturating_mul(1i64 << exponent)).min(3_600_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!([1, 2, 3, 4].map(backoff_ms), [5_000, 10_000, 20_000, 40_000]);
+        assert_eq!(backoff_ms(12), 3_600_000);
+    }
+}

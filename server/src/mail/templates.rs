@@ -1,0 +1,189 @@
+//! The emails' wording, in French, each with a plain-text and an HTML part.
+
+use super::Email;
+use crate::CONTACT;
+
+/// What the acknowledgement and the administrators' notice say of a request.
+pub struct RequestSummary<'a> {
+    pub id: i64,
+    pub reference: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub company_name: &'a str,
+    pub siren: &'a str,
+    pub organisation_kind: &'a str,
+    pub phone: &'a str,
+    /// Points the reviewer must look at ("SIREN non vérifié"…).
+    pub flags: &'a [String],
+}
+
+const SIGNATURE_TEXT: &str = "L'équipe Géo'DAE\nMinistère de la santé et de l'accès aux soins\n\nCe mail est généré automatiquement, merci de ne pas y répondre.";
+
+/// The acknowledgement sent to the applicant when the request is stored.
+pub fn acknowledgement(r: &RequestSummary<'_>) -> Email {
+    let subject = format!("Géo'DAE : votre demande de compte API a été transmise (référence {})", r.reference);
+    let text = format!(
+        "Bonjour {first} {last},\n\n\
+         Nous avons bien reçu votre demande de création de compte avec un profil API sur Géo'DAE : votre demande a été transmise aux administrateurs.\n\n\
+         Référence de la demande : {reference}\n\
+         Structure : {company} (SIREN {siren})\n\n\
+         Un administrateur va l'examiner. Vous recevrez un second mail : si votre compte est validé, il contiendra un lien pour créer votre mot de passe ; si la demande est refusée, il vous en donnera les raisons.\n\n\
+         Pour toute question, écrivez à la Cellule Données : {CONTACT}, en rappelant la référence de votre demande.\n\n\
+         {SIGNATURE_TEXT}\n",
+        first = r.first_name,
+        last = r.last_name,
+        reference = r.reference,
+        company = r.company_name,
+        siren = r.siren,
+    );
+    let html = layout(
+        &subject,
+        &format!(
+            "<p>Bonjour {first} {last},</p>\
+             <p>Nous avons bien reçu votre demande de création de compte avec un profil API sur Géo'DAE : <strong>votre demande a été transmise aux administrateurs</strong>.</p>\
+             <table role=\"presentation\"><tr><td>Référence de la demande&nbsp;:</td><td><strong>{reference}</strong></td></tr>\
+             <tr><td>Structure&nbsp;:</td><td>{company} (SIREN {siren})</td></tr></table>\
+             <p>Un administrateur va l'examiner. Vous recevrez un second mail&nbsp;: si votre compte est validé, il contiendra un lien pour créer votre mot de passe&nbsp;; si la demande est refusée, il vous en donnera les raisons.</p>\
+             <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>, en rappelant la référence de votre demande.</p>",
+            first = escape(r.first_name),
+            last = escape(r.last_name),
+            reference = escape(r.reference),
+            company = escape(r.company_name),
+            siren = escape(r.siren),
+        ),
+    );
+    Email { kind: "acknowledgement", to: r.email.to_string(), subject, text, html }
+}
+
+/// The notice sent to each administrator's address when a request arrives.
+pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email {
+    let subject = format!("Nouvelle demande de compte API : {} ({})", r.company_name, r.reference);
+    let link = format!("{public_url}/admin/demandes/{}", r.id);
+    let flags_text = if r.flags.is_empty() {
+        "Aucun point d'attention.".to_string()
+    } else {
+        r.flags.iter().map(|f| format!("- {f}")).collect::<Vec<_>>().join("\n")
+    };
+    let text = format!(
+        "Une nouvelle demande de compte avec un profil API attend votre décision.\n\n\
+         Référence : {reference}\n\
+         Demandeur : {first} {last} <{email}>\n\
+         Structure : {company} (SIREN {siren})\n\
+         Type de structure : {kind}\n\
+         Téléphone : {phone}\n\n\
+         Points d'attention :\n{flags_text}\n\n\
+         Examiner la demande : {link}\n",
+        reference = r.reference,
+        first = r.first_name,
+        last = r.last_name,
+        email = r.email,
+        company = r.company_name,
+        siren = r.siren,
+        kind = r.organisation_kind,
+        phone = r.phone,
+    );
+    let flags_html = if r.flags.is_empty() {
+        "<p>Aucun point d'attention.</p>".to_string()
+    } else {
+        format!("<ul>{}</ul>", r.flags.iter().map(|f| format!("<li>{}</li>", escape(f))).collect::<String>())
+    };
+    let html = layout(
+        &subject,
+        &format!(
+            "<p>Une nouvelle demande de compte avec un profil API attend votre décision.</p>\
+             <table role=\"presentation\">\
+             <tr><td>Référence&nbsp;:</td><td><strong>{reference}</strong></td></tr>\
+             <tr><td>Demandeur&nbsp;:</td><td>{first} {last} &lt;{email}&gt;</td></tr>\
+             <tr><td>Structure&nbsp;:</td><td>{company} (SIREN {siren})</td></tr>\
+             <tr><td>Type de structure&nbsp;:</td><td>{kind}</td></tr>\
+             <tr><td>Téléphone&nbsp;:</td><td>{phone}</td></tr></table>\
+             <p><strong>Points d'attention&nbsp;:</strong></p>{flags_html}\
+             <p><a href=\"{link}\">Examiner la demande</a></p>",
+            reference = escape(r.reference),
+            first = escape(r.first_name),
+            last = escape(r.last_name),
+            email = escape(r.email),
+            company = escape(r.company_name),
+            siren = escape(r.siren),
+            kind = escape(r.organisation_kind),
+            phone = escape(r.phone),
+            link = escape(&link),
+        ),
+    );
+    Email { kind: "admin_notice", to: to.to_string(), subject, text, html }
+}
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: Marianne, Arial, sans-serif; color: #161616; line-height: 1.5;\">\
+         <p style=\"font-weight: bold;\">Géo'DAE &ndash; Déclarer, Localiser, Sauver</p>{body}\
+         <p>L'équipe Géo'DAE<br>Ministère de la santé et de l'accès aux soins</p>\
+         <p style=\"color: #666; font-size: 0.875em;\">Ce mail est généré automatiquement, merci de ne pas y répondre.</p>\
+         </body></html>",
+        title = escape(title),
+    )
+}
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(flags: &[String]) -> RequestSummary<'_> {
+        RequestSummary {
+            id: 42,
+            reference: "DAE-7K3F9Q2M",
+            first_name: "Marie",
+            last_name: "Test",
+            email: "contact@exemple.fr",
+            company_name: "LES RESTAURANTS DU COEUR",
+            siren: "400461356",
+            organisation_kind: "Je suis une entreprise ou association",
+            phone: "+33123456789",
+            flags,
+        }
+    }
+
+    #[test]
+    fn acknowledgement_email() {
+        let email = acknowledgement(&summary(&[]));
+        assert_eq!(email.to, "contact@exemple.fr");
+        insta::assert_snapshot!("acknowledgement_subject", email.subject);
+        insta::assert_snapshot!("acknowledgement_text", email.text);
+        insta::assert_snapshot!("acknowledgement_html", email.html);
+    }
+
+    #[test]
+    fn admin_notice_email() {
+        let flags = vec!["SIREN non vérifié : le répertoire SIRENE ne répondait pas.".to_string()];
+        let email = admin_notice(&summary(&flags), "admin@exemple.fr", "https://comptes.exemple.fr");
+        insta::assert_snapshot!("admin_notice_text", email.text);
+        insta::assert_snapshot!("admin_notice_html", email.html);
+    }
+
+    #[test]
+    fn html_parts_escape_what_applicants_type() {
+        let mut s = summary(&[]);
+        s.company_name = "<script>alert(1)</script> & Cie";
+        let email = acknowledgement(&s);
+        assert!(email.html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"));
+        assert!(!email.html.contains("<script>"));
+    }
+}

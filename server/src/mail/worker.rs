@@ -1,0 +1,48 @@
+//! The background worker that sends the outbox.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::outbox;
+use super::transport::Mailer;
+use crate::store::Db;
+
+/// How often the worker looks for due messages when nobody wakes it.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Runs until the process stops: sends every due message, then waits for a wake-up or the next poll.
+pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>) {
+    loop {
+        loop {
+            match outbox::claim(&db).await {
+                Ok(Some(message)) => {
+                    let sent = mailer.send(&message.recipient, &message.subject, &message.body_text, &message.body_html).await;
+                    let recorded = match sent {
+                        Ok(()) => {
+                            tracing::info!(outbox_id = message.id, "email sent");
+                            outbox::mark_sent(&db, message.id).await
+                        }
+                        Err(error) => {
+                            tracing::warn!(outbox_id = message.id, attempts = message.attempts, error = format!("{error:#}"), "email not sent, will retry");
+                            outbox::mark_failed(&db, message.id, message.attempts, &format!("{error:#}")).await
+                        }
+                    };
+                    if let Err(error) = recorded {
+                        tracing::error!(outbox_id = message.id, %error, "cannot record the outcome of an email");
+                    }
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::error!(%error, "cannot read the outbox");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}

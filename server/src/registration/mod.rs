@@ -1,0 +1,232 @@
+//! Submitting an account request: every field re-validated with the browser's parsers, the company name taken
+//! from the register, the request and its emails written in one transaction.
+
+use anyhow::Context;
+use app::api::RegistrationRequest;
+use app::domain::registration::require_company_name;
+use app::domain::{company, Field, FieldErrors, OrganisationKind, ValidRegistration};
+use rand::Rng;
+use sqlx::Any;
+
+use crate::mail::templates::{self, RequestSummary};
+use crate::mail::outbox;
+use crate::sirene::{Company, UnitState};
+use crate::store::{is_unique_violation, now_ms};
+use crate::AppContext;
+
+/// A stored request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub id: i64,
+    pub reference: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("invalid fields")]
+    Validation(FieldErrors),
+    #[error("a request is already pending for this address")]
+    AlreadyPending,
+    #[error("an account already exists for this address")]
+    AlreadyRegistered,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What the request records of the company, after asking the register.
+struct CompanyRecord {
+    name: String,
+    from_register: bool,
+    verified: bool,
+    state: Option<&'static str>,
+    diffusible: Option<bool>,
+    legal_category: Option<String>,
+    flags: Vec<String>,
+}
+
+pub async fn submit(ctx: &AppContext, request: &RegistrationRequest) -> Result<Submitted, SubmitError> {
+    let valid = request.raw().parse().map_err(SubmitError::Validation)?;
+    let company = company_record(ctx, &valid).await?;
+    let email_key = valid.email.as_str().to_lowercase();
+
+    let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
+        .bind(&email_key)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .context("cannot check accounts")?;
+    if registered.is_some() {
+        return Err(SubmitError::AlreadyRegistered);
+    }
+
+    let mut flags = company.flags.clone();
+    flags.extend(valid.warnings.iter().map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))));
+    match insert(ctx, &valid, &company, &email_key, &flags).await {
+        Ok(submitted) => {
+            ctx.mail_wake.notify_one();
+            Ok(submitted)
+        }
+        Err(error) if is_unique_violation(&error) => replay_or_conflict(ctx, &valid, &email_key).await,
+        Err(error) => Err(SubmitError::Internal(anyhow::Error::new(error).context("cannot store the request"))),
+    }
+}
+
+async fn company_record(ctx: &AppContext, valid: &ValidRegistration) -> Result<CompanyRecord, SubmitError> {
+    let typed = valid.company_name.as_deref();
+    let field_error = |field: Field, message: String| {
+        let mut errors = FieldErrors::default();
+        errors.insert(field, message);
+        SubmitError::Validation(errors)
+    };
+    let record = match ctx.register.lookup(valid.siren.as_str()).await {
+        Ok(None) => return Err(field_error(Field::Siren, company::UNKNOWN_SIREN.to_string())),
+        Ok(Some(Company { state: UnitState::Ceased, name, .. })) => {
+            return Err(field_error(Field::Siren, company::ceased(name.as_deref())));
+        }
+        Ok(Some(found)) => {
+            let mut flags = Vec::new();
+            let name = match &found.name {
+                Some(name) if found.diffusible => name.clone(),
+                _ => {
+                    flags.push("Structure non diffusible au répertoire SIRENE : raison sociale saisie par le demandeur.".to_string());
+                    require_company_name(typed).map_err(|e| field_error(Field::CompanyName, e))?.to_string()
+                }
+            };
+            if let Some(category) = &found.legal_category {
+                if let Some(expected) = OrganisationKind::expected_for_legal_category(category) {
+                    if expected != valid.organisation_kind {
+                        flags.push(format!(
+                            "Type de structure « {} » alors que la catégorie juridique {category} correspond à « {} ».",
+                            valid.organisation_kind.label(),
+                            expected.label()
+                        ));
+                    }
+                }
+            }
+            CompanyRecord {
+                from_register: found.diffusible && found.name.is_some(),
+                name,
+                verified: true,
+                state: Some(found.state.code()),
+                diffusible: Some(found.diffusible),
+                legal_category: found.legal_category,
+                flags,
+            }
+        }
+        Err(unavailable) => {
+            tracing::warn!(error = %unavailable, "company register unavailable, the request will be marked");
+            let name = require_company_name(typed).map_err(|e| field_error(Field::CompanyName, e))?.to_string();
+            CompanyRecord {
+                name,
+                from_register: false,
+                verified: false,
+                state: None,
+                diffusible: None,
+                legal_category: None,
+                flags: vec![format!("{} : le répertoire SIRENE ne répondait pas lors de la demande.", company::SIREN_NOT_VERIFIED)],
+            }
+        }
+    };
+    Ok(record)
+}
+
+async fn insert(
+    ctx: &AppContext,
+    valid: &ValidRegistration,
+    company: &CompanyRecord,
+    email_key: &str,
+    flags: &[String],
+) -> Result<Submitted, sqlx::Error> {
+    let reference = new_reference();
+    let now = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
+        "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
+            siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
+            legal_category, phone, phone_as_typed, warnings, created_at)
+         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         RETURNING id",
+    )
+    .bind(&reference)
+    .bind(valid.profile.code())
+    .bind(valid.last_name.as_str())
+    .bind(valid.first_name.as_str())
+    .bind(valid.email.as_str())
+    .bind(email_key)
+    .bind(valid.organisation_kind.code())
+    .bind(valid.siren.as_str())
+    .bind(valid.siret.as_ref().map(|s| s.as_str().to_string()))
+    .bind(&company.name)
+    .bind(if company.from_register { "register" } else { "applicant" })
+    .bind(company.verified)
+    .bind(company.state)
+    .bind(company.diffusible)
+    .bind(company.legal_category.as_deref())
+    .bind(valid.phone.e164())
+    .bind(valid.phone.nsn())
+    .bind(serde_json::to_string(flags).unwrap_or_else(|_| "[]".into()))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query::<Any>(
+        "INSERT INTO registration_events (registration_id, at, actor, kind, detail) VALUES ($1, $2, 'demandeur', 'submitted', $3)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(format!("Demande déposée par {} {}", valid.first_name.as_str(), valid.last_name.as_str()))
+    .execute(&mut *tx)
+    .await?;
+
+    let summary = RequestSummary {
+        id,
+        reference: &reference,
+        first_name: valid.first_name.as_str(),
+        last_name: valid.last_name.as_str(),
+        email: valid.email.as_str(),
+        company_name: &company.name,
+        siren: valid.siren.as_str(),
+        organisation_kind: valid.organisation_kind.label(),
+        phone: &valid.phone.e164(),
+        flags,
+    };
+    outbox::enqueue(&mut *tx, &templates::acknowledgement(&summary), Some(id)).await?;
+    for admin in &ctx.config.admin_emails {
+        outbox::enqueue(&mut *tx, &templates::admin_notice(&summary, admin, &ctx.config.public_url), Some(id)).await?;
+    }
+    tx.commit().await?;
+    Ok(Submitted { id, reference })
+}
+
+/// The insert lost against a pending request of the same address. The same request sent twice (a double
+/// click, a retried network call) gets the first one back; a different one is a conflict.
+async fn replay_or_conflict(ctx: &AppContext, valid: &ValidRegistration, email_key: &str) -> Result<Submitted, SubmitError> {
+    let pending: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, reference, siren, last_name, first_name, phone, created_at FROM registrations WHERE email_key = $1 AND status = 'pending'",
+    )
+    .bind(email_key)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .context("cannot read the pending request")?;
+    let Some((id, reference, siren, last_name, first_name, phone, created_at)) = pending else {
+        return Err(SubmitError::Internal(anyhow::anyhow!("unique violation without a pending request")));
+    };
+    let same = siren == valid.siren.as_str()
+        && last_name == valid.last_name.as_str()
+        && first_name == valid.first_name.as_str()
+        && phone == valid.phone.e164();
+    if same && now_ms() - created_at < REPLAY_WINDOW_MS {
+        Ok(Submitted { id, reference })
+    } else {
+        Err(SubmitError::AlreadyPending)
+    }
+}
+
+/// How long the same request sent again counts as a repeat of the first rather than a second request.
+const REPLAY_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// A reference such as `DAE-7K3F9Q2M`: Crockford's base 32, without letters that read like digits.
+fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rng();
+    let code: String = (0..8).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
+    format!("DAE-{code}")
+}

@@ -1,0 +1,80 @@
+//! Assembling the application: database, register, mail worker, API and pages on one listener.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::response::Redirect;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use app::{shell, App};
+
+use crate::config::Config;
+use crate::http::{self, error, request_id};
+use crate::mail::{transport::Mailer, worker};
+use crate::sirene::{import, LocalDirectory};
+use crate::store::Db;
+use crate::AppContext;
+
+/// A started application.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub context: AppContext,
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the database (running migrations), seeds the directory, starts the mail worker and serves.
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let db = Db::connect(&config.database_url).await?;
+    if config.sirene_seed {
+        if let Some(units) = import::seed_if_empty(&db).await.context("cannot load the shipped SIRENE extract")? {
+            tracing::info!(units, "SIRENE directory loaded from the shipped extract");
+        }
+    }
+    let mailer = Arc::new(Mailer::new(&config.mail)?);
+    let context = AppContext {
+        config: Arc::new(config.clone()),
+        register: Arc::new(LocalDirectory::new(db.clone())),
+        db: db.clone(),
+        mail_wake: Arc::new(Notify::new()),
+    };
+    tokio::spawn(worker::run(db, mailer, context.mail_wake.clone()));
+
+    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    let router = router(&config, addr, context.clone());
+    tracing::info!("Géo'DAE comptes listening on http://{addr}");
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
+    });
+    Ok(Running { addr, context, server })
+}
+
+fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("geodae")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let routes = generate_route_list(App);
+    let (api, _) = http::api(context);
+    let pages = Router::new()
+        .route("/", get(|| async { Redirect::permanent("/apropos") }))
+        .leptos_routes(&options, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options);
+    pages
+        .merge(api)
+        .layer(CatchPanicLayer::custom(|_| error::internal_response(&request_id::current())))
+        .layer(axum::middleware::from_fn(request_id::middleware))
+}

@@ -1,0 +1,173 @@
+//! Spawning the real application on a random port with a fresh database (a SQLite file or a new PostgreSQL
+//! database), and reading the emails it sends from the maildev SMTP server started by the test command.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use server::config::{Config, MailConfig, MailTransport, SmtpConfig, SmtpTls};
+use server::store::Db;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    pub admin_email: String,
+    /// A unique tag for this test's addresses, so that emails of other tests are never mistaken for ours.
+    pub tag: String,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Options {
+    pub sirene_seed: bool,
+    /// SMTP port; `None` for the maildev of the test command.
+    pub smtp_port: Option<u16>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { sirene_seed: true, smtp_port: None }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_string();
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("geodae.db").display()),
+        Backend::Postgres => postgres_database(&tag).await,
+    };
+    let admin_email = format!("admin-{tag}@geodae.test");
+    let smtp_port = options.smtp_port.unwrap_or_else(|| {
+        std::env::var("GEODAE_TEST_SMTP_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(1025)
+    });
+    let config = Config {
+        addr: "127.0.0.1:0".parse().expect("address"),
+        site_root: PathBuf::from("target/site"),
+        database_url,
+        data_dir: dir.path().to_path_buf(),
+        public_url: "http://comptes.geodae.test".into(),
+        mail: MailConfig {
+            from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
+            transport: MailTransport::Smtp(SmtpConfig { host: "127.0.0.1".into(), port: smtp_port, tls: SmtpTls::None, credentials: None }),
+        },
+        admin_emails: vec![admin_email.clone()],
+        sirene_seed: options.sirene_seed,
+    };
+    let running = server::startup::start(config).await.expect("application starts");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        db: running.context.db.clone(),
+        client: reqwest::Client::new(),
+        admin_email,
+        tag,
+        _dir: dir,
+    }
+}
+
+/// A new, empty PostgreSQL database for one test.
+async fn postgres_database(tag: &str) -> String {
+    let admin = std::env::var("GEODAE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into());
+    let name = format!("geodae_test_{tag}");
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL must be running (see README)");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+    pool.close().await;
+    let (base, _) = admin.rsplit_once('/').expect("database URL with a database name");
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    pub fn email(&self, who: &str) -> String {
+        format!("{who}-{}@exemple.fr", self.tag)
+    }
+
+    /// A valid request for La Poste, from the address `who`.
+    pub fn request(&self, who: &str) -> Value {
+        json!({
+            "profile": "api",
+            "last_name": "Test",
+            "first_name": "Marie",
+            "email": self.email(who),
+            "organisation_kind": "entreprise_association",
+            "siren": "356000000",
+            "siret": "",
+            "company_name": "",
+            "phone_prefix": "+33",
+            "phone_number": "01 23 45 67 89"
+        })
+    }
+
+    pub async fn submit(&self, body: &Value) -> (u16, Value) {
+        let response = self.client.post(format!("{}/api/v1/registrations", self.base)).json(body).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&self.db.pool).await.expect("count");
+        n
+    }
+}
+
+/// The emails maildev received for `address`, waiting up to 15 s for at least `at_least` of them.
+pub async fn emails_to(address: &str, at_least: usize) -> Vec<Value> {
+    let maildev = std::env::var("GEODAE_TEST_MAILDEV_URL").unwrap_or_else(|_| "http://127.0.0.1:1080".into());
+    let client = reqwest::Client::new();
+    let mut found = Vec::new();
+    for _ in 0..60 {
+        let all: Vec<Value> = client
+            .get(format!("{maildev}/api/email"))
+            .send()
+            .await
+            .expect("maildev must be running (the test command starts it)")
+            .json()
+            .await
+            .expect("maildev answer");
+        found = all
+            .into_iter()
+            .filter(|m| m["to"].as_array().is_some_and(|to| to.iter().any(|t| t["address"].as_str() == Some(address))))
+            .collect();
+        if found.len() >= at_least {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    found
+}
+
+/// Defines a test run on SQLite and another on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}
