@@ -4,13 +4,15 @@
 //! route and `components` the reusable widgets. Built as WebAssembly with `hydrate`, and as a native library
 //! with `ssr` for the server.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;
 pub mod pages;
 mod shell;
 
-pub use shell::{shell, App};
+pub use shell::{App, shell};
 
 /// Entry point of the WebAssembly module: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

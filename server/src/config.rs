@@ -4,7 +4,7 @@ use std::env;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -51,21 +51,34 @@ pub enum SmtpTls {
 }
 
 fn var(name: &str) -> Option<String> {
-    env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
-        let addr = var("GEODAE_ADDR").or_else(|| var("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr: SocketAddr = addr.parse().with_context(|| format!("GEODAE_ADDR is not an address: {addr}"))?;
+        let addr = var("GEODAE_ADDR")
+            .or_else(|| var("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr
+            .parse()
+            .with_context(|| format!("GEODAE_ADDR is not an address: {addr}"))?;
         let data_dir = PathBuf::from(var("GEODAE_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = var("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("geodae.db").display()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("geodae.db").display())
+        });
         let transport = match var("GEODAE_MAIL_TRANSPORT").as_deref().unwrap_or("file") {
-            "file" => MailTransport::Files(var("GEODAE_MAIL_DIR").map_or_else(|| data_dir.join("mail"), PathBuf::from)),
+            "file" => MailTransport::Files(
+                var("GEODAE_MAIL_DIR").map_or_else(|| data_dir.join("mail"), PathBuf::from),
+            ),
             "smtp" => MailTransport::Smtp(SmtpConfig {
-                host: var("GEODAE_SMTP_HOST").context("GEODAE_SMTP_HOST is required with GEODAE_MAIL_TRANSPORT=smtp")?,
-                port: var("GEODAE_SMTP_PORT").map_or(Ok(587), |p| p.parse()).context("GEODAE_SMTP_PORT")?,
+                host: var("GEODAE_SMTP_HOST")
+                    .context("GEODAE_SMTP_HOST is required with GEODAE_MAIL_TRANSPORT=smtp")?,
+                port: var("GEODAE_SMTP_PORT")
+                    .map_or(Ok(587), |p| p.parse())
+                    .context("GEODAE_SMTP_PORT")?,
                 tls: match var("GEODAE_SMTP_TLS").as_deref().unwrap_or("starttls") {
                     "none" => SmtpTls::None,
                     "starttls" => SmtpTls::StartTls,
@@ -78,11 +91,19 @@ impl Config {
         };
         Ok(Self {
             addr,
-            site_root: PathBuf::from(var("GEODAE_SITE_ROOT").or_else(|| var("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into())),
+            site_root: PathBuf::from(
+                var("GEODAE_SITE_ROOT")
+                    .or_else(|| var("LEPTOS_SITE_ROOT"))
+                    .unwrap_or_else(|| "target/site".into()),
+            ),
             database_url,
-            public_url: var("GEODAE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string(),
+            public_url: var("GEODAE_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{addr}"))
+                .trim_end_matches('/')
+                .to_string(),
             mail: MailConfig {
-                from: var("GEODAE_MAIL_FROM").unwrap_or_else(|| "Géo'DAE <ne-pas-repondre@geodae.sante.gouv.fr>".into()),
+                from: var("GEODAE_MAIL_FROM")
+                    .unwrap_or_else(|| "Géo'DAE <ne-pas-repondre@geodae.sante.gouv.fr>".into()),
                 transport,
             },
             admin_emails: var("GEODAE_ADMIN_EMAILS")

@@ -1,6 +1,8 @@
 //! Géo'DAE API accounts, the server: the JSON API, persistence, the company register, mail, and the Leptos
 //! application served with server-side rendering.
 
+#![recursion_limit = "256"]
+
 pub mod config;
 pub mod http;
 pub mod mail;

@@ -1,5 +1,7 @@
 //! The `server` command: serves the application, or imports INSEE's StockUniteLegale file.
 
+#![recursion_limit = "256"]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,7 +17,10 @@ const USAGE: &str = "Usage:
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+        )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -55,6 +60,11 @@ async fn sirene_import(file: PathBuf) -> anyhow::Result<()> {
     let db = Db::connect(&config.database_url).await?;
     let started = std::time::Instant::now();
     let units = import::import_file(&db, &file).await?;
-    tracing::info!(units, seconds = started.elapsed().as_secs_f64(), "SIRENE directory imported from {}", file.display());
+    tracing::info!(
+        units,
+        seconds = started.elapsed().as_secs_f64(),
+        "SIRENE directory imported from {}",
+        file.display()
+    );
     Ok(())
 }

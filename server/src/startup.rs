@@ -4,23 +4,23 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use axum::Router;
 use axum::response::Redirect;
 use axum::routing::get;
-use axum::Router;
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use app::{shell, App};
+use app::{App, shell};
 
+use crate::AppContext;
 use crate::config::Config;
 use crate::http::{self, error, request_id};
 use crate::mail::{transport::Mailer, worker};
-use crate::sirene::{import, LocalDirectory};
+use crate::sirene::{LocalDirectory, import};
 use crate::store::Db;
-use crate::AppContext;
 
 /// A started application.
 pub struct Running {
@@ -33,7 +33,10 @@ pub struct Running {
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let db = Db::connect(&config.database_url).await?;
     if config.sirene_seed {
-        if let Some(units) = import::seed_if_empty(&db).await.context("cannot load the shipped SIRENE extract")? {
+        if let Some(units) = import::seed_if_empty(&db)
+            .await
+            .context("cannot load the shipped SIRENE extract")?
+        {
             tracing::info!(units, "SIRENE directory loaded from the shipped extract");
         }
     }
@@ -46,14 +49,24 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     };
     tokio::spawn(worker::run(db, mailer, context.mail_wake.clone()));
 
-    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     let router = router(&config, addr, context.clone());
     tracing::info!("Géo'DAE comptes listening on http://{addr}");
     let server = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
     });
-    Ok(Running { addr, context, server })
+    Ok(Running {
+        addr,
+        context,
+        server,
+    })
 }
 
 fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
@@ -75,6 +88,8 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .with_state(options);
     pages
         .merge(api)
-        .layer(CatchPanicLayer::custom(|_| error::internal_response(&request_id::current())))
+        .layer(CatchPanicLayer::custom(|_| {
+            error::internal_response(&request_id::current())
+        }))
         .layer(axum::middleware::from_fn(request_id::middleware))
 }

@@ -16,7 +16,9 @@ impl CallError {
     pub fn message(&self) -> String {
         match self {
             Self::Api(_, body) => body.message.clone(),
-            Self::Network => "Le service ne répond pas. Vérifiez votre connexion puis réessayez.".to_string(),
+            Self::Network => {
+                "Le service ne répond pas. Vérifiez votre connexion puis réessayez.".to_string()
+            }
         }
     }
 }
@@ -25,23 +27,31 @@ pub async fn lookup_siren(siren: &str) -> Result<CompanyLookup, CallError> {
     imp::get_json(&format!("/api/v1/sirene/{siren}")).await
 }
 
-pub async fn submit_registration(request: &RegistrationRequest) -> Result<RegistrationCreated, CallError> {
+pub async fn submit_registration(
+    request: &RegistrationRequest,
+) -> Result<RegistrationCreated, CallError> {
     imp::post_json("/api/v1/registrations", request).await
 }
 
 #[cfg(feature = "hydrate")]
 mod imp {
     use gloo_net::http::{Request, Response};
-    use serde::{de::DeserializeOwned, Serialize};
+    use serde::{Serialize, de::DeserializeOwned};
 
     use super::{CallError, ErrorBody};
 
     pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, CallError> {
-        let response = Request::get(url).send().await.map_err(|_| CallError::Network)?;
+        let response = Request::get(url)
+            .send()
+            .await
+            .map_err(|_| CallError::Network)?;
         decode(response).await
     }
 
-    pub async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, CallError> {
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        url: &str,
+        body: &B,
+    ) -> Result<T, CallError> {
         let response = Request::post(url)
             .json(body)
             .map_err(|_| CallError::Network)?
@@ -64,7 +74,7 @@ mod imp {
 
 #[cfg(not(feature = "hydrate"))]
 mod imp {
-    use serde::{de::DeserializeOwned, Serialize};
+    use serde::{Serialize, de::DeserializeOwned};
 
     use super::CallError;
 
@@ -72,7 +82,10 @@ mod imp {
         Err(CallError::Network)
     }
 
-    pub async fn post_json<B: Serialize, T: DeserializeOwned>(_url: &str, _body: &B) -> Result<T, CallError> {
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        _url: &str,
+        _body: &B,
+    ) -> Result<T, CallError> {
         Err(CallError::Network)
     }
 }

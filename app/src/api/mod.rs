@@ -29,12 +29,21 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_string(), message: message.into(), fields: BTreeMap::new(), request_id: None }
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+            fields: BTreeMap::new(),
+            request_id: None,
+        }
     }
 
     pub fn validation(errors: &FieldErrors) -> Self {
         Self {
-            fields: errors.0.iter().map(|(field, message)| (field.key().to_string(), message.clone())).collect(),
+            fields: errors
+                .0
+                .iter()
+                .map(|(field, message)| (field.key().to_string(), message.clone()))
+                .collect(),
             ..Self::new("validation", "Certains champs sont à corriger.")
         }
     }

@@ -18,7 +18,12 @@ pub fn PhoneField(
     let (show_table, set_show_table) = signal(false);
     let example = move || {
         PhonePrefix::from_code(&prefix.get())
-            .map(|p| format!("Un numéro pérenne de la structure, pas celui d'une personne. Exemple : {}", p.example()))
+            .map(|p| {
+                format!(
+                    "Un numéro pérenne de la structure, pas celui d'une personne. Exemple : {}",
+                    p.example()
+                )
+            })
             .unwrap_or_default()
     };
     view! {

@@ -1,7 +1,8 @@
 //! What the form says about the company register's answer, shared by the browser and the server.
 
 /// The SIREN is not in the register.
-pub const UNKNOWN_SIREN: &str = "Ce code SIREN est introuvable dans le répertoire SIRENE : vérifiez les chiffres.";
+pub const UNKNOWN_SIREN: &str =
+    "Ce code SIREN est introuvable dans le répertoire SIRENE : vérifiez les chiffres.";
 
 /// A ceased unit cannot apply.
 pub fn ceased(name: Option<&str>) -> String {

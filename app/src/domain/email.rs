@@ -74,14 +74,20 @@ fn valid_local(local: &str) -> bool {
     const SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-";
     !local.is_empty()
         && local.len() <= 64
-        && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(|c| c.is_alphanumeric() || SPECIALS.contains(c)))
+        && local.split('.').all(|atom| {
+            !atom.is_empty()
+                && atom
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || SPECIALS.contains(c))
+        })
 }
 
 fn valid_domain(domain: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
-    let tld_ok = labels
-        .last()
-        .is_some_and(|tld| tld.chars().count() >= 2 && (tld.chars().all(char::is_alphabetic) || tld.starts_with("xn--")));
+    let tld_ok = labels.last().is_some_and(|tld| {
+        tld.chars().count() >= 2
+            && (tld.chars().all(char::is_alphabetic) || tld.starts_with("xn--"))
+    });
     labels.len() >= 2
         && tld_ok
         && labels.iter().all(|label| {
@@ -100,7 +106,10 @@ mod tests {
     #[test]
     fn valid_addresses() {
         let cases = [
-            ("contact@geodae.sante.gouv.fr", "contact@geodae.sante.gouv.fr"),
+            (
+                "contact@geodae.sante.gouv.fr",
+                "contact@geodae.sante.gouv.fr",
+            ),
             (" Contact@Mairie-Lyon.FR ", "Contact@mairie-lyon.fr"),
             ("jean.dupont+dae@exemple.org", "jean.dupont+dae@exemple.org"),
             ("o'brien@exemple.ie", "o'brien@exemple.ie"),
@@ -108,7 +117,11 @@ mod tests {
             ("a@b.co", "a@b.co"),
         ];
         for (input, expected) in cases {
-            assert_eq!(Email::parse(input).map(|e| e.0), Ok(expected.to_string()), "{input}");
+            assert_eq!(
+                Email::parse(input).map(|e| e.0),
+                Ok(expected.to_string()),
+                "{input}"
+            );
         }
     }
 

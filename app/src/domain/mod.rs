@@ -15,7 +15,7 @@ pub mod siren;
 
 pub use email::{Email, EmailError};
 pub use organisation::{OrganisationKind, Profile};
-pub use person_name::{NamePart, NameError, PersonName};
+pub use person_name::{NameError, NamePart, PersonName};
 pub use phone::{PhoneError, PhoneNumber, PhonePrefix};
 pub use registration::{Field, FieldErrors, RawRegistration, ValidRegistration, Warning};
 pub use siren::{Siren, SirenError, Siret, SiretError};

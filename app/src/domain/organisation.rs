@@ -35,8 +35,11 @@ pub enum OrganisationKind {
 }
 
 impl OrganisationKind {
-    pub const ALL: [OrganisationKind; 3] =
-        [Self::EntrepriseAssociation, Self::AdministrationCollectivite, Self::CoproprieteParticulier];
+    pub const ALL: [OrganisationKind; 3] = [
+        Self::EntrepriseAssociation,
+        Self::AdministrationCollectivite,
+        Self::CoproprieteParticulier,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -49,7 +52,9 @@ impl OrganisationKind {
     pub fn label(self) -> &'static str {
         match self {
             Self::EntrepriseAssociation => "Je suis une entreprise ou association",
-            Self::AdministrationCollectivite => "Je suis une administration / une collectivité publique",
+            Self::AdministrationCollectivite => {
+                "Je suis une administration / une collectivité publique"
+            }
             Self::CoproprieteParticulier => "Je suis une copropriété / un particulier",
         }
     }
@@ -92,7 +97,11 @@ mod tests {
             ("8110", None),
         ];
         for (category, expected) in cases {
-            assert_eq!(OrganisationKind::expected_for_legal_category(category), expected, "{category}");
+            assert_eq!(
+                OrganisationKind::expected_for_legal_category(category),
+                expected,
+                "{category}"
+            );
         }
     }
 

@@ -40,24 +40,37 @@ impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty(part) => write!(f, "{} est obligatoire.", part.label()),
-            Self::TooLong(part) => write!(f, "{} ne peut pas dépasser {MAX_CHARS} caractères.", part.label()),
+            Self::TooLong(part) => write!(
+                f,
+                "{} ne peut pas dépasser {MAX_CHARS} caractères.",
+                part.label()
+            ),
             Self::Forbidden(part, c) => write!(
                 f,
                 "{} ne peut contenir que des lettres, des espaces, des traits d'union et des apostrophes (« {c} » n'est pas accepté).",
                 part.label()
             ),
-            Self::NoLetter(part) => write!(f, "{} doit contenir au moins une lettre.", part.label()),
+            Self::NoLetter(part) => {
+                write!(f, "{} doit contenir au moins une lettre.", part.label())
+            }
         }
     }
 }
 
 impl PersonName {
     pub fn parse(input: &str, part: NamePart) -> Result<Self, NameError> {
-        let normalised = input.split_whitespace().collect::<Vec<_>>().join(" ").replace(['’', 'ʼ'], "'");
+        let normalised = input
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(['’', 'ʼ'], "'");
         if normalised.is_empty() {
             return Err(NameError::Empty(part));
         }
-        if let Some(c) = normalised.chars().find(|c| !(c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))) {
+        if let Some(c) = normalised
+            .chars()
+            .find(|c| !(c.is_alphabetic() || matches!(c, ' ' | '-' | '\'')))
+        {
             return Err(NameError::Forbidden(part, c));
         }
         if !normalised.chars().any(char::is_alphabetic) {
@@ -81,12 +94,64 @@ impl PersonName {
 
 /// Words that name organisations rather than people, compared without accents and case.
 const ORGANISATION_WORDS: &[&str] = &[
-    "sa", "sas", "sasu", "sarl", "eurl", "sci", "snc", "scop", "scp", "selarl", "gie", "eirl", "ei", "sem", "spl",
-    "association", "asso", "assoc", "mairie", "commune", "ville", "societe", "ste", "entreprise", "ets",
-    "etablissement", "etablissements", "groupe", "cabinet", "syndic", "syndicat", "copropriete", "residence",
-    "departement", "region", "prefecture", "ministere", "hopital", "clinique", "pharmacie", "club", "federation",
-    "fondation", "communaute", "agglomeration", "metropole", "sdis", "ehpad", "college", "lycee", "universite",
-    "service", "services", "france", "cie", "compagnie", "holding", "conseil",
+    "sa",
+    "sas",
+    "sasu",
+    "sarl",
+    "eurl",
+    "sci",
+    "snc",
+    "scop",
+    "scp",
+    "selarl",
+    "gie",
+    "eirl",
+    "ei",
+    "sem",
+    "spl",
+    "association",
+    "asso",
+    "assoc",
+    "mairie",
+    "commune",
+    "ville",
+    "societe",
+    "ste",
+    "entreprise",
+    "ets",
+    "etablissement",
+    "etablissements",
+    "groupe",
+    "cabinet",
+    "syndic",
+    "syndicat",
+    "copropriete",
+    "residence",
+    "departement",
+    "region",
+    "prefecture",
+    "ministere",
+    "hopital",
+    "clinique",
+    "pharmacie",
+    "club",
+    "federation",
+    "fondation",
+    "communaute",
+    "agglomeration",
+    "metropole",
+    "sdis",
+    "ehpad",
+    "college",
+    "lycee",
+    "universite",
+    "service",
+    "services",
+    "france",
+    "cie",
+    "compagnie",
+    "holding",
+    "conseil",
 ];
 
 fn looks_like_organisation(name: &str) -> bool {
@@ -129,7 +194,11 @@ mod tests {
             ("Zoë", "Zoë"),
         ];
         for (input, expected) in cases {
-            assert_eq!(PersonName::parse(input, NamePart::Last).map(|n| n.0), Ok(expected.to_string()), "{input}");
+            assert_eq!(
+                PersonName::parse(input, NamePart::Last).map(|n| n.0),
+                Ok(expected.to_string()),
+                "{input}"
+            );
         }
     }
 
@@ -144,21 +213,60 @@ mod tests {
             ("--", NameError::NoLetter(NamePart::First)),
         ];
         for (input, expected) in cases {
-            assert_eq!(PersonName::parse(input, NamePart::First), Err(expected), "{input}");
+            assert_eq!(
+                PersonName::parse(input, NamePart::First),
+                Err(expected),
+                "{input}"
+            );
         }
         let long = "a".repeat(81);
-        assert_eq!(PersonName::parse(&long, NamePart::Last), Err(NameError::TooLong(NamePart::Last)));
-        assert!(NameError::Forbidden(NamePart::First, '2').to_string().starts_with("Le prénom"));
-        assert!(NameError::Empty(NamePart::Last).to_string().starts_with("Le nom"));
+        assert_eq!(
+            PersonName::parse(&long, NamePart::Last),
+            Err(NameError::TooLong(NamePart::Last))
+        );
+        assert!(
+            NameError::Forbidden(NamePart::First, '2')
+                .to_string()
+                .starts_with("Le prénom")
+        );
+        assert!(
+            NameError::Empty(NamePart::Last)
+                .to_string()
+                .starts_with("Le nom")
+        );
     }
 
     #[test]
     fn organisation_like_names_are_flagged_but_people_are_not() {
-        for org in ["SARL Dupont", "Mairie de Lyon", "Association Cœur", "Société Générale", "Ets Martin", "SAS"] {
-            assert!(PersonName::parse(org, NamePart::Last).expect(org).looks_like_organisation(), "{org}");
+        for org in [
+            "SARL Dupont",
+            "Mairie de Lyon",
+            "Association Cœur",
+            "Société Générale",
+            "Ets Martin",
+            "SAS",
+        ] {
+            assert!(
+                PersonName::parse(org, NamePart::Last)
+                    .expect(org)
+                    .looks_like_organisation(),
+                "{org}"
+            );
         }
-        for person in ["Dupont", "Sasso", "Villeneuve", "Saint-Maire", "Marie-Claire", "Associé"] {
-            assert!(!PersonName::parse(person, NamePart::Last).expect(person).looks_like_organisation(), "{person}");
+        for person in [
+            "Dupont",
+            "Sasso",
+            "Villeneuve",
+            "Saint-Maire",
+            "Marie-Claire",
+            "Associé",
+        ] {
+            assert!(
+                !PersonName::parse(person, NamePart::Last)
+                    .expect(person)
+                    .looks_like_organisation(),
+                "{person}"
+            );
         }
     }
 }

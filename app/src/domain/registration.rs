@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::email::Email;
 use super::organisation::{OrganisationKind, Profile};
-use super::person_name::{fold, NamePart, PersonName};
+use super::person_name::{NamePart, PersonName, fold};
 use super::phone::{PhoneNumber, PhonePrefix};
 use super::siren::{Siren, Siret};
 
@@ -158,12 +158,17 @@ impl RawRegistration<'_> {
         if profile.is_none() {
             errors.insert(Field::Profile, "Sélectionnez le profil « API ».");
         }
-        let last_name = PersonName::parse(self.last_name, NamePart::Last).map_err(|e| errors.insert(Field::LastName, e));
-        let first_name = PersonName::parse(self.first_name, NamePart::First).map_err(|e| errors.insert(Field::FirstName, e));
+        let last_name = PersonName::parse(self.last_name, NamePart::Last)
+            .map_err(|e| errors.insert(Field::LastName, e));
+        let first_name = PersonName::parse(self.first_name, NamePart::First)
+            .map_err(|e| errors.insert(Field::FirstName, e));
         let email = Email::parse(self.email).map_err(|e| errors.insert(Field::Email, e));
         let organisation_kind = OrganisationKind::from_code(self.organisation_kind.trim());
         if organisation_kind.is_none() {
-            errors.insert(Field::OrganisationKind, "Sélectionnez le type de structure dans la liste.");
+            errors.insert(
+                Field::OrganisationKind,
+                "Sélectionnez le type de structure dans la liste.",
+            );
         }
         let siren = Siren::parse(self.siren).map_err(|e| errors.insert(Field::Siren, e));
         let siret = match self.siret.trim() {
@@ -176,20 +181,43 @@ impl RawRegistration<'_> {
                 .map(Some)
                 .map_err(|e| errors.insert(Field::Siret, e)),
         };
-        let company_name = parse_company_name(self.company_name).map_err(|e| errors.insert(Field::CompanyName, e));
+        let company_name =
+            parse_company_name(self.company_name).map_err(|e| errors.insert(Field::CompanyName, e));
         let prefix = PhonePrefix::from_code(self.phone_prefix);
         let phone = match prefix {
             None => {
-                errors.insert(Field::PhonePrefix, "Sélectionnez l'indicatif de votre numéro de téléphone.");
+                errors.insert(
+                    Field::PhonePrefix,
+                    "Sélectionnez l'indicatif de votre numéro de téléphone.",
+                );
                 Err(())
             }
-            Some(prefix) => PhoneNumber::parse(prefix, self.phone_number).map_err(|e| errors.insert(Field::PhoneNumber, e)),
+            Some(prefix) => PhoneNumber::parse(prefix, self.phone_number)
+                .map_err(|e| errors.insert(Field::PhoneNumber, e)),
         };
 
-        match (profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, phone) {
-            (Some(profile), Ok(last_name), Ok(first_name), Ok(email), Some(organisation_kind), Ok(siren), Ok(siret), Ok(company_name), Ok(phone))
-                if errors.is_empty() =>
-            {
+        match (
+            profile,
+            last_name,
+            first_name,
+            email,
+            organisation_kind,
+            siren,
+            siret,
+            company_name,
+            phone,
+        ) {
+            (
+                Some(profile),
+                Ok(last_name),
+                Ok(first_name),
+                Ok(email),
+                Some(organisation_kind),
+                Ok(siren),
+                Ok(siret),
+                Ok(company_name),
+                Ok(phone),
+            ) if errors.is_empty() => {
                 let warnings = warnings(&last_name, &first_name, &email);
                 Ok(ValidRegistration {
                     profile,
@@ -220,7 +248,10 @@ impl RawRegistration<'_> {
             }
         }
         if let Ok(email) = &email {
-            let names: Vec<&PersonName> = [&last, &first].into_iter().filter_map(|n| n.as_ref().ok()).collect();
+            let names: Vec<&PersonName> = [&last, &first]
+                .into_iter()
+                .filter_map(|n| n.as_ref().ok())
+                .collect();
             if email_is_personal(email, &names) {
                 found.push((Field::Email, Warning::PersonalEmail));
             }
@@ -230,7 +261,12 @@ impl RawRegistration<'_> {
 }
 
 fn warnings(last: &PersonName, first: &PersonName, email: &Email) -> Vec<(Field, Warning)> {
-    let raw = RawRegistration { last_name: last.as_str(), first_name: first.as_str(), email: email.as_str(), ..Default::default() };
+    let raw = RawRegistration {
+        last_name: last.as_str(),
+        first_name: first.as_str(),
+        email: email.as_str(),
+        ..Default::default()
+    };
     raw.warnings()
 }
 
@@ -251,7 +287,9 @@ pub fn parse_company_name(input: &str) -> Result<Option<String>, String> {
         return Ok(None);
     }
     if name.chars().count() > COMPANY_NAME_MAX {
-        return Err(format!("La raison sociale ne peut pas dépasser {COMPANY_NAME_MAX} caractères."));
+        return Err(format!(
+            "La raison sociale ne peut pas dépasser {COMPANY_NAME_MAX} caractères."
+        ));
     }
     if name.chars().any(char::is_control) {
         return Err("La raison sociale contient un caractère non autorisé.".to_string());
@@ -262,7 +300,8 @@ pub fn parse_company_name(input: &str) -> Result<Option<String>, String> {
 /// The company name typed by the applicant, when the register cannot give it.
 pub fn require_company_name(typed: Option<&str>) -> Result<&str, String> {
     typed.filter(|n| !n.is_empty()).ok_or_else(|| {
-        "La raison sociale est obligatoire ici : saisissez le nom officiel de votre structure.".to_string()
+        "La raison sociale est obligatoire ici : saisissez le nom officiel de votre structure."
+            .to_string()
     })
 }
 
@@ -323,30 +362,66 @@ mod tests {
                 Field::PhoneNumber
             ]
         );
-        assert_eq!(errors.get(Field::Siren), Some("Le code SIREN s'écrit sans espace : 356000000."));
+        assert_eq!(
+            errors.get(Field::Siren),
+            Some("Le code SIREN s'écrit sans espace : 356000000.")
+        );
     }
 
     #[test]
     fn siret_of_another_company_is_refused() {
-        let raw = RawRegistration { siret: "88087814500015", ..valid() };
+        let raw = RawRegistration {
+            siret: "88087814500015",
+            ..valid()
+        };
         let errors = raw.parse().expect_err("siret of another siren");
-        assert_eq!(errors.get(Field::Siret), Some("Le code SIRET doit commencer par le code SIREN saisi (356000000)."));
-        let raw = RawRegistration { siret: "35600000021828", ..valid() };
-        assert_eq!(raw.parse().expect("La Poste SIRET").siret.map(|s| s.as_str().to_string()), Some("35600000021828".into()));
+        assert_eq!(
+            errors.get(Field::Siret),
+            Some("Le code SIRET doit commencer par le code SIREN saisi (356000000).")
+        );
+        let raw = RawRegistration {
+            siret: "35600000021828",
+            ..valid()
+        };
+        assert_eq!(
+            raw.parse()
+                .expect("La Poste SIRET")
+                .siret
+                .map(|s| s.as_str().to_string()),
+            Some("35600000021828".into())
+        );
     }
 
     #[test]
     fn warnings_for_organisation_names_and_personal_addresses() {
-        let raw = RawRegistration { last_name: "Mairie de Nantes", email: "marie.durand@exemple.fr", first_name: "Marie", ..valid() };
+        let raw = RawRegistration {
+            last_name: "Mairie de Nantes",
+            email: "marie.durand@exemple.fr",
+            first_name: "Marie",
+            ..valid()
+        };
         let parsed = raw.parse().expect("warnings do not block");
-        assert_eq!(parsed.warnings, vec![(Field::LastName, Warning::OrganisationName), (Field::Email, Warning::PersonalEmail)]);
-        let raw = RawRegistration { last_name: "Durand", email: "contact@exemple.fr", ..valid() };
+        assert_eq!(
+            parsed.warnings,
+            vec![
+                (Field::LastName, Warning::OrganisationName),
+                (Field::Email, Warning::PersonalEmail)
+            ]
+        );
+        let raw = RawRegistration {
+            last_name: "Durand",
+            email: "contact@exemple.fr",
+            ..valid()
+        };
         assert!(raw.parse().expect("valid").warnings.is_empty());
     }
 
     #[test]
     fn company_name_is_required_only_when_asked() {
-        assert_eq!(parse_company_name("  La   Poste "), Ok(Some("La Poste".into())));
+        assert_eq!(
+            parse_company_name("  La   Poste "),
+            Ok(Some("La Poste".into()))
+        );
         assert_eq!(parse_company_name(""), Ok(None));
         assert!(require_company_name(None).is_err());
         assert_eq!(require_company_name(Some("La Poste")), Ok("La Poste"));

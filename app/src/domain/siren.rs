@@ -103,7 +103,11 @@ impl Siret {
     }
 
     pub fn belongs_to(&self, siren: &Siren) -> Result<(), SiretError> {
-        if self.0.starts_with(siren.as_str()) { Ok(()) } else { Err(SiretError::OtherSiren(siren.to_string())) }
+        if self.0.starts_with(siren.as_str()) {
+            Ok(())
+        } else {
+            Err(SiretError::OtherSiren(siren.to_string()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -163,7 +167,10 @@ mod tests {
             ("", Err(SirenError::Empty)),
             ("   ", Err(SirenError::Empty)),
             ("356 000 000", Err(SirenError::Spaces("356000000".into()))),
-            ("356\u{a0}000\u{a0}000", Err(SirenError::Spaces("356000000".into()))),
+            (
+                "356\u{a0}000\u{a0}000",
+                Err(SirenError::Spaces("356000000".into())),
+            ),
             ("35600000", Err(SirenError::Length(8))),
             ("3560000000", Err(SirenError::Length(10))),
             ("35600000A", Err(SirenError::NotDigits)),
@@ -173,7 +180,11 @@ mod tests {
         ];
         for (input, expected) in cases {
             let got = Siren::parse(input);
-            assert_eq!(got.as_ref().map(Siren::as_str).map_err(Clone::clone), expected.clone(), "input {input:?}");
+            assert_eq!(
+                got.as_ref().map(Siren::as_str).map_err(Clone::clone),
+                expected.clone(),
+                "input {input:?}"
+            );
         }
     }
 
@@ -183,7 +194,10 @@ mod tests {
             ("88087814500015", Ok("88087814500015")),
             ("13002526500013", Ok("13002526500013")),
             ("35600000000048", Ok("35600000000048")),
-            ("880 878 145 00015", Err(SiretError::Spaces("88087814500015".into()))),
+            (
+                "880 878 145 00015",
+                Err(SiretError::Spaces("88087814500015".into())),
+            ),
             ("8808781450001", Err(SiretError::Length(13))),
             ("88087814500016", Err(SiretError::Checksum)),
             ("8808781450001X", Err(SiretError::NotDigits)),
@@ -192,14 +206,22 @@ mod tests {
         ];
         for (input, expected) in cases {
             let got = Siret::parse(input);
-            assert_eq!(got.as_ref().map(Siret::as_str).map_err(Clone::clone), expected.clone(), "input {input:?}");
+            assert_eq!(
+                got.as_ref().map(Siret::as_str).map_err(Clone::clone),
+                expected.clone(),
+                "input {input:?}"
+            );
         }
     }
 
     #[test]
     fn every_real_la_poste_siret_is_accepted_though_none_passes_luhn() {
         let list = include_str!("../../../../shared/data/sirene/laposte_sirets.txt");
-        let sirets: Vec<&str> = list.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let sirets: Vec<&str> = list
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         assert_eq!(sirets.len(), 40);
         let siren = Siren::parse(LA_POSTE_SIREN).expect("La Poste SIREN");
         for s in sirets {
@@ -218,6 +240,9 @@ mod tests {
     fn siret_must_start_with_the_siren() {
         let siret = Siret::parse("88087814500015").expect("valid");
         let other = Siren::parse("356000000").expect("valid");
-        assert_eq!(siret.belongs_to(&other), Err(SiretError::OtherSiren("356000000".into())));
+        assert_eq!(
+            siret.belongs_to(&other),
+            Err(SiretError::OtherSiren("356000000".into()))
+        );
     }
 }

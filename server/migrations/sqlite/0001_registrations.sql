@@ -1,5 +1,5 @@
 -- Account requests, accounts, the email outbox and the local SIRENE directory.
--- Times are milliseconds since the Unix epoch (UTC), the same on SQLite and PostgreSQL.
+-- Times are milliseconds since the Unix epoch (UTC) and flags are 0/1 integers, the same on SQLite and PostgreSQL.
 
 CREATE TABLE registrations (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -15,9 +15,9 @@ CREATE TABLE registrations (
     siret TEXT,
     company_name TEXT NOT NULL,
     company_name_source TEXT NOT NULL CHECK (company_name_source IN ('register', 'applicant')),
-    siren_verified BOOLEAN NOT NULL,
+    siren_verified BIGINT NOT NULL,
     register_state TEXT,
-    register_diffusible BOOLEAN,
+    register_diffusible BIGINT,
     legal_category TEXT,
     phone TEXT NOT NULL,
     phone_as_typed TEXT NOT NULL,
@@ -68,7 +68,7 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE TABLE sirene_units (
     siren TEXT PRIMARY KEY,
     state TEXT NOT NULL CHECK (state IN ('active', 'ceased')),
-    diffusible BOOLEAN NOT NULL,
+    diffusible BIGINT NOT NULL,
     company_name TEXT,
     legal_category TEXT
 );

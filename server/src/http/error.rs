@@ -1,10 +1,10 @@
 //! The API's error answers: a stable code, a French message, per-field messages; internal errors are logged
 //! with their cause and answered with an opaque message and the request id.
 
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 
 use app::api::ErrorBody;
 use app::domain::FieldErrors;
@@ -41,20 +41,29 @@ impl From<JsonRejection> for ApiError {
                 "unsupported_media_type",
                 "Le corps de la requête doit être du JSON (Content-Type: application/json).",
             ),
-            JsonRejection::JsonSyntaxError(_) => {
-                Self::client(StatusCode::BAD_REQUEST, "malformed_json", "Le corps de la requête n'est pas du JSON valide.")
-            }
+            JsonRejection::JsonSyntaxError(_) => Self::client(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "Le corps de la requête n'est pas du JSON valide.",
+            ),
             JsonRejection::JsonDataError(e) => Self::client(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
-                format!("Le corps de la requête n'a pas la forme attendue : {}", e.body_text()),
+                format!(
+                    "Le corps de la requête n'a pas la forme attendue : {}",
+                    e.body_text()
+                ),
             ),
             JsonRejection::BytesRejection(_) => Self::client(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 "Le corps de la requête est trop volumineux ou n'a pas pu être lu.",
             ),
-            _ => Self::client(StatusCode::BAD_REQUEST, "bad_request", "La requête n'a pas pu être lue."),
+            _ => Self::client(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "La requête n'a pas pu être lue.",
+            ),
         }
     }
 }
@@ -62,10 +71,20 @@ impl From<JsonRejection> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            Self::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody::validation(&errors))).into_response(),
-            Self::Client(status, code, message) => (status, Json(ErrorBody::new(code, message))).into_response(),
+            Self::Validation(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(ErrorBody::validation(&errors)),
+            )
+                .into_response(),
+            Self::Client(status, code, message) => {
+                (status, Json(ErrorBody::new(code, message))).into_response()
+            }
             Self::Conflict(code, message, fields) => {
-                let body = ErrorBody { code: code.to_string(), message, ..ErrorBody::validation(&fields) };
+                let body = ErrorBody {
+                    code: code.to_string(),
+                    message,
+                    ..ErrorBody::validation(&fields)
+                };
                 (StatusCode::CONFLICT, Json(body)).into_response()
             }
             Self::Internal(error) => {
@@ -83,7 +102,9 @@ pub fn internal_response(request_id: &str) -> Response {
         request_id: Some(request_id.to_string()),
         ..ErrorBody::new(
             "internal",
-            format!("Une erreur interne est survenue. Réessayez plus tard ; si elle persiste, écrivez à contact@geodae.sante.gouv.fr en citant la référence {request_id}."),
+            format!(
+                "Une erreur interne est survenue. Réessayez plus tard ; si elle persiste, écrivez à contact@geodae.sante.gouv.fr en citant la référence {request_id}."
+            ),
         )
     };
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()

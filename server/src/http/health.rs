@@ -1,8 +1,8 @@
 //! `GET /api/v1/health`: 200 when the database answers.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 
 use app::api::{ErrorBody, Health};
 
@@ -20,10 +20,17 @@ use crate::AppContext;
 )]
 pub async fn health(State(ctx): State<AppContext>) -> Result<Json<Health>, ApiError> {
     match ctx.db.ping().await {
-        Ok(()) => Ok(Json(Health { status: "ok".into(), database: ctx.db.backend.name().into() })),
+        Ok(()) => Ok(Json(Health {
+            status: "ok".into(),
+            database: ctx.db.backend.name().into(),
+        })),
         Err(error) => {
             tracing::error!(%error, "database does not answer");
-            Err(ApiError::client(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "La base de données ne répond pas."))
+            Err(ApiError::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "La base de données ne répond pas.",
+            ))
         }
     }
 }

@@ -45,10 +45,15 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(health::health))
         .routes(routes!(sirene::lookup))
         .routes(routes!(registrations::create));
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .split_for_parts();
     let json_doc = doc.clone();
     let router = router
-        .route("/api/v1/openapi.json", get(move || async move { Json(json_doc) }))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(json_doc) }),
+        )
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(ctx);
@@ -56,5 +61,9 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::client(StatusCode::NOT_FOUND, "not_found", "Cette adresse de l'API n'existe pas.")
+    ApiError::client(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Cette adresse de l'API n'existe pas.",
+    )
 }

@@ -1,16 +1,16 @@
 //! `POST /api/v1/registrations`: an organisation asks for an API account.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 
 use app::api::{ErrorBody, RegistrationCreated, RegistrationRequest};
 use app::domain::{Field, FieldErrors};
 
 use super::error::ApiError;
 use super::json::ApiJson;
-use crate::registration::{self, SubmitError};
 use crate::AppContext;
+use crate::registration::{self, SubmitError};
 
 #[utoipa::path(
     post,
@@ -33,7 +33,11 @@ pub async fn create(
     match registration::submit(&ctx, &request).await {
         Ok(submitted) => Ok((
             StatusCode::CREATED,
-            Json(RegistrationCreated { id: submitted.id, reference: submitted.reference, status: "pending".into() }),
+            Json(RegistrationCreated {
+                id: submitted.id,
+                reference: submitted.reference,
+                status: "pending".into(),
+            }),
         )),
         Err(SubmitError::Validation(errors)) => Err(ApiError::Validation(errors)),
         Err(SubmitError::AlreadyPending) => Err(conflict(

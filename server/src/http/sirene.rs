@@ -1,15 +1,15 @@
 //! `GET /api/v1/sirene/{siren}`: what the company register says of a SIREN.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 
 use app::api::{CompanyLookup, CompanyState, ErrorBody};
-use app::domain::{company, Siren};
+use app::domain::{Siren, company};
 
 use super::error::ApiError;
-use crate::sirene::UnitState;
 use crate::AppContext;
+use crate::sirene::UnitState;
 
 #[utoipa::path(
     get,
@@ -23,8 +23,12 @@ use crate::AppContext;
         (status = 503, description = "`register_unavailable` : le répertoire ne répond pas", body = ErrorBody)
     )
 )]
-pub async fn lookup(State(ctx): State<AppContext>, Path(siren): Path<String>) -> Result<Json<CompanyLookup>, ApiError> {
-    let siren = Siren::parse(&siren).map_err(|e| ApiError::client(StatusCode::BAD_REQUEST, "invalid_siren", e.to_string()))?;
+pub async fn lookup(
+    State(ctx): State<AppContext>,
+    Path(siren): Path<String>,
+) -> Result<Json<CompanyLookup>, ApiError> {
+    let siren = Siren::parse(&siren)
+        .map_err(|e| ApiError::client(StatusCode::BAD_REQUEST, "invalid_siren", e.to_string()))?;
     match ctx.register.lookup(siren.as_str()).await {
         Ok(Some(found)) => Ok(Json(CompanyLookup {
             siren: found.siren,
@@ -36,7 +40,11 @@ pub async fn lookup(State(ctx): State<AppContext>, Path(siren): Path<String>) ->
             legal_category: found.legal_category,
             diffusible: found.diffusible,
         })),
-        Ok(None) => Err(ApiError::client(StatusCode::NOT_FOUND, "unknown_siren", company::UNKNOWN_SIREN)),
+        Ok(None) => Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            "unknown_siren",
+            company::UNKNOWN_SIREN,
+        )),
         Err(unavailable) => {
             tracing::warn!(error = %unavailable, "company register unavailable");
             Err(ApiError::client(

@@ -3,7 +3,7 @@
 use sqlx::{Any, AnyConnection};
 
 use super::Email;
-use crate::store::{now_ms, Db};
+use crate::store::{Db, now_ms};
 
 /// After this many failed attempts a message is marked failed (about a day of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -11,7 +11,11 @@ pub const MAX_ATTEMPTS: i64 = 12;
 const LEASE_MS: i64 = 120_000;
 
 /// Queues a message inside the caller's transaction.
-pub async fn enqueue(conn: &mut AnyConnection, email: &Email, registration_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    email: &Email,
+    registration_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query::<Any>(
         "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at)
@@ -68,7 +72,11 @@ pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
 
 /// Records a failed attempt: retried later with exponential backoff, or given up after [`MAX_ATTEMPTS`].
 pub async fn mark_failed(db: &Db, id: i64, attempts: i64, error: &str) -> Result<(), sqlx::Error> {
-    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "waiting" };
+    let status = if attempts >= MAX_ATTEMPTS {
+        "failed"
+    } else {
+        "waiting"
+    };
     sqlx::query(
         "UPDATE outbox SET status = $1, next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $4",
     )
@@ -93,7 +101,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {
-        assert_eq!([1, 2, 3, 4].map(backoff_ms), [5_000, 10_000, 20_000, 40_000]);
+        assert_eq!(
+            [1, 2, 3, 4].map(backoff_ms),
+            [5_000, 10_000, 20_000, 40_000]
+        );
         assert_eq!(backoff_ms(12), 3_600_000);
     }
 }

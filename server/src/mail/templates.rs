@@ -22,7 +22,10 @@ const SIGNATURE_TEXT: &str = "L'équipe Géo'DAE\nMinistère de la santé et de 
 
 /// The acknowledgement sent to the applicant when the request is stored.
 pub fn acknowledgement(r: &RequestSummary<'_>) -> Email {
-    let subject = format!("Géo'DAE : votre demande de compte API a été transmise (référence {})", r.reference);
+    let subject = format!(
+        "Géo'DAE : votre demande de compte API a été transmise (référence {})",
+        r.reference
+    );
     let text = format!(
         "Bonjour {first} {last},\n\n\
          Nous avons bien reçu votre demande de création de compte avec un profil API sur Géo'DAE : votre demande a été transmise aux administrateurs.\n\n\
@@ -53,17 +56,30 @@ pub fn acknowledgement(r: &RequestSummary<'_>) -> Email {
             siren = escape(r.siren),
         ),
     );
-    Email { kind: "acknowledgement", to: r.email.to_string(), subject, text, html }
+    Email {
+        kind: "acknowledgement",
+        to: r.email.to_string(),
+        subject,
+        text,
+        html,
+    }
 }
 
 /// The notice sent to each administrator's address when a request arrives.
 pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email {
-    let subject = format!("Nouvelle demande de compte API : {} ({})", r.company_name, r.reference);
+    let subject = format!(
+        "Nouvelle demande de compte API : {} ({})",
+        r.company_name, r.reference
+    );
     let link = format!("{public_url}/admin/demandes/{}", r.id);
     let flags_text = if r.flags.is_empty() {
         "Aucun point d'attention.".to_string()
     } else {
-        r.flags.iter().map(|f| format!("- {f}")).collect::<Vec<_>>().join("\n")
+        r.flags
+            .iter()
+            .map(|f| format!("- {f}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let text = format!(
         "Une nouvelle demande de compte avec un profil API attend votre décision.\n\n\
@@ -86,7 +102,13 @@ pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email
     let flags_html = if r.flags.is_empty() {
         "<p>Aucun point d'attention.</p>".to_string()
     } else {
-        format!("<ul>{}</ul>", r.flags.iter().map(|f| format!("<li>{}</li>", escape(f))).collect::<String>())
+        format!(
+            "<ul>{}</ul>",
+            r.flags
+                .iter()
+                .map(|f| format!("<li>{}</li>", escape(f)))
+                .collect::<String>()
+        )
     };
     let html = layout(
         &subject,
@@ -111,7 +133,13 @@ pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email
             link = escape(&link),
         ),
     );
-    Email { kind: "admin_notice", to: to.to_string(), subject, text, html }
+    Email {
+        kind: "admin_notice",
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
 }
 
 fn layout(title: &str, body: &str) -> String {
@@ -173,7 +201,11 @@ mod tests {
     #[test]
     fn admin_notice_email() {
         let flags = vec!["SIREN non vérifié : le répertoire SIRENE ne répondait pas.".to_string()];
-        let email = admin_notice(&summary(&flags), "admin@exemple.fr", "https://comptes.exemple.fr");
+        let email = admin_notice(
+            &summary(&flags),
+            "admin@exemple.fr",
+            "https://comptes.exemple.fr",
+        );
         insta::assert_snapshot!("admin_notice_text", email.text);
         insta::assert_snapshot!("admin_notice_html", email.html);
     }
@@ -183,7 +215,11 @@ mod tests {
         let mut s = summary(&[]);
         s.company_name = "<script>alert(1)</script> & Cie";
         let email = acknowledgement(&s);
-        assert!(email.html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"));
+        assert!(
+            email
+                .html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie")
+        );
         assert!(!email.html.contains("<script>"));
     }
 }

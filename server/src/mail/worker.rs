@@ -18,15 +18,33 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>) {
         loop {
             match outbox::claim(&db).await {
                 Ok(Some(message)) => {
-                    let sent = mailer.send(&message.recipient, &message.subject, &message.body_text, &message.body_html).await;
+                    let sent = mailer
+                        .send(
+                            &message.recipient,
+                            &message.subject,
+                            &message.body_text,
+                            &message.body_html,
+                        )
+                        .await;
                     let recorded = match sent {
                         Ok(()) => {
                             tracing::info!(outbox_id = message.id, "email sent");
                             outbox::mark_sent(&db, message.id).await
                         }
                         Err(error) => {
-                            tracing::warn!(outbox_id = message.id, attempts = message.attempts, error = format!("{error:#}"), "email not sent, will retry");
-                            outbox::mark_failed(&db, message.id, message.attempts, &format!("{error:#}")).await
+                            tracing::warn!(
+                                outbox_id = message.id,
+                                attempts = message.attempts,
+                                error = format!("{error:#}"),
+                                "email not sent, will retry"
+                            );
+                            outbox::mark_failed(
+                                &db,
+                                message.id,
+                                message.attempts,
+                                &format!("{error:#}"),
+                            )
+                            .await
                         }
                     };
                     if let Err(error) = recorded {

@@ -4,15 +4,15 @@
 use anyhow::Context;
 use app::api::RegistrationRequest;
 use app::domain::registration::require_company_name;
-use app::domain::{company, Field, FieldErrors, OrganisationKind, ValidRegistration};
+use app::domain::{Field, FieldErrors, OrganisationKind, ValidRegistration, company};
 use rand::Rng;
 use sqlx::Any;
 
-use crate::mail::templates::{self, RequestSummary};
+use crate::AppContext;
 use crate::mail::outbox;
+use crate::mail::templates::{self, RequestSummary};
 use crate::sirene::{Company, UnitState};
 use crate::store::{is_unique_violation, now_ms};
-use crate::AppContext;
 
 /// A stored request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +44,10 @@ struct CompanyRecord {
     flags: Vec<String>,
 }
 
-pub async fn submit(ctx: &AppContext, request: &RegistrationRequest) -> Result<Submitted, SubmitError> {
+pub async fn submit(
+    ctx: &AppContext,
+    request: &RegistrationRequest,
+) -> Result<Submitted, SubmitError> {
     let valid = request.raw().parse().map_err(SubmitError::Validation)?;
     let company = company_record(ctx, &valid).await?;
     let email_key = valid.email.as_str().to_lowercase();
@@ -59,18 +62,30 @@ pub async fn submit(ctx: &AppContext, request: &RegistrationRequest) -> Result<S
     }
 
     let mut flags = company.flags.clone();
-    flags.extend(valid.warnings.iter().map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))));
+    flags.extend(
+        valid
+            .warnings
+            .iter()
+            .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
+    );
     match insert(ctx, &valid, &company, &email_key, &flags).await {
         Ok(submitted) => {
             ctx.mail_wake.notify_one();
             Ok(submitted)
         }
-        Err(error) if is_unique_violation(&error) => replay_or_conflict(ctx, &valid, &email_key).await,
-        Err(error) => Err(SubmitError::Internal(anyhow::Error::new(error).context("cannot store the request"))),
+        Err(error) if is_unique_violation(&error) => {
+            replay_or_conflict(ctx, &valid, &email_key).await
+        }
+        Err(error) => Err(SubmitError::Internal(
+            anyhow::Error::new(error).context("cannot store the request"),
+        )),
     }
 }
 
-async fn company_record(ctx: &AppContext, valid: &ValidRegistration) -> Result<CompanyRecord, SubmitError> {
+async fn company_record(
+    ctx: &AppContext,
+    valid: &ValidRegistration,
+) -> Result<CompanyRecord, SubmitError> {
     let typed = valid.company_name.as_deref();
     let field_error = |field: Field, message: String| {
         let mut errors = FieldErrors::default();
@@ -78,8 +93,17 @@ async fn company_record(ctx: &AppContext, valid: &ValidRegistration) -> Result<C
         SubmitError::Validation(errors)
     };
     let record = match ctx.register.lookup(valid.siren.as_str()).await {
-        Ok(None) => return Err(field_error(Field::Siren, company::UNKNOWN_SIREN.to_string())),
-        Ok(Some(Company { state: UnitState::Ceased, name, .. })) => {
+        Ok(None) => {
+            return Err(field_error(
+                Field::Siren,
+                company::UNKNOWN_SIREN.to_string(),
+            ));
+        }
+        Ok(Some(Company {
+            state: UnitState::Ceased,
+            name,
+            ..
+        })) => {
             return Err(field_error(Field::Siren, company::ceased(name.as_deref())));
         }
         Ok(Some(found)) => {
@@ -88,7 +112,9 @@ async fn company_record(ctx: &AppContext, valid: &ValidRegistration) -> Result<C
                 Some(name) if found.diffusible => name.clone(),
                 _ => {
                     flags.push("Structure non diffusible au répertoire SIRENE : raison sociale saisie par le demandeur.".to_string());
-                    require_company_name(typed).map_err(|e| field_error(Field::CompanyName, e))?.to_string()
+                    require_company_name(typed)
+                        .map_err(|e| field_error(Field::CompanyName, e))?
+                        .to_string()
                 }
             };
             if let Some(category) = &found.legal_category {
@@ -114,7 +140,9 @@ async fn company_record(ctx: &AppContext, valid: &ValidRegistration) -> Result<C
         }
         Err(unavailable) => {
             tracing::warn!(error = %unavailable, "company register unavailable, the request will be marked");
-            let name = require_company_name(typed).map_err(|e| field_error(Field::CompanyName, e))?.to_string();
+            let name = require_company_name(typed)
+                .map_err(|e| field_error(Field::CompanyName, e))?
+                .to_string();
             CompanyRecord {
                 name,
                 from_register: false,
@@ -122,7 +150,10 @@ async fn company_record(ctx: &AppContext, valid: &ValidRegistration) -> Result<C
                 state: None,
                 diffusible: None,
                 legal_category: None,
-                flags: vec![format!("{} : le répertoire SIRENE ne répondait pas lors de la demande.", company::SIREN_NOT_VERIFIED)],
+                flags: vec![format!(
+                    "{} : le répertoire SIRENE ne répondait pas lors de la demande.",
+                    company::SIREN_NOT_VERIFIED
+                )],
             }
         }
     };
@@ -157,9 +188,9 @@ async fn insert(
     .bind(valid.siret.as_ref().map(|s| s.as_str().to_string()))
     .bind(&company.name)
     .bind(if company.from_register { "register" } else { "applicant" })
-    .bind(company.verified)
+    .bind(i64::from(company.verified))
     .bind(company.state)
-    .bind(company.diffusible)
+    .bind(company.diffusible.map(i64::from))
     .bind(company.legal_category.as_deref())
     .bind(valid.phone.e164())
     .bind(valid.phone.nsn())
@@ -190,7 +221,12 @@ async fn insert(
     };
     outbox::enqueue(&mut *tx, &templates::acknowledgement(&summary), Some(id)).await?;
     for admin in &ctx.config.admin_emails {
-        outbox::enqueue(&mut *tx, &templates::admin_notice(&summary, admin, &ctx.config.public_url), Some(id)).await?;
+        outbox::enqueue(
+            &mut *tx,
+            &templates::admin_notice(&summary, admin, &ctx.config.public_url),
+            Some(id),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Submitted { id, reference })
@@ -198,7 +234,11 @@ async fn insert(
 
 /// The insert lost against a pending request of the same address. The same request sent twice (a double
 /// click, a retried network call) gets the first one back; a different one is a conflict.
-async fn replay_or_conflict(ctx: &AppContext, valid: &ValidRegistration, email_key: &str) -> Result<Submitted, SubmitError> {
+async fn replay_or_conflict(
+    ctx: &AppContext,
+    valid: &ValidRegistration,
+    email_key: &str,
+) -> Result<Submitted, SubmitError> {
     let pending: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, reference, siren, last_name, first_name, phone, created_at FROM registrations WHERE email_key = $1 AND status = 'pending'",
     )
@@ -207,7 +247,9 @@ async fn replay_or_conflict(ctx: &AppContext, valid: &ValidRegistration, email_k
     .await
     .context("cannot read the pending request")?;
     let Some((id, reference, siren, last_name, first_name, phone, created_at)) = pending else {
-        return Err(SubmitError::Internal(anyhow::anyhow!("unique violation without a pending request")));
+        return Err(SubmitError::Internal(anyhow::anyhow!(
+            "unique violation without a pending request"
+        )));
     };
     let same = siren == valid.siren.as_str()
         && last_name == valid.last_name.as_str()
@@ -227,6 +269,8 @@ const REPLAY_WINDOW_MS: i64 = 10 * 60 * 1000;
 fn new_reference() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let mut rng = rand::rng();
-    let code: String = (0..8).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
+    let code: String = (0..8)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
     format!("DAE-{code}")
 }

@@ -6,10 +6,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use sqlx::Any;
 
-use crate::store::{now_ms, Db};
+use crate::store::{Db, now_ms};
 
 /// The shipped extract: real units from INSEE's files and public registers (see `server/data/README.md`).
 pub const SHIPPED_EXTRACT: &[u8] = include_bytes!("../../data/sirene-extract.csv");
@@ -39,8 +39,14 @@ struct Columns {
 
 impl Columns {
     fn find(headers: &csv::StringRecord) -> anyhow::Result<Self> {
-        let at = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
-        let Some(siren) = at("siren") else { bail!("the file has no 'siren' column: is it a StockUniteLegale file?") };
+        let at = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == name)
+        };
+        let Some(siren) = at("siren") else {
+            bail!("the file has no 'siren' column: is it a StockUniteLegale file?")
+        };
         let Some(state) = at("etatAdministratifUniteLegale") else {
             bail!("the file has no 'etatAdministratifUniteLegale' column")
         };
@@ -49,12 +55,19 @@ impl Columns {
             state,
             diffusion: at("statutDiffusionUniteLegale"),
             denomination: at("denominationUniteLegale"),
-            usual: ["denominationUsuelle1UniteLegale", "denominationUsuelle2UniteLegale", "denominationUsuelle3UniteLegale"]
+            usual: [
+                "denominationUsuelle1UniteLegale",
+                "denominationUsuelle2UniteLegale",
+                "denominationUsuelle3UniteLegale",
+            ]
+            .iter()
+            .filter_map(|n| at(n))
+            .collect(),
+            sigle: at("sigleUniteLegale"),
+            first_name: ["prenomUsuelUniteLegale", "prenom1UniteLegale"]
                 .iter()
                 .filter_map(|n| at(n))
                 .collect(),
-            sigle: at("sigleUniteLegale"),
-            first_name: ["prenomUsuelUniteLegale", "prenom1UniteLegale"].iter().filter_map(|n| at(n)).collect(),
             last_name: at("nomUniteLegale"),
             usage_name: at("nomUsageUniteLegale"),
             category: at("categorieJuridiqueUniteLegale"),
@@ -62,7 +75,11 @@ impl Columns {
     }
 
     fn unit(&self, record: &csv::StringRecord) -> Option<Unit> {
-        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).map(str::trim).filter(|v| !v.is_empty() && *v != "[ND]");
+        let get = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && *v != "[ND]")
+        };
         let siren = get(Some(self.siren))?;
         if siren.len() != 9 || !siren.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -86,7 +103,11 @@ impl Columns {
         };
         Some(Unit {
             siren: siren.to_string(),
-            state: if get(Some(self.state)) == Some("C") { "ceased" } else { "active" },
+            state: if get(Some(self.state)) == Some("C") {
+                "ceased"
+            } else {
+                "active"
+            },
             diffusible,
             name: if diffusible { name } else { None },
             legal_category: category,
@@ -107,7 +128,11 @@ pub fn read_units(reader: impl Read) -> anyhow::Result<impl Iterator<Item = anyh
 const BATCH: usize = 500;
 
 /// Loads units into the directory; returns how many were written.
-pub async fn load(db: &Db, source: &str, units: impl Iterator<Item = anyhow::Result<Unit>>) -> anyhow::Result<u64> {
+pub async fn load(
+    db: &Db,
+    source: &str,
+    units: impl Iterator<Item = anyhow::Result<Unit>>,
+) -> anyhow::Result<u64> {
     let mut written = 0u64;
     let mut batch = Vec::with_capacity(BATCH);
     for unit in units {
@@ -145,7 +170,7 @@ async fn write_batch(db: &Db, units: &[Unit]) -> anyhow::Result<u64> {
         )
         .bind(&unit.siren)
         .bind(unit.state)
-        .bind(unit.diffusible)
+        .bind(i64::from(unit.diffusible))
         .bind(unit.name.as_deref())
         .bind(unit.legal_category.as_deref())
         .execute(&mut *tx)
@@ -163,11 +188,19 @@ pub async fn import_file(db: &Db, path: &Path) -> anyhow::Result<u64> {
     let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Vec<Unit>>>(4);
     let reader = tokio::task::spawn_blocking(move || {
         let parse = || -> anyhow::Result<()> {
-            let file = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+            let file = std::fs::File::open(&path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+            {
                 let mut archive = zip::ZipArchive::new(file).context("not a ZIP file")?;
                 let index = (0..archive.len())
-                    .find(|&i| archive.by_index(i).is_ok_and(|f| f.name().to_ascii_lowercase().ends_with(".csv")))
+                    .find(|&i| {
+                        archive
+                            .by_index(i)
+                            .is_ok_and(|f| f.name().to_ascii_lowercase().ends_with(".csv"))
+                    })
                     .context("the ZIP file holds no CSV file")?;
                 send_batches(read_units(archive.by_index(index)?)?, &sender)
             } else {
@@ -195,7 +228,9 @@ fn send_batches(
     for unit in units {
         batch.push(unit?);
         if batch.len() == BATCH {
-            sender.blocking_send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).context("import stopped")?;
+            sender
+                .blocking_send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                .context("import stopped")?;
         }
     }
     if !batch.is_empty() {
@@ -206,12 +241,16 @@ fn send_batches(
 
 /// Loads the shipped extract when the directory has never been loaded.
 pub async fn seed_if_empty(db: &Db) -> anyhow::Result<Option<u64>> {
-    let loaded: Option<(i64,)> = sqlx::query_as("SELECT id FROM sirene_imports LIMIT 1").fetch_optional(&db.pool).await?;
+    let loaded: Option<(i64,)> = sqlx::query_as("SELECT id FROM sirene_imports LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await?;
     if loaded.is_some() {
         return Ok(None);
     }
     let units = read_units(SHIPPED_EXTRACT)?;
-    load(db, "extrait SIRENE livré avec Géo'DAE", units).await.map(Some)
+    load(db, "extrait SIRENE livré avec Géo'DAE", units)
+        .await
+        .map(Some)
 }
 
 #[cfg(test)]
@@ -220,7 +259,10 @@ mod tests {
 
     fn units_of(path: &str) -> Vec<Unit> {
         let file = std::fs::File::open(path).expect(path);
-        read_units(file).expect("header").collect::<anyhow::Result<_>>().expect("rows")
+        read_units(file)
+            .expect("header")
+            .collect::<anyhow::Result<_>>()
+            .expect("rows")
     }
 
     #[test]
@@ -232,13 +274,25 @@ mod tests {
         assert_eq!((l33.len(), l34.len(), l35.len()), (3, 14, 9));
         assert_eq!(
             l33[0],
-            Unit { siren: "000325175".into(), state: "active", diffusible: true, name: Some("THIERRY JANOYER".into()), legal_category: Some("1000".into()) }
+            Unit {
+                siren: "000325175".into(),
+                state: "active",
+                diffusible: true,
+                name: Some("THIERRY JANOYER".into()),
+                legal_category: Some("1000".into())
+            }
         );
         assert_eq!(l34[1].state, "ceased");
         let sucreries = l34.iter().find(|u| u.siren == "005420120").expect("row");
-        assert_eq!(sucreries.name.as_deref(), Some("SOCIETE DES SUCRERIES DU MARQUENTERRE"));
+        assert_eq!(
+            sucreries.name.as_deref(),
+            Some("SOCIETE DES SUCRERIES DU MARQUENTERRE")
+        );
         let antinea = l35.iter().find(|u| u.siren == "057502510").expect("row");
-        assert_eq!(antinea.name.as_deref(), Some("ANTINEA COURTAGE D'ASSURANCES"));
+        assert_eq!(
+            antinea.name.as_deref(),
+            Some("ANTINEA COURTAGE D'ASSURANCES")
+        );
         assert_eq!(antinea.legal_category.as_deref(), Some("5710"));
     }
 
@@ -250,11 +304,20 @@ mod tests {
 
     #[test]
     fn the_shipped_extract_reads_whole() {
-        let units: Vec<Unit> = read_units(SHIPPED_EXTRACT).expect("header").collect::<anyhow::Result<_>>().expect("rows");
+        let units: Vec<Unit> = read_units(SHIPPED_EXTRACT)
+            .expect("header")
+            .collect::<anyhow::Result<_>>()
+            .expect("rows");
         assert!(units.len() > 30_000, "{}", units.len());
-        let poste = units.iter().find(|u| u.siren == "356000000").expect("La Poste");
+        let poste = units
+            .iter()
+            .find(|u| u.siren == "356000000")
+            .expect("La Poste");
         assert_eq!(poste.name.as_deref(), Some("LA POSTE"));
-        let hidden = units.iter().find(|u| u.siren == "300025764").expect("non-diffusible unit");
+        let hidden = units
+            .iter()
+            .find(|u| u.siren == "300025764")
+            .expect("non-diffusible unit");
         assert!(!hidden.diffusible && hidden.name.is_none());
     }
 }

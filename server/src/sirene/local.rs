@@ -23,21 +23,30 @@ impl CompanyRegister for LocalDirectory {
             .await
             .map_err(|e| RegisterUnavailable(e.to_string()))?;
         if loaded.is_none() {
-            return Err(RegisterUnavailable("the local directory has never been loaded".into()));
+            return Err(RegisterUnavailable(
+                "the local directory has never been loaded".into(),
+            ));
         }
-        let row: Option<(String, String, bool, Option<String>, Option<String>)> = sqlx::query_as(
+        let row: Option<(String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT siren, state, diffusible, company_name, legal_category FROM sirene_units WHERE siren = $1",
         )
         .bind(siren)
         .fetch_optional(&self.db.pool)
         .await
         .map_err(|e| RegisterUnavailable(e.to_string()))?;
-        Ok(row.map(|(siren, state, diffusible, name, legal_category)| Company {
-            siren,
-            name: if diffusible { name } else { None },
-            state: if state == "ceased" { UnitState::Ceased } else { UnitState::Active },
-            legal_category,
-            diffusible,
+        Ok(row.map(|(siren, state, diffusible, name, legal_category)| {
+            let diffusible = diffusible != 0;
+            Company {
+                siren,
+                name: if diffusible { name } else { None },
+                state: if state == "ceased" {
+                    UnitState::Ceased
+                } else {
+                    UnitState::Active
+                },
+                legal_category,
+                diffusible,
+            }
         }))
     }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use server::config::{Config, MailConfig, MailTransport, SmtpConfig, SmtpTls};
 use server::store::Db;
 
@@ -32,7 +32,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { sirene_seed: true, smtp_port: None }
+        Self {
+            sirene_seed: true,
+            smtp_port: None,
+        }
     }
 }
 
@@ -44,12 +47,18 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
     let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_string();
     let database_url = match backend {
-        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("geodae.db").display()),
+        Backend::Sqlite => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("geodae.db").display()
+        ),
         Backend::Postgres => postgres_database(&tag).await,
     };
     let admin_email = format!("admin-{tag}@geodae.test");
     let smtp_port = options.smtp_port.unwrap_or_else(|| {
-        std::env::var("GEODAE_TEST_SMTP_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(1025)
+        std::env::var("GEODAE_TEST_SMTP_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1025)
     });
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("address"),
@@ -59,12 +68,19 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         public_url: "http://comptes.geodae.test".into(),
         mail: MailConfig {
             from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
-            transport: MailTransport::Smtp(SmtpConfig { host: "127.0.0.1".into(), port: smtp_port, tls: SmtpTls::None, credentials: None }),
+            transport: MailTransport::Smtp(SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: smtp_port,
+                tls: SmtpTls::None,
+                credentials: None,
+            }),
         },
         admin_emails: vec![admin_email.clone()],
         sirene_seed: options.sirene_seed,
     };
-    let running = server::startup::start(config).await.expect("application starts");
+    let running = server::startup::start(config)
+        .await
+        .expect("application starts");
     TestApp {
         base: format!("http://{}", running.addr),
         db: running.context.db.clone(),
@@ -77,13 +93,21 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 
 /// A new, empty PostgreSQL database for one test.
 async fn postgres_database(tag: &str) -> String {
-    let admin = std::env::var("GEODAE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into());
+    let admin = std::env::var("GEODAE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into());
     let name = format!("geodae_test_{tag}");
     sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL must be running (see README)");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+    let pool = sqlx::AnyPool::connect(&admin)
+        .await
+        .expect("PostgreSQL must be running (see README)");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .expect("create test database");
     pool.close().await;
-    let (base, _) = admin.rsplit_once('/').expect("database URL with a database name");
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("database URL with a database name");
     format!("{base}/{name}")
 }
 
@@ -109,26 +133,41 @@ impl TestApp {
     }
 
     pub async fn submit(&self, body: &Value) -> (u16, Value) {
-        let response = self.client.post(format!("{}/api/v1/registrations", self.base)).json(body).send().await.expect("request");
+        let response = self
+            .client
+            .post(format!("{}/api/v1/registrations", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn count(&self, sql: &str) -> i64 {
-        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&self.db.pool).await.expect("count");
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count");
         n
     }
 }
 
 /// The emails maildev received for `address`, waiting up to 15 s for at least `at_least` of them.
 pub async fn emails_to(address: &str, at_least: usize) -> Vec<Value> {
-    let maildev = std::env::var("GEODAE_TEST_MAILDEV_URL").unwrap_or_else(|_| "http://127.0.0.1:1080".into());
+    let maildev =
+        std::env::var("GEODAE_TEST_MAILDEV_URL").unwrap_or_else(|_| "http://127.0.0.1:1080".into());
     let client = reqwest::Client::new();
     let mut found = Vec::new();
     for _ in 0..60 {
@@ -142,7 +181,11 @@ pub async fn emails_to(address: &str, at_least: usize) -> Vec<Value> {
             .expect("maildev answer");
         found = all
             .into_iter()
-            .filter(|m| m["to"].as_array().is_some_and(|to| to.iter().any(|t| t["address"].as_str() == Some(address))))
+            .filter(|m| {
+                m["to"]
+                    .as_array()
+                    .is_some_and(|to| to.iter().any(|t| t["address"].as_str() == Some(address)))
+            })
             .collect();
         if found.len() >= at_least {
             break;
@@ -157,8 +200,6 @@ pub async fn emails_to(address: &str, at_least: usize) -> Vec<Value> {
 macro_rules! on_both_databases {
     ($name:ident) => {
         mod $name {
-            use super::*;
-
             #[tokio::test]
             async fn sqlite() {
                 super::$name($crate::helpers::Backend::Sqlite).await

@@ -1,5 +1,7 @@
 //! Black-box tests of the JSON API against the spawned application, on SQLite and on PostgreSQL.
 
+#![recursion_limit = "256"]
+
 mod helpers;
 mod registrations;
 mod sirene;

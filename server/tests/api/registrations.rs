@@ -1,8 +1,8 @@
 //! `POST /api/v1/registrations`: storing requests, duplicates, every error code, the emails that leave.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::helpers::{emails_to, spawn_app, spawn_app_with, Backend, Options};
+use crate::helpers::{Backend, Options, emails_to, spawn_app, spawn_app_with};
 use crate::on_both_databases;
 
 async fn a_valid_request_is_stored_and_both_emails_leave(backend: Backend) {
@@ -11,26 +11,53 @@ async fn a_valid_request_is_stored_and_both_emails_leave(backend: Backend) {
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "pending");
     let reference = body["reference"].as_str().expect("reference");
-    assert!(reference.starts_with("DAE-") && reference.len() == 12, "{reference}");
+    assert!(
+        reference.starts_with("DAE-") && reference.len() == 12,
+        "{reference}"
+    );
 
-    let stored: (String, String, String, bool, String) =
+    let stored: (String, String, String, i64, String) =
         sqlx::query_as("SELECT company_name, company_name_source, phone, siren_verified, status FROM registrations WHERE id = $1")
             .bind(body["id"].as_i64().expect("id"))
             .fetch_one(&app.db.pool)
             .await
             .expect("stored request");
-    assert_eq!(stored, ("LA POSTE".into(), "register".into(), "+33123456789".into(), true, "pending".into()));
+    assert_eq!(
+        stored,
+        (
+            "LA POSTE".into(),
+            "register".into(),
+            "+33123456789".into(),
+            1,
+            "pending".into()
+        )
+    );
 
     let acknowledgement = emails_to(&app.email("demandeur"), 1).await;
     assert_eq!(acknowledgement.len(), 1, "exactly one acknowledgement");
     let text = acknowledgement[0]["text"].as_str().expect("text part");
-    assert!(text.contains("votre demande a été transmise aux administrateurs"), "{text}");
+    assert!(
+        text.contains("votre demande a été transmise aux administrateurs"),
+        "{text}"
+    );
     assert!(text.contains(reference));
-    assert!(acknowledgement[0]["html"].as_str().is_some_and(|h| h.contains(reference)));
+    assert!(
+        acknowledgement[0]["html"]
+            .as_str()
+            .is_some_and(|h| h.contains(reference))
+    );
     let notice = emails_to(&app.admin_email, 1).await;
     assert_eq!(notice.len(), 1);
-    assert!(notice[0]["subject"].as_str().is_some_and(|s| s.contains("LA POSTE") && s.contains(reference)));
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await, 2);
+    assert!(
+        notice[0]["subject"]
+            .as_str()
+            .is_some_and(|s| s.contains("LA POSTE") && s.contains(reference))
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .await,
+        2
+    );
 }
 on_both_databases!(a_valid_request_is_stored_and_both_emails_leave);
 
@@ -40,7 +67,11 @@ async fn the_register_name_wins_over_a_typed_one(backend: Backend) {
     request["company_name"] = json!("Autre nom saisi");
     let (status, body) = app.submit(&request).await;
     assert_eq!(status, 201, "{body}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM registrations WHERE company_name = 'LA POSTE'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM registrations WHERE company_name = 'LA POSTE'")
+            .await,
+        1
+    );
 }
 on_both_databases!(the_register_name_wins_over_a_typed_one);
 
@@ -55,18 +86,46 @@ async fn every_field_error_is_reported_at_once() {
     let (status, answer) = app.submit(&body).await;
     assert_eq!(status, 422);
     assert_eq!(answer["code"], "validation");
-    let fields: Vec<&str> = answer["fields"].as_object().expect("fields").keys().map(String::as_str).collect();
-    assert_eq!(fields, ["email", "first_name", "last_name", "organisation_kind", "phone_number", "profile", "siren", "siret"]);
-    assert_eq!(answer["fields"]["siren"], "Le code SIREN s'écrit sans espace : 356000000.");
+    let fields: Vec<&str> = answer["fields"]
+        .as_object()
+        .expect("fields")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "email",
+            "first_name",
+            "last_name",
+            "organisation_kind",
+            "phone_number",
+            "profile",
+            "siren",
+            "siret"
+        ]
+    );
+    assert_eq!(
+        answer["fields"]["siren"],
+        "Le code SIREN s'écrit sans espace : 356000000."
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM registrations").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0, "nothing half written");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox").await,
+        0,
+        "nothing half written"
+    );
 }
 
 async fn a_second_request_for_a_pending_address_is_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     assert_eq!(app.submit(&app.request("double")).await.0, 201);
     let mut other = app.request("double");
-    other["email"] = json!(app.email("double").to_uppercase().replace("@EXEMPLE.FR", "@exemple.fr"));
+    other["email"] = json!(
+        app.email("double")
+            .to_uppercase()
+            .replace("@EXEMPLE.FR", "@exemple.fr")
+    );
     other["last_name"] = json!("Autre");
     let (status, body) = app.submit(&other).await;
     assert_eq!(status, 409, "{body}");
@@ -82,13 +141,23 @@ async fn a_double_click_creates_one_request(backend: Backend) {
     let (first, second) = tokio::join!(app.submit(&request), app.submit(&request));
     assert_eq!((first.0, second.0), (201, 201), "{first:?} {second:?}");
     assert_eq!(first.1["id"], second.1["id"]);
-    assert_eq!(app.submit(&request).await.1["id"], first.1["id"], "sent again later: the same request");
+    assert_eq!(
+        app.submit(&request).await.1["id"],
+        first.1["id"],
+        "sent again later: the same request"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM registrations").await, 1);
-    assert_eq!(emails_to(&app.email("clic"), 1).await.len(), 1, "one acknowledgement");
+    assert_eq!(
+        emails_to(&app.email("clic"), 1).await.len(),
+        1,
+        "one acknowledgement"
+    );
 }
 on_both_databases!(a_double_click_creates_one_request);
 
-async fn an_address_with_an_account_is_refused_and_a_refused_applicant_may_apply_again(backend: Backend) {
+async fn an_address_with_an_account_is_refused_and_a_refused_applicant_may_apply_again(
+    backend: Backend,
+) {
     let app = spawn_app(backend).await;
     let (_, first) = app.submit(&app.request("refuse")).await;
     sqlx::query("UPDATE registrations SET status = 'refused' WHERE id = $1")
@@ -120,12 +189,22 @@ async fn a_ceased_or_unknown_company_cannot_apply() {
     ceased["organisation_kind"] = json!("copropriete_particulier");
     let (status, body) = app.submit(&ceased).await;
     assert_eq!(status, 422);
-    assert!(body["fields"]["siren"].as_str().is_some_and(|m| m.contains("cessée")), "{body}");
+    assert!(
+        body["fields"]["siren"]
+            .as_str()
+            .is_some_and(|m| m.contains("cessée")),
+        "{body}"
+    );
     let mut unknown = app.request("inconnue");
     unknown["siren"] = json!("880878145");
     let (status, body) = app.submit(&unknown).await;
     assert_eq!(status, 422);
-    assert!(body["fields"]["siren"].as_str().is_some_and(|m| m.contains("introuvable")), "{body}");
+    assert!(
+        body["fields"]["siren"]
+            .as_str()
+            .is_some_and(|m| m.contains("introuvable")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -140,13 +219,26 @@ async fn a_non_diffusible_company_types_its_name_and_is_marked() {
     let (status, body) = app.submit(&request).await;
     assert_eq!(status, 201, "{body}");
     let (name, source, warnings): (String, String, String) =
-        sqlx::query_as("SELECT company_name, company_name_source, warnings FROM registrations").fetch_one(&app.db.pool).await.expect("row");
-    assert_eq!((name.as_str(), source.as_str()), ("Cabinet Martin", "applicant"));
+        sqlx::query_as("SELECT company_name, company_name_source, warnings FROM registrations")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("row");
+    assert_eq!(
+        (name.as_str(), source.as_str()),
+        ("Cabinet Martin", "applicant")
+    );
     assert!(warnings.contains("non diffusible"), "{warnings}");
 }
 
 async fn with_the_register_unavailable_the_request_is_marked_not_verified(backend: Backend) {
-    let app = spawn_app_with(backend, Options { sirene_seed: false, ..Options::default() }).await;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            sirene_seed: false,
+            ..Options::default()
+        },
+    )
+    .await;
     let (status, body) = app.get("/api/v1/sirene/356000000").await;
     assert_eq!(status, 503);
     assert_eq!(body["code"], "register_unavailable");
@@ -157,9 +249,12 @@ async fn with_the_register_unavailable_the_request_is_marked_not_verified(backen
     request["company_name"] = json!("La Poste");
     let (status, body) = app.submit(&request).await;
     assert_eq!(status, 201, "{body}");
-    let (verified, warnings): (bool, String) =
-        sqlx::query_as("SELECT siren_verified, warnings FROM registrations").fetch_one(&app.db.pool).await.expect("row");
-    assert!(!verified);
+    let (verified, warnings): (i64, String) =
+        sqlx::query_as("SELECT siren_verified, warnings FROM registrations")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("row");
+    assert_eq!(verified, 0);
     assert!(warnings.contains("SIREN non vérifié"), "{warnings}");
     assert!(!warnings.contains("invalide"));
 }
@@ -170,12 +265,45 @@ async fn malformed_bodies_get_a_code_never_a_500() {
     let app = spawn_app(Backend::Sqlite).await;
     let url = format!("{}/api/v1/registrations", app.base);
     let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
-        (app.client.post(&url).header("content-type", "application/json").body("{not json"), 400, "malformed_json"),
-        (app.client.post(&url).body("{}"), 415, "unsupported_media_type"),
-        (app.client.post(&url).header("content-type", "application/json").body("[1, 2]"), 422, "invalid_body"),
-        (app.client.post(&url).json(&json!({"siren": 356000000})), 422, "invalid_body"),
-        (app.client.post(&url).header("content-type", "application/json").body(format!("{{\"last_name\": \"{}\"}}", "a".repeat(100_000))), 413, "payload_too_large"),
-        (app.client.get(format!("{}/api/v1/nulle-part", app.base)), 404, "not_found"),
+        (
+            app.client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("{not json"),
+            400,
+            "malformed_json",
+        ),
+        (
+            app.client.post(&url).body("{}"),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            app.client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("[1, 2]"),
+            422,
+            "invalid_body",
+        ),
+        (
+            app.client.post(&url).json(&json!({"siren": 356000000})),
+            422,
+            "invalid_body",
+        ),
+        (
+            app.client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(format!("{{\"last_name\": \"{}\"}}", "a".repeat(100_000))),
+            413,
+            "payload_too_large",
+        ),
+        (
+            app.client.get(format!("{}/api/v1/nulle-part", app.base)),
+            404,
+            "not_found",
+        ),
         (app.client.delete(&url), 405, ""),
     ];
     for (request, expected, code) in cases {
@@ -189,7 +317,10 @@ async fn malformed_bodies_get_a_code_never_a_500() {
         }
     }
     let (status, body) = app.submit(&json!({})).await;
-    assert_eq!(status, 422, "an empty object is a form with every field missing: {body}");
+    assert_eq!(
+        status, 422,
+        "an empty object is a form with every field missing: {body}"
+    );
 }
 
 #[tokio::test]
@@ -197,10 +328,23 @@ async fn the_openapi_document_describes_every_route() {
     let app = spawn_app(Backend::Sqlite).await;
     let (status, doc) = app.get("/api/v1/openapi.json").await;
     assert_eq!(status, 200);
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
     let paths = doc["paths"].as_object().expect("paths");
-    for (path, method) in [("/api/v1/health", "get"), ("/api/v1/sirene/{siren}", "get"), ("/api/v1/registrations", "post")] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing from the document");
+    for (path, method) in [
+        ("/api/v1/health", "get"),
+        ("/api/v1/sirene/{siren}", "get"),
+        ("/api/v1/registrations", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from the document"
+        );
     }
     // And every documented operation answers (no 404 from an undocumented or mistyped route).
     for (path, item) in paths {
@@ -212,7 +356,10 @@ async fn the_openapi_document_describes_every_route() {
                 other => panic!("unexpected method {other}"),
             };
             let status = request.send().await.expect("answer").status().as_u16();
-            assert!(status != 404 && status != 405, "{method} {path} answered {status}");
+            assert!(
+                status != 404 && status != 405,
+                "{method} {path} answered {status}"
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `GET /api/v1/sirene/{siren}` against the shipped directory.
 
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{Backend, spawn_app};
 use crate::on_both_databases;
 
 async fn the_register_answers_for_every_kind_of_unit(backend: Backend) {
@@ -21,13 +21,23 @@ async fn the_register_answers_for_every_kind_of_unit(backend: Backend) {
     assert!(hidden["company_name"].is_null());
 
     let (_, commune) = app.get("/api/v1/sirene/210100012").await;
-    assert_eq!(commune["company_name"], "Commune de L'Abergement-Clémenciat");
+    assert_eq!(
+        commune["company_name"],
+        "Commune de L'Abergement-Clémenciat"
+    );
 
     let (status, body) = app.get("/api/v1/sirene/880878145").await;
-    assert_eq!((status, body["code"].as_str()), (404, Some("unknown_siren")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("unknown_siren"))
+    );
     for bad in ["356000001", "35600000", "abc", "356%20000%20000"] {
         let (status, body) = app.get(&format!("/api/v1/sirene/{bad}")).await;
-        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_siren")), "{bad}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("invalid_siren")),
+            "{bad}"
+        );
     }
 }
 on_both_databases!(the_register_answers_for_every_kind_of_unit);
@@ -35,8 +45,13 @@ on_both_databases!(the_register_answers_for_every_kind_of_unit);
 #[tokio::test]
 async fn importing_a_stock_file_by_header_names_updates_the_directory() {
     let app = spawn_app(Backend::Sqlite).await;
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/sirene/StockUniteLegale_sample_35cols.csv");
-    let written = server::sirene::import::import_file(&app.db, std::path::Path::new(file)).await.expect("import");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/data/sirene/StockUniteLegale_sample_35cols.csv"
+    );
+    let written = server::sirene::import::import_file(&app.db, std::path::Path::new(file))
+        .await
+        .expect("import");
     assert_eq!(written, 9);
     let (_, unit) = app.get("/api/v1/sirene/057808172").await;
     assert_eq!(unit["company_name"], "DELTA ASSURANCES");

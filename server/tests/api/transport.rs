@@ -1,16 +1,34 @@
 //! An SMTP outage loses nothing: the request is stored, its emails wait in the outbox and are retried.
 
-use crate::helpers::{spawn_app_with, Backend, Options};
+use crate::helpers::{Backend, Options, spawn_app_with};
 
 #[tokio::test]
 async fn emails_wait_in_the_outbox_while_smtp_is_down() {
     // Nothing listens on this port.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
-    let app = spawn_app_with(Backend::Sqlite, Options { smtp_port: Some(closed), ..Options::default() }).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        Options {
+            smtp_port: Some(closed),
+            ..Options::default()
+        },
+    )
+    .await;
     let (status, _) = app.submit(&app.request("panne")).await;
-    assert_eq!(status, 201, "the request does not depend on the mail server");
-    for _ in 0..40 {
-        if app.count("SELECT COUNT(*) FROM outbox WHERE attempts > 0").await == 2 {
+    assert_eq!(
+        status, 201,
+        "the request does not depend on the mail server"
+    );
+    for _ in 0..120 {
+        if app
+            .count("SELECT COUNT(*) FROM outbox WHERE attempts > 0")
+            .await
+            == 2
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
@@ -21,5 +39,9 @@ async fn emails_wait_in_the_outbox_while_smtp_is_down() {
     .fetch_one(&app.db.pool)
     .await
     .expect("outbox");
-    assert_eq!((waiting, with_error), (2, 2), "both emails kept for a later attempt, with the cause");
+    assert_eq!(
+        (waiting, with_error),
+        (2, 2),
+        "both emails kept for a later attempt, with the cause"
+    );
 }

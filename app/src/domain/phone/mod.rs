@@ -141,10 +141,19 @@ pub enum PhoneError {
     /// The number starts with an international prefix that is not one of the 8.
     ForeignCountry,
     /// The number was typed with another of the 8 prefixes than the one chosen.
-    PrefixMismatch { typed: PhonePrefix, chosen: PhonePrefix },
-    Length { prefix: PhonePrefix, digits: usize },
+    PrefixMismatch {
+        typed: PhonePrefix,
+        chosen: PhonePrefix,
+    },
+    Length {
+        prefix: PhonePrefix,
+        digits: usize,
+    },
     /// Valid under another of the 8 prefixes: the applicant probably chose the wrong one.
-    OtherTerritory { prefix: PhonePrefix, name_in: &'static str },
+    OtherTerritory {
+        prefix: PhonePrefix,
+        name_in: &'static str,
+    },
     Unassigned(PhonePrefix),
 }
 
@@ -239,25 +248,41 @@ impl PhoneNumber {
                 .find(|p| rest.starts_with(&p.code()[1..]))
                 .ok_or(PhoneError::ForeignCountry)?;
             if typed != prefix {
-                return Err(PhoneError::PrefixMismatch { typed, chosen: prefix });
+                return Err(PhoneError::PrefixMismatch {
+                    typed,
+                    chosen: prefix,
+                });
             }
             digits = &rest[typed.code().len() - 1..];
             // "+33 (0)1 23 45 67 89": the trunk 0 kept after the country code.
         }
         let nsn = prefix.national_significant(digits);
         if let Some(territory) = prefix.territory_of(nsn) {
-            return Ok(Self { prefix, nsn: nsn.to_string(), region: territory.region });
+            return Ok(Self {
+                prefix,
+                nsn: nsn.to_string(),
+                region: territory.region,
+            });
         }
         // Is it a number of one of the other prefixes, typed under the wrong one? Overseas first:
         // metropolitan France's plan also covers some 059x numbers.
-        let others = PhonePrefix::ALL.into_iter().skip(1).chain([PhonePrefix::Metropole]);
+        let others = PhonePrefix::ALL
+            .into_iter()
+            .skip(1)
+            .chain([PhonePrefix::Metropole]);
         for other in others.filter(|p| *p != prefix) {
             if let Some(territory) = other.territory_of(other.national_significant(digits)) {
-                return Err(PhoneError::OtherTerritory { prefix: other, name_in: territory.name_in });
+                return Err(PhoneError::OtherTerritory {
+                    prefix: other,
+                    name_in: territory.name_in,
+                });
             }
         }
         if !prefix.plan().lengths.contains(&nsn.len()) {
-            return Err(PhoneError::Length { prefix, digits: digits.len() });
+            return Err(PhoneError::Length {
+                prefix,
+                digits: digits.len(),
+            });
         }
         Err(PhoneError::Unassigned(prefix))
     }

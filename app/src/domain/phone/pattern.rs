@@ -17,12 +17,17 @@ enum Node {
 
 /// True when `digits` matches `pattern` as a whole. A malformed pattern matches nothing.
 pub fn full_match(pattern: &str, digits: &str) -> bool {
-    let Some(nodes) = parse(pattern) else { return false };
+    let Some(nodes) = parse(pattern) else {
+        return false;
+    };
     match_seq(&nodes, digits.as_bytes(), 0, &mut |end| end == digits.len())
 }
 
 fn parse(pattern: &str) -> Option<Vec<Node>> {
-    let mut parser = Parser { bytes: pattern.as_bytes(), pos: 0 };
+    let mut parser = Parser {
+        bytes: pattern.as_bytes(),
+        pos: 0,
+    };
     let alternatives = parser.alternatives()?;
     (parser.pos == parser.bytes.len()).then(|| vec![Node::Group(alternatives)])
 }
@@ -129,8 +134,12 @@ impl Parser<'_> {
 
 /// Matches `nodes` from `pos`, calling `k` with each possible end until it accepts.
 fn match_seq(nodes: &[Node], input: &[u8], pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    let Some((first, rest)) = nodes.split_first() else { return k(pos) };
-    match_node(first, input, pos, &mut |next| match_seq(rest, input, next, k))
+    let Some((first, rest)) = nodes.split_first() else {
+        return k(pos);
+    };
+    match_node(first, input, pos, &mut |next| {
+        match_seq(rest, input, next, k)
+    })
 }
 
 fn match_node(node: &Node, input: &[u8], pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
@@ -144,12 +153,24 @@ fn match_node(node: &Node, input: &[u8], pos: usize, k: &mut dyn FnMut(usize) ->
     }
 }
 
-fn match_repeat(inner: &Node, min: usize, max: usize, input: &[u8], pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+fn match_repeat(
+    inner: &Node,
+    min: usize,
+    max: usize,
+    input: &[u8],
+    pos: usize,
+    k: &mut dyn FnMut(usize) -> bool,
+) -> bool {
     if min > 0 {
-        return match_node(inner, input, pos, &mut |next| match_repeat(inner, min - 1, max - 1, input, next, k));
+        return match_node(inner, input, pos, &mut |next| {
+            match_repeat(inner, min - 1, max - 1, input, next, k)
+        });
     }
     // Greedy: try one more repetition first, then stop here.
-    (max > 0 && match_node(inner, input, pos, &mut |next| next != pos && match_repeat(inner, 0, max - 1, input, next, k)))
+    (max > 0
+        && match_node(inner, input, pos, &mut |next| {
+            next != pos && match_repeat(inner, 0, max - 1, input, next, k)
+        }))
         || k(pos)
 }
 
@@ -173,8 +194,16 @@ mod tests {
             (r"8\d{7,8}", "81234567", true),
             (r"8\d{7,8}", "812345678", true),
             (r"8\d{7,8}", "8123456789", false),
-            (r"(?:6(?:[0-24-8]\d|3[0-8]|9[589])|7[3-9]\d)\d{6}", "639123456", false),
-            (r"(?:6(?:[0-24-8]\d|3[0-8]|9[589])|7[3-9]\d)\d{6}", "638123456", true),
+            (
+                r"(?:6(?:[0-24-8]\d|3[0-8]|9[589])|7[3-9]\d)\d{6}",
+                "639123456",
+                false,
+            ),
+            (
+                r"(?:6(?:[0-24-8]\d|3[0-8]|9[589])|7[3-9]\d)\d{6}",
+                "638123456",
+                true,
+            ),
         ];
         for (pattern, input, expected) in cases {
             assert_eq!(full_match(pattern, input), expected, "{pattern} ~ {input}");

@@ -166,7 +166,12 @@ pub const NC: Plan = Plan {
     territories: &[Territory {
         region: "NC",
         name_in: "en Nouvelle-Calédonie",
-        patterns: &[r"(?:2[03-9]|3[0-5]|4[1-7]|88)\d{4}", r"(?:[579]\d|8[0-79])\d{4}", r"050\d{3}", r"36\d{4}"],
+        patterns: &[
+            r"(?:2[03-9]|3[0-5]|4[1-7]|88)\d{4}",
+            r"(?:[579]\d|8[0-79])\d{4}",
+            r"050\d{3}",
+            r"36\d{4}",
+        ],
     }],
 };
 
@@ -176,6 +181,12 @@ pub const PF: Plan = Plan {
     territories: &[Territory {
         region: "PF",
         name_in: "en Polynésie française",
-        patterns: &[r"4(?:0[4-689]|9[4-68])\d{5}", r"8[7-9]\d{6}", r"80[0-5]\d{6}", r"44\d{4}", r"499\d{5}"],
+        patterns: &[
+            r"4(?:0[4-689]|9[4-68])\d{5}",
+            r"8[7-9]\d{6}",
+            r"80[0-5]\d{6}",
+            r"44\d{4}",
+            r"499\d{5}",
+        ],
     }],
 };

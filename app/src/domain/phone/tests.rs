@@ -38,9 +38,13 @@ fn numbers_as_people_write_them() {
         (Polynesie, "40 41 23 45", "+68940412345"),
     ];
     for (prefix, input, e164) in cases {
-        let parsed = PhoneNumber::parse(prefix, input).unwrap_or_else(|e| panic!("{} {input}: {e}", prefix.code()));
+        let parsed = PhoneNumber::parse(prefix, input)
+            .unwrap_or_else(|e| panic!("{} {input}: {e}", prefix.code()));
         assert_eq!(parsed.e164(), e164, "{} {input}", prefix.code());
-        assert_eq!(PhoneNumber::from_e164(e164).map(|p| p.e164()), Ok(e164.to_string()));
+        assert_eq!(
+            PhoneNumber::from_e164(e164).map(|p| p.e164()),
+            Ok(e164.to_string())
+        );
     }
 }
 
@@ -49,36 +53,134 @@ fn refusals_say_what_is_wrong() {
     let cases = [
         (Metropole, "", PhoneError::Empty),
         (Metropole, "06 12 ab 56 78", PhoneError::Characters),
-        (Metropole, "06 12 34 56 7", PhoneError::Length { prefix: Metropole, digits: 9 }),
-        (Metropole, "06 12 34 56 78 9", PhoneError::Length { prefix: Metropole, digits: 11 }),
-        (Metropole, "01 23 45 67", PhoneError::Length { prefix: Metropole, digits: 8 }),
+        (
+            Metropole,
+            "06 12 34 56 7",
+            PhoneError::Length {
+                prefix: Metropole,
+                digits: 9,
+            },
+        ),
+        (
+            Metropole,
+            "06 12 34 56 78 9",
+            PhoneError::Length {
+                prefix: Metropole,
+                digits: 11,
+            },
+        ),
+        (
+            Metropole,
+            "01 23 45 67",
+            PhoneError::Length {
+                prefix: Metropole,
+                digits: 8,
+            },
+        ),
         (Metropole, "00 44 20 7946 0958", PhoneError::ForeignCountry),
         (Metropole, "+44 20 7946 0958", PhoneError::ForeignCountry),
-        (Metropole, "+596 696 20 12 34", PhoneError::PrefixMismatch { typed: Martinique, chosen: Metropole }),
-        (Metropole, "0696 20 12 34", PhoneError::OtherTerritory { prefix: Martinique, name_in: "en Martinique" }),
-        (Metropole, "0692 12 34 56", PhoneError::OtherTerritory { prefix: ReunionMayotte, name_in: "à La Réunion" }),
-        (Martinique, "06 12 34 56 78", PhoneError::OtherTerritory { prefix: Metropole, name_in: "en métropole" }),
-        (Guadeloupe, "0596 30 12 34", PhoneError::OtherTerritory { prefix: Martinique, name_in: "en Martinique" }),
-        (NouvelleCaledonie, "87 12 34 56", PhoneError::OtherTerritory { prefix: Polynesie, name_in: "en Polynésie française" }),
+        (
+            Metropole,
+            "+596 696 20 12 34",
+            PhoneError::PrefixMismatch {
+                typed: Martinique,
+                chosen: Metropole,
+            },
+        ),
+        (
+            Metropole,
+            "0696 20 12 34",
+            PhoneError::OtherTerritory {
+                prefix: Martinique,
+                name_in: "en Martinique",
+            },
+        ),
+        (
+            Metropole,
+            "0692 12 34 56",
+            PhoneError::OtherTerritory {
+                prefix: ReunionMayotte,
+                name_in: "à La Réunion",
+            },
+        ),
+        (
+            Martinique,
+            "06 12 34 56 78",
+            PhoneError::OtherTerritory {
+                prefix: Metropole,
+                name_in: "en métropole",
+            },
+        ),
+        (
+            Guadeloupe,
+            "0596 30 12 34",
+            PhoneError::OtherTerritory {
+                prefix: Martinique,
+                name_in: "en Martinique",
+            },
+        ),
+        (
+            NouvelleCaledonie,
+            "87 12 34 56",
+            PhoneError::OtherTerritory {
+                prefix: Polynesie,
+                name_in: "en Polynésie française",
+            },
+        ),
         (Polynesie, "12 34 56 78", PhoneError::Unassigned(Polynesie)),
-        (NouvelleCaledonie, "12 34 56", PhoneError::Unassigned(NouvelleCaledonie)),
-        (NouvelleCaledonie, "75 12 345", PhoneError::Length { prefix: NouvelleCaledonie, digits: 7 }),
-        (NouvelleCaledonie, "07 51 23", PhoneError::Unassigned(NouvelleCaledonie)),
+        (
+            NouvelleCaledonie,
+            "12 34 56",
+            PhoneError::Unassigned(NouvelleCaledonie),
+        ),
+        (
+            NouvelleCaledonie,
+            "75 12 345",
+            PhoneError::Length {
+                prefix: NouvelleCaledonie,
+                digits: 7,
+            },
+        ),
+        (
+            NouvelleCaledonie,
+            "07 51 23",
+            PhoneError::Unassigned(NouvelleCaledonie),
+        ),
         (Polynesie, "871234567", PhoneError::Unassigned(Polynesie)),
     ];
     for (prefix, input, expected) in cases {
-        assert_eq!(PhoneNumber::parse(prefix, input), Err(expected), "{} {input}", prefix.code());
+        assert_eq!(
+            PhoneNumber::parse(prefix, input),
+            Err(expected),
+            "{} {input}",
+            prefix.code()
+        );
     }
 }
 
 #[test]
 fn messages_name_the_prefix_and_the_expected_length() {
-    let e = PhoneError::Length { prefix: Metropole, digits: 9 }.to_string();
+    let e = PhoneError::Length {
+        prefix: Metropole,
+        digits: 9,
+    }
+    .to_string();
     assert!(e.contains("+33") && e.contains("10 chiffres"), "{e}");
-    let e = PhoneError::Length { prefix: Polynesie, digits: 5 }.to_string();
+    let e = PhoneError::Length {
+        prefix: Polynesie,
+        digits: 5,
+    }
+    .to_string();
     assert!(e.contains("6, 8 ou 9 chiffres"), "{e}");
-    let e = PhoneError::OtherTerritory { prefix: Martinique, name_in: "en Martinique" }.to_string();
-    assert_eq!(e, "Ce numéro est un numéro en Martinique : choisissez l'indicatif +596 (Martinique).");
+    let e = PhoneError::OtherTerritory {
+        prefix: Martinique,
+        name_in: "en Martinique",
+    }
+    .to_string();
+    assert_eq!(
+        e,
+        "Ce numéro est un numéro en Martinique : choisissez l'indicatif +596 (Martinique)."
+    );
 }
 
 /// libphonenumber's regions behind each prefix.
@@ -101,16 +203,33 @@ fn regions(prefix: PhonePrefix) -> &'static [&'static str] {
 fn oracle_valid(prefix: PhonePrefix, nsn: &str) -> bool {
     use phonenumber::metadata::DATABASE;
     regions(prefix).iter().any(|region| {
-        let meta = DATABASE.by_id(*region).expect("region in the crate's metadata");
+        let meta = DATABASE
+            .by_id(*region)
+            .expect("region in the crate's metadata");
         let d = meta.descriptors();
         let general_lengths = d.general().possible_length();
-        [d.fixed_line(), d.mobile(), d.toll_free(), d.premium_rate(), d.shared_cost(), d.voip(), d.uan(), d.personal_number(), d.pager()]
-            .into_iter()
-            .flatten()
-            .any(|desc| {
-                let lengths = if desc.possible_length().is_empty() { general_lengths } else { desc.possible_length() };
-                (lengths.is_empty() || lengths.contains(&(nsn.len() as u16))) && whole_match(desc.national_number().as_str(), nsn)
-            })
+        [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.voip(),
+            d.uan(),
+            d.personal_number(),
+            d.pager(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|desc| {
+            let lengths = if desc.possible_length().is_empty() {
+                general_lengths
+            } else {
+                desc.possible_length()
+            };
+            (lengths.is_empty() || lengths.contains(&(nsn.len() as u16)))
+                && whole_match(desc.national_number().as_str(), nsn)
+        })
     })
 }
 
@@ -122,13 +241,11 @@ fn whole_match(pattern: &str, nsn: &str) -> bool {
     }
     COMPILED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let re = cache
-            .entry(pattern.to_string())
-            .or_insert_with(|| {
-                // The metadata's patterns are laid out over several lines; whitespace is not part of them.
-                let compact: String = pattern.chars().filter(|c| !c.is_whitespace()).collect();
-                regex::Regex::new(&format!("^(?:{compact})$")).expect("libphonenumber pattern")
-            });
+        let re = cache.entry(pattern.to_string()).or_insert_with(|| {
+            // The metadata's patterns are laid out over several lines; whitespace is not part of them.
+            let compact: String = pattern.chars().filter(|c| !c.is_whitespace()).collect();
+            regex::Regex::new(&format!("^(?:{compact})$")).expect("libphonenumber pattern")
+        });
         re.is_match(nsn)
     })
 }
@@ -153,7 +270,10 @@ fn rule_table_agrees_with_libphonenumber_on_generated_numbers() {
                     let oracle = oracle_valid(prefix, &nsn);
                     checked += 1;
                     if ours != oracle {
-                        disagreements.push(format!("{}{nsn}: ours {ours}, libphonenumber {oracle}", prefix.code()));
+                        disagreements.push(format!(
+                            "{}{nsn}: ours {ours}, libphonenumber {oracle}",
+                            prefix.code()
+                        ));
                     }
                 }
             }
@@ -161,5 +281,10 @@ fn rule_table_agrees_with_libphonenumber_on_generated_numbers() {
     }
     println!("{checked} numbers checked against libphonenumber");
     assert!(checked > 100_000, "{checked}");
-    assert!(disagreements.is_empty(), "{} disagreements, first: {:#?}", disagreements.len(), &disagreements[..disagreements.len().min(20)]);
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements, first: {:#?}",
+        disagreements.len(),
+        &disagreements[..disagreements.len().min(20)]
+    );
 }

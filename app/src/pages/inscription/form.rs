@@ -76,11 +76,23 @@ impl FormState {
             if matches!(field, Field::Siren | Field::Siret) {
                 let typed = state.data.with(|d| d.get(field).to_string());
                 let compact = strip_spaces(&typed);
-                if compact != typed.trim() && !compact.is_empty() && compact.chars().all(|c| c.is_ascii_digit()) {
+                if compact != typed.trim()
+                    && !compact.is_empty()
+                    && compact.chars().all(|c| c.is_ascii_digit())
+                {
                     state.set(field, compact);
-                    let name = if field == Field::Siren { "SIREN" } else { "SIRET" };
+                    let name = if field == Field::Siren {
+                        "SIREN"
+                    } else {
+                        "SIRET"
+                    };
                     state.notices.update(|n| {
-                        n.insert(field, format!("Les espaces ont été retirés : le code {name} s'écrit sans espace."));
+                        n.insert(
+                            field,
+                            format!(
+                                "Les espaces ont été retirés : le code {name} s'écrit sans espace."
+                            ),
+                        );
                     });
                 }
             }
@@ -116,8 +128,13 @@ impl FormState {
             if let Some(e) = state.server_errors.with(|e| e.get(&field).cloned()) {
                 return Some(e);
             }
-            let visible = state.touched.with(|t| t.contains(&field)) || state.data.with(|d| eager(field, d.get(field)));
-            if visible { state.errors().get(field).map(str::to_string) } else { None }
+            let visible = state.touched.with(|t| t.contains(&field))
+                || state.data.with(|d| eager(field, d.get(field)));
+            if visible {
+                state.errors().get(field).map(str::to_string)
+            } else {
+                None
+            }
         })
     }
 
@@ -148,10 +165,14 @@ fn eager(field: Field, value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let stray = |allowed: &dyn Fn(char) -> bool| value.chars().any(|c| !allowed(c));
     match field {
-        Field::LastName | Field::FirstName => stray(&|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’')),
+        Field::LastName | Field::FirstName => {
+            stray(&|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’'))
+        }
         Field::Siren => digits >= 9 || stray(&|c| c.is_ascii_digit() || c.is_whitespace()),
         Field::Siret => digits >= 14 || stray(&|c| c.is_ascii_digit() || c.is_whitespace()),
-        Field::PhoneNumber => digits >= 10 || stray(&|c| c.is_ascii_digit() || " .-()/+\u{a0}".contains(c)),
+        Field::PhoneNumber => {
+            digits >= 10 || stray(&|c| c.is_ascii_digit() || " .-()/+\u{a0}".contains(c))
+        }
         _ => false,
     }
 }

@@ -9,8 +9,8 @@ use leptos_meta::Title;
 
 use self::form::FormState;
 use self::register::Register;
-use crate::api::client::{self, CallError};
 use crate::api::RegistrationRequest;
+use crate::api::client::{self, CallError};
 use crate::components::field::{SelectField, TextField};
 use crate::components::focus;
 use crate::components::layout::CONTACT_EMAIL;
@@ -34,7 +34,10 @@ pub fn InscriptionPage() -> impl IntoView {
             return;
         };
         let siren = siren.to_string();
-        if state.register.with_untracked(|r| r.siren() == Some(siren.as_str())) {
+        if state
+            .register
+            .with_untracked(|r| r.siren() == Some(siren.as_str()))
+        {
             return;
         }
         state.register.set(Register::Loading(siren.clone()));
@@ -52,7 +55,9 @@ pub fn InscriptionPage() -> impl IntoView {
     });
 
     Effect::new(move |_| {
-        let Some(result) = submit.value().get() else { return };
+        let Some(result) = submit.value().get() else {
+            return;
+        };
         match result {
             Ok(created) => {
                 set_alert.set(None);
@@ -83,10 +88,18 @@ pub fn InscriptionPage() -> impl IntoView {
         if let Some(first) = errors.0.keys().next() {
             set_alert.set(Some(format!(
                 "{} à corriger : le premier est « {} ».",
-                if errors.0.len() > 1 { format!("{} champs sont", errors.0.len()) } else { "Un champ est".to_string() },
+                if errors.0.len() > 1 {
+                    format!("{} champs sont", errors.0.len())
+                } else {
+                    "Un champ est".to_string()
+                },
                 first.label()
             )));
-            let target = if *first == Field::PhonePrefix { Field::PhoneNumber } else { *first };
+            let target = if *first == Field::PhonePrefix {
+                Field::PhoneNumber
+            } else {
+                *first
+            };
             focus(target.key());
             return;
         }
@@ -95,10 +108,15 @@ pub fn InscriptionPage() -> impl IntoView {
     };
 
     let company_value = Signal::derive(move || {
-        state.register.with(|r| r.company_name().map(str::to_string)).unwrap_or_else(|| state.data.with(|d| d.company_name.clone()))
+        state
+            .register
+            .with(|r| r.company_name().map(str::to_string))
+            .unwrap_or_else(|| state.data.with(|d| d.company_name.clone()))
     });
-    let company_info = Signal::derive(move || state.register.with(|r| r.info().map(str::to_string)));
-    let company_warning = Signal::derive(move || state.register.with(|r| r.warning().map(str::to_string)));
+    let company_info =
+        Signal::derive(move || state.register.with(|r| r.info().map(str::to_string)));
+    let company_warning =
+        Signal::derive(move || state.register.with(|r| r.warning().map(str::to_string)));
     let company_readonly = Signal::derive(move || !state.register.with(Register::name_is_typed));
     let siren_info = Signal::derive(move || state.notice(Field::Siren).get());
 

@@ -24,7 +24,9 @@ impl Register {
     pub fn from_answer(siren: String, answer: Result<CompanyLookup, CallError>) -> Self {
         match answer {
             Ok(company) if company.state == CompanyState::Ceased => Self::Ceased(company),
-            Ok(company) if !company.diffusible || company.company_name.is_none() => Self::NonDiffusible(company),
+            Ok(company) if !company.diffusible || company.company_name.is_none() => {
+                Self::NonDiffusible(company)
+            }
             Ok(company) => Self::Found(company),
             Err(CallError::Api(404, _)) => Self::Unknown(siren),
             Err(_) => Self::Unavailable(siren),
@@ -68,7 +70,9 @@ impl Register {
             Self::Idle => None,
             Self::Loading(_) => Some("Recherche de la raison sociale dans le répertoire SIRENE…"),
             Self::Found(_) => Some("Raison sociale issue du répertoire SIRENE."),
-            Self::NonDiffusible(_) | Self::Ceased(_) | Self::Unknown(_) | Self::Unavailable(_) => None,
+            Self::NonDiffusible(_) | Self::Ceased(_) | Self::Unknown(_) | Self::Unavailable(_) => {
+                None
+            }
         }
     }
 
