@@ -1,13 +1,17 @@
 # The two commands of the README: `make run` serves the product, `make test` passes every test.
 # Both install what the machine lacks first (Rust target and tools, npm packages, Debian packages).
 
-.PHONY: run test setup setup-test check fmt
+.PHONY: run test journeys setup setup-test check fmt
 
 run: setup
 	scripts/run.sh
 
 test: setup-test
 	scripts/test.sh
+
+# The browser journeys (Playwright in Chromium) after the tests above.
+journeys: setup-test
+	scripts/test.sh journeys
 
 setup:
 	scripts/setup.sh run

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration (SQLite and PostgreSQL, real SMTP server), then the browser journeys.
+# Runs the tests against real services (PostgreSQL, maildev's SMTP server).
+#   scripts/test.sh            unit and integration tests (SQLite and PostgreSQL)
+#   scripts/test.sh journeys   then the browser journeys in Chromium as well
 set -euo pipefail
+mode="${1:-}"
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
@@ -27,6 +30,7 @@ psql -q -h 127.0.0.1 -d test -At -c "SELECT datname FROM pg_database WHERE datna
 
 cargo test --workspace --locked
 
+[ "$mode" = journeys ] || exit 0
 cargo leptos build
 export GEODAE_E2E_DIR="$work/e2e"
 mkdir -p "$GEODAE_E2E_DIR"

@@ -5,4 +5,3 @@
 mod helpers;
 mod registrations;
 mod sirene;
-mod transport;
