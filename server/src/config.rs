@@ -20,6 +20,29 @@ pub struct Config {
     pub admin_emails: Vec<String>,
     /// Load the shipped SIRENE extract when the directory is empty.
     pub sirene_seed: bool,
+    /// A pending request waiting this many days is overdue on the dashboard.
+    pub review_target_days: i64,
+    /// How long the password link of a validation email works.
+    pub password_link_days: i64,
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+impl Config {
+    /// Session cookies are `Secure` whenever the public address is HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn days(name: &str, default: i64) -> anyhow::Result<i64> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if (1..=365).contains(&n) => Ok(n),
+            _ => bail!("{name} must be a number of days between 1 and 365, not {text}"),
+        },
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +136,12 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .collect(),
             sirene_seed: var("GEODAE_SIRENE_SEED").as_deref() != Some("off"),
+            review_target_days: days("GEODAE_REVIEW_TARGET_DAYS", 5)?,
+            password_link_days: days("GEODAE_PASSWORD_LINK_DAYS", 7)?,
+            trust_proxy: matches!(
+                var("GEODAE_TRUST_PROXY").as_deref(),
+                Some("1" | "true" | "on")
+            ),
             data_dir,
         })
     }

@@ -3,10 +3,15 @@
 
 #![recursion_limit = "256"]
 
+pub mod admins;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod http;
+pub mod links;
 pub mod mail;
 pub mod registration;
+pub mod review;
 pub mod sirene;
 pub mod startup;
 pub mod store;

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use server::admins::{self, Role};
 use server::config::Config;
 use server::sirene::import;
 use server::store::Db;
@@ -12,7 +13,10 @@ use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "Usage:
   server                        serve the application (configuration from the environment, see README)
-  server sirene import FILE     load INSEE's StockUniteLegale file (CSV or ZIP) into the SIRENE directory";
+  server sirene import FILE     load INSEE's StockUniteLegale file (CSV or ZIP) into the SIRENE directory
+  server admin create --login LOGIN --email EMAIL [--role admin|reviewer|viewer]
+                                create an administrator (role reviewer by default); the password is read
+                                from the terminal, or from the first line of stdin when it is not a terminal";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,6 +31,13 @@ async fn main() -> ExitCode {
     let result = match args.as_slice() {
         [] | ["serve"] => serve().await,
         ["sirene", "import", file] => sirene_import(PathBuf::from(file)).await,
+        ["admin", "create", options @ ..] => match AdminOptions::parse(options) {
+            Some(options) => admin_create(options).await,
+            None => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -67,4 +78,82 @@ async fn sirene_import(file: PathBuf) -> anyhow::Result<()> {
         file.display()
     );
     Ok(())
+}
+
+struct AdminOptions {
+    login: String,
+    email: String,
+    role: Role,
+}
+
+impl AdminOptions {
+    fn parse(args: &[&str]) -> Option<Self> {
+        let (mut login, mut email, mut role) = (None, None, Role::Reviewer);
+        let mut args = args.iter();
+        while let Some(flag) = args.next() {
+            let value = args.next()?;
+            match *flag {
+                "--login" => login = Some(value.to_string()),
+                "--email" => email = Some(value.to_string()),
+                "--role" => role = Role::parse(value)?,
+                _ => return None,
+            }
+        }
+        Some(Self {
+            login: login?,
+            email: email?,
+            role,
+        })
+    }
+}
+
+/// The password never comes from the command line (it would stay in the shell history and `ps`).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mot de passe : ")?;
+        let second = rpassword::prompt_password("Confirmer le mot de passe : ")?;
+        anyhow::ensure!(first == second, "les deux mots de passe diffèrent");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+async fn admin_create(options: AdminOptions) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let password = read_password()?;
+    let db = Db::connect(&config.database_url).await?;
+    let actor = server::audit::Actor {
+        kind: "cli",
+        id: None,
+        login: std::env::var("USER").ok(),
+        address: None,
+    };
+    match admins::create(
+        &db,
+        &actor,
+        &options.login,
+        &options.email,
+        options.role,
+        &password,
+    )
+    .await
+    {
+        Ok(admin) => {
+            println!(
+                "Administrateur « {} » créé (rôle {}).",
+                admin.login,
+                admin.role.code()
+            );
+            Ok(())
+        }
+        Err(admins::CreateError::Invalid(message)) => anyhow::bail!(message),
+        Err(admins::CreateError::Taken(login)) => {
+            anyhow::bail!("l'identifiant « {login} » est déjà pris")
+        }
+        Err(admins::CreateError::Internal(error)) => Err(error),
+    }
 }

@@ -40,6 +40,19 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             tracing::info!(units, "SIRENE directory loaded from the shipped extract");
         }
     }
+    crate::auth::password::prepare();
+    let first_email = config
+        .admin_emails
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::CONTACT.to_string());
+    if let Some((login, password)) = crate::admins::bootstrap(&db, &first_email).await? {
+        // Shown once, so that a fresh installation has a working dashboard; only its hash is kept.
+        tracing::warn!(
+            "First administrator created. Sign in at {}/admin/connexion with the login « {login} » and the password « {password} », then create named administrators (server admin create).",
+            config.public_url
+        );
+    }
     let mailer = Arc::new(Mailer::new(&config.mail)?);
     let context = AppContext {
         config: Arc::new(config.clone()),

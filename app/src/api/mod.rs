@@ -2,6 +2,7 @@
 //!
 //! The server serialises exactly these types, so a change here is seen by both sides at compile time.
 
+pub mod admin;
 pub mod client;
 
 use std::collections::BTreeMap;

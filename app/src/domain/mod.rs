@@ -6,6 +6,7 @@
 
 pub mod company;
 pub mod email;
+pub mod login;
 pub mod luhn;
 pub mod organisation;
 pub mod person_name;

@@ -19,3 +19,34 @@ where
         Ok(Self(value))
     }
 }
+
+/// A query-string extractor whose rejection is a 400 `invalid_query` with a French message.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state)
+                .await
+                .map_err(|rejection| {
+                    ApiError::client(
+                        axum::http::StatusCode::BAD_REQUEST,
+                        "invalid_query",
+                        format!(
+                            "Les paramètres de l'adresse ne sont pas valides : {}",
+                            rejection.body_text()
+                        ),
+                    )
+                })?;
+        Ok(Self(value))
+    }
+}

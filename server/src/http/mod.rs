@@ -3,6 +3,8 @@
 //! Handlers decode, call one service function and map its errors; routes are declared with their OpenAPI
 //! description, so a route cannot exist without being documented.
 
+mod admin;
+pub mod auth;
 pub mod error;
 mod health;
 pub mod json;
@@ -34,7 +36,8 @@ pub const BODY_LIMIT: usize = 16 * 1024;
     tags(
         (name = "registrations", description = "Demandes de création de compte"),
         (name = "sirene", description = "Répertoire SIRENE"),
-        (name = "health", description = "État du service")
+        (name = "health", description = "État du service"),
+        (name = "admin", description = "Administration : connexion, examen des demandes, mails, journal")
     )
 )]
 struct ApiDoc;
@@ -44,7 +47,18 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(health::health))
         .routes(routes!(sirene::lookup))
-        .routes(routes!(registrations::create));
+        .routes(routes!(registrations::create))
+        .routes(routes!(registrations::prefill))
+        .routes(routes!(admin::sign_in, admin::current, admin::sign_out))
+        .routes(routes!(admin::list))
+        .routes(routes!(admin::detail))
+        .routes(routes!(admin::approve))
+        .routes(routes!(admin::refuse))
+        .routes(routes!(admin::refusal_reasons))
+        .routes(routes!(admin::save_reason))
+        .routes(routes!(admin::outbox_list))
+        .routes(routes!(admin::outbox_resend))
+        .routes(routes!(admin::audit_list));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();

@@ -57,3 +57,34 @@ fn conflict(code: &'static str, message: &str) -> ApiError {
     fields.insert(Field::Email, message);
     ApiError::Conflict(code, message.to_string(), fields)
 }
+
+#[utoipa::path(
+    get,
+    path = "/registrations/reprise/{link}",
+    tag = "registrations",
+    params(("link" = String, Path, description = "Le lien signé du mail de refus (paramètre `reprise`)")),
+    responses(
+        (status = 200, description = "Les informations de la demande refusée, pour préremplir le formulaire", body = RegistrationRequest),
+        (status = 404, description = "`link_unknown`", body = ErrorBody),
+        (status = 410, description = "`link_expired`", body = ErrorBody)
+    )
+)]
+pub async fn prefill(
+    State(ctx): State<AppContext>,
+    axum::extract::Path(link): axum::extract::Path<String>,
+) -> Result<Json<RegistrationRequest>, ApiError> {
+    use crate::review::decide::{self, PrefillError};
+    match decide::prefill(&ctx, &link).await? {
+        Ok(request) => Ok(Json(request)),
+        Err(PrefillError::Expired) => Err(ApiError::client(
+            StatusCode::GONE,
+            "link_expired",
+            "Ce lien a expiré : remplissez à nouveau le formulaire.",
+        )),
+        Err(PrefillError::Unknown) => Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            "link_unknown",
+            "Ce lien n'est pas valide : remplissez à nouveau le formulaire.",
+        )),
+    }
+}

@@ -89,6 +89,71 @@ pub async fn mark_failed(db: &Db, id: i64, attempts: i64, error: &str) -> Result
     .map(|_| ())
 }
 
+/// The outbox for the administrators: newest first, optionally one status, before an id (keyset).
+pub async fn list(
+    db: &Db,
+    status: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<app::api::admin::OutboxItem>, sqlx::Error> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, String, String, i64, Option<String>, i64, Option<i64>, i64, Option<i64>)> =
+        sqlx::query_as(
+            "SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at, next_attempt_at, registration_id
+             FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(status.unwrap_or(""))
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                kind,
+                recipient,
+                subject,
+                status,
+                attempts,
+                last_error,
+                created_at,
+                sent_at,
+                next_attempt_at,
+                registration_id,
+            )| {
+                app::api::admin::OutboxItem {
+                    id,
+                    kind,
+                    recipient,
+                    subject,
+                    status,
+                    attempts,
+                    last_error,
+                    created_at,
+                    sent_at,
+                    next_attempt_at,
+                    registration_id,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Puts a failed message back in the queue, due now, with a fresh count of attempts. `false` when the
+/// message does not exist or has not failed.
+pub async fn resend(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query::<Any>(
+        "UPDATE outbox SET status = 'waiting', attempts = 0, next_attempt_at = $1, locked_until = NULL WHERE id = $2 AND status = 'failed'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 /// 5 s, 10 s, 20 s… doubling, at most one hour.
 pub fn backoff_ms(attempts: i64) -> i64 {
     let exponent = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);

@@ -142,6 +142,115 @@ pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email
     }
 }
 
+/// The validation email: the account exists, its identifiant, and the link to create the password.
+pub fn validation(
+    to: &str,
+    first_name: &str,
+    last_name: &str,
+    reference: &str,
+    login: &str,
+    link: &str,
+    valid_days: i64,
+) -> Email {
+    let subject = "Géo'DAE : votre compte API a été validé".to_string();
+    let text = format!(
+        "Bonjour {first_name} {last_name},\n\n\
+         Votre demande de création de compte avec un profil API (référence {reference}) a été validée.\n\n\
+         Votre identifiant : {login}\n\n\
+         Pour créer votre mot de passe (de 8 à 12 caractères), ouvrez ce lien :\n{link}\n\n\
+         Ce lien est personnel ; il sert une seule fois et expire dans {valid_days} jours. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.\n\n\
+         Pour toute question, écrivez à la Cellule Données : {CONTACT}.\n\n\
+         {SIGNATURE_TEXT}\n"
+    );
+    let html = layout(
+        &subject,
+        &format!(
+            "<p>Bonjour {first} {last},</p>\
+             <p>Votre demande de création de compte avec un profil API (référence {reference}) <strong>a été validée</strong>.</p>\
+             <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
+             <p><a href=\"{link}\">Créer mon mot de passe</a> (de 8 à 12 caractères)</p>\
+             <p>Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur&nbsp;:<br>{link}</p>\
+             <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_days} jours. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.</p>\
+             <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>.</p>",
+            first = escape(first_name),
+            last = escape(last_name),
+            reference = escape(reference),
+            login = escape(login),
+            link = escape(link),
+        ),
+    );
+    Email {
+        kind: "validation",
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The refusal email: the reasons, the administrator's words, and a link to apply again with the form filled.
+pub fn refusal(
+    to: &str,
+    first_name: &str,
+    last_name: &str,
+    reference: &str,
+    reasons: &[String],
+    message: Option<&str>,
+    link: &str,
+) -> Email {
+    let subject = "Géo'DAE : votre demande de compte API n'a pas été acceptée".to_string();
+    let reasons_text = reasons
+        .iter()
+        .map(|r| format!("- {r}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let message_text = message
+        .map(|m| format!("Message de l'administrateur :\n{m}\n\n"))
+        .unwrap_or_default();
+    let text = format!(
+        "Bonjour {first_name} {last_name},\n\n\
+         Votre demande de création de compte avec un profil API (référence {reference}) n'a pas été acceptée, pour les raisons suivantes :\n\n\
+         {reasons_text}\n\n\
+         {message_text}\
+         Vous pouvez faire une nouvelle demande : ce lien ouvre le formulaire rempli avec les informations de votre demande, à corriger avant de le valider :\n{link}\n\n\
+         Pour toute question, écrivez à la Cellule Données : {CONTACT}, en rappelant la référence de votre demande.\n\n\
+         {SIGNATURE_TEXT}\n"
+    );
+    let message_html = message
+        .map(|m| {
+            format!(
+                "<p><strong>Message de l'administrateur&nbsp;:</strong></p><p>{}</p>",
+                escape(m).replace('\n', "<br>")
+            )
+        })
+        .unwrap_or_default();
+    let html = layout(
+        &subject,
+        &format!(
+            "<p>Bonjour {first} {last},</p>\
+             <p>Votre demande de création de compte avec un profil API (référence {reference}) <strong>n'a pas été acceptée</strong>, pour les raisons suivantes&nbsp;:</p>\
+             <ul>{reasons_html}</ul>{message_html}\
+             <p>Vous pouvez faire une nouvelle demande&nbsp;: <a href=\"{link}\">reprendre ma demande</a> ouvre le formulaire rempli avec les informations de votre demande, à corriger avant de le valider.</p>\
+             <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>, en rappelant la référence de votre demande.</p>",
+            first = escape(first_name),
+            last = escape(last_name),
+            reference = escape(reference),
+            reasons_html = reasons
+                .iter()
+                .map(|r| format!("<li>{}</li>", escape(r)))
+                .collect::<String>(),
+            link = escape(link),
+        ),
+    );
+    Email {
+        kind: "refusal",
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
@@ -208,6 +317,40 @@ mod tests {
         );
         insta::assert_snapshot!("admin_notice_text", email.text);
         insta::assert_snapshot!("admin_notice_html", email.html);
+    }
+
+    #[test]
+    fn validation_email() {
+        let email = validation(
+            "contact@exemple.fr",
+            "Marie",
+            "Test",
+            "DAE-7K3F9Q2M",
+            "mtest",
+            "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
+            7,
+        );
+        insta::assert_snapshot!("validation_text", email.text);
+        insta::assert_snapshot!("validation_html", email.html);
+    }
+
+    #[test]
+    fn refusal_email() {
+        let email = refusal(
+            "contact@exemple.fr",
+            "Marie",
+            "Test",
+            "DAE-7K3F9Q2M",
+            &[
+                "Merci d'utiliser une adresse email professionnelle.".to_string(),
+                "Les champs Nom et Prénom doivent contenir le nom d'une personne.".to_string(),
+            ],
+            Some("Bonjour,\n<b>à bientôt</b>"),
+            "https://comptes.exemple.fr/inscription?reprise=xyz",
+        );
+        insta::assert_snapshot!("refusal_text", email.text);
+        insta::assert_snapshot!("refusal_html", email.html);
+        assert!(email.html.contains("&lt;b&gt;à bientôt&lt;/b&gt;"));
     }
 
     #[test]

@@ -173,8 +173,8 @@ async fn insert(
     let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
         "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
             siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
-            legal_category, phone, phone_as_typed, warnings, created_at)
-         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+            legal_category, phone, phone_as_typed, warnings, created_at, queue, search_text)
+         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 0, $20)
          RETURNING id",
     )
     .bind(&reference)
@@ -196,6 +196,14 @@ async fn insert(
     .bind(valid.phone.nsn())
     .bind(serde_json::to_string(flags).unwrap_or_else(|_| "[]".into()))
     .bind(now)
+    .bind(crate::review::search_text(&[
+        &reference,
+        valid.last_name.as_str(),
+        valid.first_name.as_str(),
+        valid.email.as_str(),
+        valid.siren.as_str(),
+        &company.name,
+    ]))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query::<Any>(

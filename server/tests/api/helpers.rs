@@ -77,6 +77,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         },
         admin_emails: vec![admin_email.clone()],
         sirene_seed: options.sirene_seed,
+        review_target_days: 5,
+        password_link_days: 7,
+        trust_proxy: false,
     };
     let running = server::startup::start(config)
         .await
@@ -211,4 +214,91 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+/// An administrator's signed-in session: the cookie and the CSRF token.
+pub struct AdminSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The password of the administrators created by the tests.
+pub const ADMIN_PASSWORD: &str = "un mot de passe assez long";
+
+impl TestApp {
+    /// Creates an administrator with this role (`admin`, `reviewer`, `viewer`) and signs in.
+    pub async fn admin(&self, login: &str, role: &str) -> AdminSession {
+        let role = server::admins::Role::parse(role).expect("role");
+        server::admins::create(
+            &self.db,
+            &server::audit::Actor::system(),
+            login,
+            &format!("{login}@sante.gouv.fr"),
+            role,
+            ADMIN_PASSWORD,
+        )
+        .await
+        .expect("administrator created");
+        let response = self.sign_in(login, ADMIN_PASSWORD).await;
+        assert_eq!(response.status().as_u16(), 204, "sign-in of {login}");
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_string();
+        let mut session = AdminSession {
+            cookie,
+            csrf: String::new(),
+        };
+        let (status, body) = self
+            .call(Some(&session), "GET", "/api/v1/admin/session", None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        session.csrf = body["csrf_token"].as_str().expect("csrf token").to_string();
+        session
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/admin/session", self.base))
+            .json(&json!({ "login": login, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A call with the session's cookie and CSRF token (when given).
+    pub async fn call(
+        &self,
+        session: Option<&AdminSession>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(session) = session {
+            request = request
+                .header("cookie", &session.cookie)
+                .header("x-csrf-token", &session.csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Submits a valid request from `who` with these names; returns its id.
+    pub async fn submit_as(&self, who: &str, first_name: &str, last_name: &str) -> i64 {
+        let mut request = self.request(who);
+        request["first_name"] = json!(first_name);
+        request["last_name"] = json!(last_name);
+        let (status, body) = self.submit(&request).await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_i64().expect("id")
+    }
 }

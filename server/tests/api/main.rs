@@ -2,6 +2,8 @@
 
 #![recursion_limit = "256"]
 
+mod admin;
 mod helpers;
 mod registrations;
 mod sirene;
+mod transport;

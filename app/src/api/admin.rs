@@ -1,0 +1,214 @@
+//! The administrators' JSON contract (`/api/v1/admin`).
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/admin/session`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    pub login: String,
+    pub password: String,
+}
+
+/// The signed-in administrator (`GET /api/v1/admin/session`). `csrf_token` goes in the `X-CSRF-Token` header
+/// of every state-changing request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdminSession {
+    pub login: String,
+    pub email: String,
+    /// `admin`, `reviewer` or `viewer`.
+    pub role: String,
+    pub csrf_token: String,
+}
+
+/// One line of the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegistrationRow {
+    pub id: i64,
+    pub reference: String,
+    /// `pending`, `approved` or `refused`.
+    pub status: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub email: String,
+    pub siren: String,
+    pub company_name: String,
+    pub organisation_kind: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    /// Whole days the request has waited (until its decision, or until now).
+    pub waited_days: i64,
+    /// A pending request waiting longer than the review target.
+    pub overdue: bool,
+    /// Warnings raised at entry (mismatches, non-diffusible, SIREN not verified).
+    pub flags: usize,
+}
+
+/// `GET /api/v1/admin/registrations`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegistrationPage {
+    pub items: Vec<RegistrationRow>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+    pub counts: StatusCounts,
+    /// Requests received and decided per week, oldest week first.
+    pub weeks: Vec<WeekActivity>,
+    /// Days after which a pending request is overdue.
+    pub overdue_after_days: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StatusCounts {
+    pub pending: i64,
+    pub approved: i64,
+    pub refused: i64,
+    pub overdue: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WeekActivity {
+    /// Monday of the week, `YYYY-MM-DD`.
+    pub week: String,
+    pub received: i64,
+    pub decided: i64,
+}
+
+/// `GET /api/v1/admin/registrations/{id}`: everything about one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegistrationDetail {
+    pub row: RegistrationRow,
+    pub profile: String,
+    pub siret: Option<String>,
+    /// E.164, and as typed.
+    pub phone: String,
+    pub phone_as_typed: String,
+    /// `register` when the raison sociale comes from SIRENE, `applicant` when typed.
+    pub company_name_source: String,
+    pub siren_verified: bool,
+    pub register: Option<RegisterView>,
+    /// Differences between what was sent and what the register says.
+    pub mismatches: Vec<String>,
+    /// Warnings raised when the request was sent.
+    pub warnings: Vec<String>,
+    /// Other requests and accounts with the same email or SIREN.
+    pub related: Vec<Related>,
+    pub decision: Option<DecisionView>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegisterView {
+    pub company_name: Option<String>,
+    /// `active` or `ceased`.
+    pub state: String,
+    pub legal_category: Option<String>,
+    pub diffusible: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Related {
+    /// `registration` or `account`.
+    pub kind: String,
+    pub id: i64,
+    /// The reference of a request, the identifiant of an account.
+    pub label: String,
+    pub status: String,
+    /// `email`, `siren` or both.
+    pub same: Vec<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DecisionView {
+    /// `approved` or `refused`.
+    pub status: String,
+    pub decided_at: i64,
+    pub decided_by: Option<String>,
+    /// The refusal reasons' labels.
+    pub reasons: Vec<String>,
+    pub message: Option<String>,
+    /// The account's identifiant, when approved.
+    pub login: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// `POST /api/v1/admin/registrations/{id}/refuse`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RefuseRequest {
+    /// Codes of ready-made reasons (`GET /refusal-reasons`), at least one.
+    pub reasons: Vec<String>,
+    /// Optional free text added to the email.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The outcome of a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Decided {
+    pub id: i64,
+    pub status: String,
+    /// The new account's identifiant, when approved.
+    pub login: Option<String>,
+}
+
+/// A ready-made refusal reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RefusalReason {
+    pub code: String,
+    pub label: String,
+    /// The sentence the applicant reads in the email.
+    pub body: String,
+    pub active: bool,
+}
+
+/// One email of the outbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutboxItem {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    /// `waiting`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub next_attempt_at: i64,
+    pub registration_id: Option<i64>,
+}
+
+/// One line of the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: String,
+    pub ip: Option<String>,
+}

@@ -1,0 +1,165 @@
+//! Who is calling: the administrator of the session cookie, checked against the CSRF token on every
+//! state-changing request, the role a route needs, the client's address, and the same-origin check.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+
+use super::error::ApiError;
+use crate::AppContext;
+use crate::admins::{self, Admin, Role};
+use crate::audit::Actor;
+use crate::auth::session::{self, Kind, Session};
+use crate::auth::token;
+
+/// The header that must repeat the session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in administrator.
+pub struct AdminUser {
+    pub admin: Admin,
+    pub session: Session,
+    pub address: String,
+}
+
+impl AdminUser {
+    /// 403 unless the administrator's role is at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.admin.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::client(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Votre rôle ne permet pas cette action.",
+            ))
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::admin(self.admin.id, &self.admin.login, Some(self.address.clone()))
+    }
+}
+
+pub fn unauthenticated() -> ApiError {
+    ApiError::client(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "Votre session a expiré ou vous n'êtes pas connecté : connectez-vous.",
+    )
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::client(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "La requête ne vient pas de cette application (jeton CSRF absent ou invalide) : rechargez la page.",
+    )
+}
+
+/// The value of one cookie of the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when a trusted proxy is configured.
+pub fn client_address(ctx: &AppContext, parts: &Parts) -> String {
+    if ctx.config.trust_proxy {
+        if let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return forwarded.trim().to_string();
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "inconnue".to_string(), |c| c.0.ip().to_string())
+}
+
+/// A browser sends `Origin` with every cross-site request that changes state: when present, it must be this
+/// site (its host equal to the request's `Host`).
+pub fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, host)| host.trim_end_matches('/'));
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match (origin_host, host) {
+        (Some(o), Some(h)) if o.eq_ignore_ascii_case(h) => Ok(()),
+        _ => Err(csrf_refused()),
+    }
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppContext> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &AppContext,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = cookie(&parts.headers, Kind::Admin.cookie()).ok_or_else(unauthenticated)?;
+        let session = session::find(&ctx.db, Kind::Admin, secret)
+            .await
+            .map_err(|e| {
+                ApiError::Internal(anyhow::Error::new(e).context("cannot read the session"))
+            })?
+            .ok_or_else(unauthenticated)?;
+        let admin = admins::find(&ctx.db, session.subject_id)
+            .await
+            .map_err(|e| {
+                ApiError::Internal(anyhow::Error::new(e).context("cannot read the administrator"))
+            })?
+            .ok_or_else(unauthenticated)?;
+        if changes_state(&parts.method) {
+            same_origin(&parts.headers)?;
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !token::same(sent, &session.csrf_token) {
+                return Err(csrf_refused());
+            }
+        }
+        Ok(Self {
+            admin,
+            session,
+            address: client_address(ctx, parts),
+        })
+    }
+}
+
+/// The client's address, for handlers without a session (sign-in).
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppContext> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &AppContext,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_address(ctx, parts)))
+    }
+}

@@ -1,0 +1,415 @@
+//! Decisions on a request: validation (the account, its identifiant, the password link) or refusal (reasons,
+//! re-application link). One transaction each, starting with the conditional update that makes the decision
+//! exactly once: two administrators deciding at the same moment get one decision and one email.
+
+use anyhow::Context;
+use app::api::RegistrationRequest;
+use app::api::admin::{Decided, RefusalReason};
+use app::domain::PhoneNumber;
+use app::domain::login::{first_free, login_base};
+use sqlx::{Any, AnyConnection};
+
+use crate::AppContext;
+use crate::admins::Admin;
+use crate::audit::{self, Actor, Target};
+use crate::auth::token;
+use crate::links;
+use crate::mail::{outbox, templates};
+use crate::store::{is_unique_violation, now_ms};
+
+/// How long a re-application link from a refusal email works.
+pub const REAPPLY_LINK_DAYS: i64 = 30;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Longest free text of a refusal.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("no such request")]
+    NotFound,
+    #[error("already decided")]
+    AlreadyDecided {
+        status: String,
+        by: Option<String>,
+        at: i64,
+    },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("an account already exists for this address")]
+    AlreadyRegistered,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for DecideError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("database error during a decision"))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Applicant {
+    reference: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    email_key: String,
+    siren: String,
+}
+
+/// Marks the request decided if it is still pending; the first statement of the transaction, so that on
+/// SQLite it takes the write lock and on PostgreSQL the row lock before anything is read.
+async fn take_decision(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    admin: &Admin,
+    now: i64,
+) -> Result<Applicant, DecideError> {
+    let updated = sqlx::query::<Any>(
+        "UPDATE registrations SET status = $1, queue = 1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(admin.id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        let existing: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT r.status, r.decided_at, a.login FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        return Err(match existing {
+            None => DecideError::NotFound,
+            Some((status, at, by)) => DecideError::AlreadyDecided {
+                status,
+                by,
+                at: at.unwrap_or_default(),
+            },
+        });
+    }
+    Ok(sqlx::query_as(
+        "SELECT reference, first_name, last_name, email, email_key, siren FROM registrations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+async fn event(
+    conn: &mut AnyConnection,
+    id: i64,
+    at: i64,
+    actor: &str,
+    kind: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Any>(
+        "INSERT INTO registration_events (registration_id, at, actor, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(actor)
+    .bind(kind)
+    .bind(detail)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Validates a request: creates the account with its identifiant and sends the validation email with a
+/// one-time password link (only its digest is stored).
+pub async fn approve(
+    ctx: &AppContext,
+    admin: &Admin,
+    actor: &Actor,
+    id: i64,
+) -> Result<Decided, DecideError> {
+    // Two validations of different requests may pick the same free identifiant: the loser retries.
+    for _ in 0..5 {
+        match approve_once(ctx, admin, actor, id).await {
+            Err(DecideError::Internal(error))
+                if error
+                    .downcast_ref::<sqlx::Error>()
+                    .is_some_and(is_unique_violation) =>
+            {
+                continue;
+            }
+            outcome => {
+                if outcome.is_ok() {
+                    ctx.mail_wake.notify_one();
+                }
+                return outcome;
+            }
+        }
+    }
+    Err(DecideError::Internal(anyhow::anyhow!(
+        "no free identifiant after 5 attempts"
+    )))
+}
+
+async fn approve_once(
+    ctx: &AppContext,
+    admin: &Admin,
+    actor: &Actor,
+    id: i64,
+) -> Result<Decided, DecideError> {
+    let now = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    let applicant = take_decision(&mut tx, id, "approved", admin, now).await?;
+    let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
+        .bind(&applicant.email_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if registered.is_some() {
+        return Err(DecideError::AlreadyRegistered);
+    }
+    let base = login_base(&applicant.first_name, &applicant.last_name);
+    let taken: Vec<(String,)> = sqlx::query_as("SELECT login FROM accounts WHERE login LIKE $1")
+        .bind(format!("{base}%"))
+        .fetch_all(&mut *tx)
+        .await?;
+    let taken: Vec<String> = taken.into_iter().map(|(l,)| l).collect();
+    let login = first_free(&base, &taken);
+    let (account_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO accounts (login, email_key, email, siren, registration_id, created_at, disabled)
+         VALUES ($1, $2, $3, $4, $5, $6, 0) RETURNING id",
+    )
+    .bind(&login)
+    .bind(&applicant.email_key)
+    .bind(&applicant.email)
+    .bind(&applicant.siren)
+    .bind(id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| anyhow::Error::new(e))?;
+
+    let secret = token::random();
+    let valid_days = ctx.config.password_link_days;
+    sqlx::query::<Any>(
+        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'password', $2, $3, $4)",
+    )
+    .bind(account_id)
+    .bind(token::digest(&secret))
+    .bind(now)
+    .bind(now + valid_days * DAY_MS)
+    .execute(&mut *tx)
+    .await?;
+    event(
+        &mut tx,
+        id,
+        now,
+        &admin.login,
+        "approved",
+        &format!("Demande validée ; compte créé avec l'identifiant {login}"),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "registration.approved",
+        Some(Target::registration(id)),
+        serde_json::json!({ "reference": applicant.reference, "login": login, "account_id": account_id }),
+    )
+    .await?;
+    let link = format!(
+        "{}/compte/mot-de-passe?jeton={secret}",
+        ctx.config.public_url
+    );
+    let email = templates::validation(
+        &applicant.email,
+        &applicant.first_name,
+        &applicant.last_name,
+        &applicant.reference,
+        &login,
+        &link,
+        valid_days,
+    );
+    outbox::enqueue(&mut tx, &email, Some(id)).await?;
+    tx.commit().await?;
+    Ok(Decided {
+        id,
+        status: "approved".into(),
+        login: Some(login),
+    })
+}
+
+/// The reasons an administrator may choose, in their order; inactive ones only when `all`.
+pub async fn reasons(ctx: &AppContext, all: bool) -> anyhow::Result<Vec<RefusalReason>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT code, label, body, active FROM refusal_reasons WHERE active = 1 OR $1 = 1 ORDER BY position, code",
+    )
+    .bind(i64::from(all))
+    .fetch_all(&ctx.db.pool)
+    .await
+    .context("cannot read refusal reasons")?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, label, body, active)| RefusalReason {
+            code,
+            label,
+            body,
+            active: active == 1,
+        })
+        .collect())
+}
+
+/// Refuses a request with at least one ready-made reason and optional free text; the email quotes them and
+/// links to the form filled with the request's data.
+pub async fn refuse(
+    ctx: &AppContext,
+    admin: &Admin,
+    actor: &Actor,
+    id: i64,
+    codes: &[String],
+    message: &str,
+) -> Result<Decided, DecideError> {
+    let message = message.trim();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(DecideError::Invalid(format!(
+            "Le message ne doit pas dépasser {MAX_MESSAGE_CHARS} caractères."
+        )));
+    }
+    let mut codes: Vec<&String> = codes.iter().collect();
+    codes.dedup();
+    if codes.is_empty() {
+        return Err(DecideError::Invalid(
+            "Choisissez au moins un motif de refus.".into(),
+        ));
+    }
+    let available = reasons(ctx, false).await?;
+    let mut chosen = Vec::new();
+    for code in &codes {
+        match available.iter().find(|r| &r.code == *code) {
+            Some(reason) => chosen.push(reason.clone()),
+            None => {
+                return Err(DecideError::Invalid(format!(
+                    "Le motif « {code} » n'existe pas ou n'est plus proposé."
+                )));
+            }
+        }
+    }
+    let key = links::signing_key(&ctx.db).await?;
+    let now = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    let applicant = take_decision(&mut tx, id, "refused", admin, now).await?;
+    let code_list: Vec<&str> = chosen.iter().map(|r| r.code.as_str()).collect();
+    sqlx::query::<Any>(
+        "UPDATE registrations SET refusal_reasons = $1, refusal_message = $2 WHERE id = $3",
+    )
+    .bind(serde_json::to_string(&code_list).unwrap_or_else(|_| "[]".into()))
+    .bind((!message.is_empty()).then_some(message))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let labels: Vec<&str> = chosen.iter().map(|r| r.label.as_str()).collect();
+    event(
+        &mut tx,
+        id,
+        now,
+        &admin.login,
+        "refused",
+        &format!("Demande refusée : {}", labels.join(", ")),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "registration.refused",
+        Some(Target::registration(id)),
+        serde_json::json!({ "reference": applicant.reference, "reasons": code_list, "message": message }),
+    )
+    .await?;
+    let link = format!(
+        "{}/inscription?reprise={}",
+        ctx.config.public_url,
+        links::sign(&key, "reprise", id, now + REAPPLY_LINK_DAYS * DAY_MS)
+    );
+    let bodies: Vec<String> = chosen.iter().map(|r| r.body.clone()).collect();
+    let email = templates::refusal(
+        &applicant.email,
+        &applicant.first_name,
+        &applicant.last_name,
+        &applicant.reference,
+        &bodies,
+        (!message.is_empty()).then_some(message),
+        &link,
+    );
+    outbox::enqueue(&mut tx, &email, Some(id)).await?;
+    tx.commit().await?;
+    ctx.mail_wake.notify_one();
+    Ok(Decided {
+        id,
+        status: "refused".into(),
+        login: None,
+    })
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PrefillError {
+    Unknown,
+    Expired,
+}
+
+/// The refused request's data for the form, from a re-application link.
+pub async fn prefill(
+    ctx: &AppContext,
+    link: &str,
+) -> Result<Result<RegistrationRequest, PrefillError>, anyhow::Error> {
+    let key = links::signing_key(&ctx.db).await?;
+    let id = match links::verify(&key, "reprise", link, now_ms()) {
+        Ok(id) => id,
+        Err(links::LinkError::Expired) => return Ok(Err(PrefillError::Expired)),
+        Err(links::LinkError::Unknown) => return Ok(Err(PrefillError::Unknown)),
+    };
+    #[allow(clippy::type_complexity)]
+    let row: Option<(String, String, String, String, String, String, Option<String>, String, String, String)> =
+        sqlx::query_as(
+            "SELECT profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, company_name_source, phone
+             FROM registrations WHERE id = $1 AND status = 'refused'",
+        )
+        .bind(id)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .context("cannot read the refused request")?;
+    let Some((
+        profile,
+        last_name,
+        first_name,
+        email,
+        organisation_kind,
+        siren,
+        siret,
+        company_name,
+        source,
+        phone,
+    )) = row
+    else {
+        return Ok(Err(PrefillError::Unknown));
+    };
+    let (phone_prefix, phone_number) = match PhoneNumber::from_e164(&phone) {
+        Ok(number) => (number.prefix().code().to_string(), number.nsn().to_string()),
+        Err(_) => ("+33".to_string(), String::new()),
+    };
+    Ok(Ok(RegistrationRequest {
+        profile,
+        last_name,
+        first_name,
+        email,
+        organisation_kind,
+        siren,
+        siret: siret.unwrap_or_default(),
+        // The register's name is filled again by the lookup; a typed one is given back.
+        company_name: if source == "applicant" {
+            company_name
+        } else {
+            String::new()
+        },
+        phone_prefix,
+        phone_number,
+    }))
+}
