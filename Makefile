@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` serves the product, `make test` passes every test.
 # Both install what the machine lacks first (Rust target and tools, npm packages, Debian packages).
 
-.PHONY: run test journeys setup setup-test check fmt
+.PHONY: run test quick setup setup-test check fmt
 
 run: setup
 	scripts/run.sh
@@ -9,9 +9,9 @@ run: setup
 test: setup-test
 	scripts/test.sh
 
-# The browser journeys (Playwright in Chromium) after the tests above.
-journeys: setup-test
-	scripts/test.sh journeys
+# The unit and integration tests without the browser build and journeys.
+quick: setup-test
+	scripts/test.sh quick
 
 setup:
 	scripts/setup.sh run

@@ -6,6 +6,7 @@ const root = path.resolve(__dirname, "..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const stateDir = process.env.GEODAE_E2E_DIR ?? path.join(root, "target", "e2e");
 const port = process.env.GEODAE_E2E_PORT ?? "3100";
+export const reviewerPassword = "instructeur-mot-de-passe-2026";
 
 export default defineConfig({
   testDir: "./tests",
@@ -24,7 +25,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -f "${stateDir}/e2e.db"* && "${targetDir}/debug/server"`,
+    // A fresh database with one reviewer (password on stdin, as an operator would), then the server.
+    command: `rm -f "${stateDir}/e2e.db"* && echo "${reviewerPassword}" | "${targetDir}/debug/server" admin create --login instructeur --email instructeur@sante.gouv.fr --role reviewer && "${targetDir}/debug/server"`,
     cwd: root,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 60_000,
@@ -39,6 +41,7 @@ export default defineConfig({
       GEODAE_SMTP_PORT: process.env.GEODAE_TEST_SMTP_PORT ?? "1025",
       GEODAE_SMTP_TLS: "none",
       GEODAE_ADMIN_EMAILS: "administrateurs@geodae.test",
+      GEODAE_PUBLIC_URL: `http://127.0.0.1:${port}`,
       RUST_LOG: "info,sqlx=warn",
     },
   },

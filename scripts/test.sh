@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the tests against real services (PostgreSQL, maildev's SMTP server).
-#   scripts/test.sh            unit and integration tests (SQLite and PostgreSQL)
-#   scripts/test.sh journeys   then the browser journeys in Chromium as well
+# Runs the tests against real services (PostgreSQL, maildev's SMTP server, Chromium):
+#   scripts/test.sh            unit and integration tests (SQLite and PostgreSQL), then the browser journeys
+#   scripts/test.sh quick      unit and integration tests only
 set -euo pipefail
 mode="${1:-}"
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ psql -q -h 127.0.0.1 -d test -At -c "SELECT datname FROM pg_database WHERE datna
 
 cargo test --workspace --locked
 
-[ "$mode" = journeys ] || exit 0
+[ "$mode" = quick ] && exit 0
 cargo leptos build
 export GEODAE_E2E_DIR="$work/e2e"
 mkdir -p "$GEODAE_E2E_DIR"

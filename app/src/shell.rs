@@ -6,6 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::{Footer, Header};
+use crate::pages::admin::{
+    audit::AuditPage, connexion::SignInPage, dashboard::DashboardPage, outbox::OutboxPage,
+    request::RequestPage,
+};
 use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
 
 /// The document rendered by the server around the application.
@@ -50,6 +54,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/apropos") view=AproposPage />
                     <Route path=path!("/inscription") view=InscriptionPage />
+                    <Route path=path!("/admin") view=DashboardPage />
+                    <Route path=path!("/admin/connexion") view=SignInPage />
+                    <Route path=path!("/admin/demandes/:id") view=RequestPage />
+                    <Route path=path!("/admin/mails") view=OutboxPage />
+                    <Route path=path!("/admin/journal") view=AuditPage />
                 </Routes>
             </main>
             <Footer />

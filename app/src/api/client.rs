@@ -1,6 +1,10 @@
 //! The typed HTTP client of the browser (gloo-net). Under server rendering nothing calls it: the functions
 //! exist on both sides so that components need no `cfg`, and answer "unavailable" on the server.
 
+use super::admin::{
+    AdminSession, AuditEntry, Decided, OutboxItem, RefusalReason, RefuseRequest,
+    RegistrationDetail, RegistrationPage, SignIn,
+};
 use super::{CompanyLookup, ErrorBody, RegistrationCreated, RegistrationRequest};
 
 /// Why a call did not give its answer.
@@ -33,9 +37,102 @@ pub async fn submit_registration(
     imp::post_json("/api/v1/registrations", request).await
 }
 
+/// The refused request's data, from the re-application link of a refusal email.
+pub async fn reapply(link: &str) -> Result<RegistrationRequest, CallError> {
+    imp::get_json(&format!("/api/v1/registrations/reprise/{}", encode(link))).await
+}
+
+/// Percent-encodes a query or path value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The administrators' API. State-changing calls carry the session's CSRF token.
+pub mod admin {
+    use super::*;
+
+    pub async fn session() -> Result<AdminSession, CallError> {
+        imp::get_json("/api/v1/admin/session").await
+    }
+
+    pub async fn sign_in(body: &SignIn) -> Result<(), CallError> {
+        imp::send::<_, ()>("POST", "/api/v1/admin/session", Some(body), None)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn sign_out(csrf: &str) -> Result<(), CallError> {
+        imp::send::<(), ()>("DELETE", "/api/v1/admin/session", None, Some(csrf))
+            .await
+            .map(|_| ())
+    }
+
+    /// `query` is the query string without `?`.
+    pub async fn registrations(query: &str) -> Result<RegistrationPage, CallError> {
+        imp::get_json(&format!("/api/v1/admin/registrations?{query}")).await
+    }
+
+    pub async fn registration(id: i64) -> Result<RegistrationDetail, CallError> {
+        imp::get_json(&format!("/api/v1/admin/registrations/{id}")).await
+    }
+
+    pub async fn approve(id: i64, csrf: &str) -> Result<Decided, CallError> {
+        imp::send::<(), Decided>(
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/approve"),
+            None,
+            Some(csrf),
+        )
+        .await?
+        .ok_or(CallError::Network)
+    }
+
+    pub async fn refuse(id: i64, body: &RefuseRequest, csrf: &str) -> Result<Decided, CallError> {
+        imp::send::<_, Decided>(
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/refuse"),
+            Some(body),
+            Some(csrf),
+        )
+        .await?
+        .ok_or(CallError::Network)
+    }
+
+    pub async fn refusal_reasons() -> Result<Vec<RefusalReason>, CallError> {
+        imp::get_json("/api/v1/admin/refusal-reasons").await
+    }
+
+    pub async fn outbox(query: &str) -> Result<Vec<OutboxItem>, CallError> {
+        imp::get_json(&format!("/api/v1/admin/outbox?{query}")).await
+    }
+
+    pub async fn resend(id: i64, csrf: &str) -> Result<(), CallError> {
+        imp::send::<(), ()>(
+            "POST",
+            &format!("/api/v1/admin/outbox/{id}/resend"),
+            None,
+            Some(csrf),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn audit(query: &str) -> Result<Vec<AuditEntry>, CallError> {
+        imp::get_json(&format!("/api/v1/admin/audit?{query}")).await
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod imp {
-    use gloo_net::http::{Request, Response};
+    use gloo_net::http::{Method, Request, RequestBuilder, Response};
     use serde::{Serialize, de::DeserializeOwned};
 
     use super::{CallError, ErrorBody};
@@ -59,6 +156,35 @@ mod imp {
             .await
             .map_err(|_| CallError::Network)?;
         decode(response).await
+    }
+
+    /// Any method, an optional JSON body and CSRF token; `None` for a 204 answer.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        method: &str,
+        url: &str,
+        body: Option<&B>,
+        csrf: Option<&str>,
+    ) -> Result<Option<T>, CallError> {
+        let method = match method {
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "DELETE" => Method::DELETE,
+            _ => Method::GET,
+        };
+        let mut builder = RequestBuilder::new(url).method(method);
+        if let Some(token) = csrf {
+            builder = builder.header("X-CSRF-Token", token);
+        }
+        let request = match body {
+            Some(body) => builder.json(body),
+            None => builder.build(),
+        }
+        .map_err(|_| CallError::Network)?;
+        let response = request.send().await.map_err(|_| CallError::Network)?;
+        if response.status() == 204 {
+            return Ok(None);
+        }
+        decode(response).await.map(Some)
     }
 
     async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
@@ -86,6 +212,15 @@ mod imp {
         _url: &str,
         _body: &B,
     ) -> Result<T, CallError> {
+        Err(CallError::Network)
+    }
+
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        _method: &str,
+        _url: &str,
+        _body: Option<&B>,
+        _csrf: Option<&str>,
+    ) -> Result<Option<T>, CallError> {
         Err(CallError::Network)
     }
 }

@@ -5,6 +5,7 @@
 //! error whose `Display` is the French message shown next to the field.
 
 pub mod company;
+pub mod dates;
 pub mod email;
 pub mod login;
 pub mod luhn;

@@ -1,5 +1,6 @@
 //! One module per route; each entry component ends in `Page`.
 
+pub mod admin;
 pub mod apropos;
 pub mod inscription;
 pub mod not_found;

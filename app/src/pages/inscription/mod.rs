@@ -23,6 +23,27 @@ pub fn InscriptionPage() -> impl IntoView {
     let state = FormState::new();
     let (reference, set_reference) = signal(None::<String>);
     let (alert, set_alert) = signal(None::<String>);
+    let (reapply_notice, set_reapply_notice) = signal(None::<Result<String, String>>);
+
+    // A refusal email's link (`?reprise=…`) fills the form with the refused request, to correct and send again.
+    let query = leptos_router::hooks::use_query_map();
+    Effect::new(move |_| {
+        let Some(link) = query.with_untracked(|q| q.get("reprise")) else {
+            return;
+        };
+        spawn_local(async move {
+            match client::reapply(&link).await {
+                Ok(previous) => {
+                    state.data.set(previous);
+                    state.touched.set(Field::ALL.into_iter().collect());
+                    set_reapply_notice.set(Some(Ok(
+                        "Le formulaire reprend les informations de votre demande précédente : corrigez-les selon les motifs du refus, puis validez.".to_string(),
+                    )));
+                }
+                Err(e) => set_reapply_notice.set(Some(Err(e.message()))),
+            }
+        });
+    });
 
     // Look the SIREN up as soon as it is complete and valid; ignore answers for a SIREN no longer typed.
     Effect::new(move |_| {
@@ -127,6 +148,12 @@ pub fn InscriptionPage() -> impl IntoView {
                 <div class="fr-col-12 fr-col-lg-10">
                     <h1>"Création d'un compte"</h1>
                     <p class="fr-hint-text">"Tous les champs sont obligatoires et sont indiqués par un astérisque *, sauf le code SIRET."</p>
+                    <div aria-live="polite">
+                        {move || reapply_notice.get().map(|notice| match notice {
+                            Ok(text) => view! { <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w" id="reprise"><p>{text}</p></div> }.into_any(),
+                            Err(text) => view! { <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" id="reprise"><p>{text}</p></div> }.into_any(),
+                        })}
+                    </div>
                     <form novalidate=true on:submit=on_submit aria-describedby="form-alert">
                         <fieldset class="fr-fieldset">
                             <div class="fr-fieldset__element">

@@ -1,0 +1,155 @@
+//! The administrators' pages: sign-in, dashboard, one request, the outbox and the audit trail. Data is loaded
+//! in the browser with the session cookie (SameSite=Strict, so it is never sent from another site); the
+//! server renders the frame and a loading state.
+
+pub mod audit;
+pub mod connexion;
+pub mod dashboard;
+pub mod outbox;
+pub mod request;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::admin::AdminSession;
+use crate::api::client::{self, CallError};
+
+/// Something loaded from the API.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+/// The signed-in administrator, provided to the pages under the gate.
+#[derive(Clone, Copy)]
+pub struct Signed(pub RwSignal<Option<AdminSession>>);
+
+impl Signed {
+    pub fn csrf(&self) -> String {
+        self.0
+            .with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Reviewers and admins decide; viewers only read.
+    pub fn can_decide(&self) -> bool {
+        self.0
+            .with(|s| s.as_ref().is_some_and(|s| s.role != "viewer"))
+    }
+}
+
+/// Loads another page of the application.
+pub fn go(url: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().set_href(url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
+/// Sends to the sign-in page, coming back here afterwards.
+pub fn to_sign_in() {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos::prelude::window().location();
+        let back = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        go(&format!(
+            "/admin/connexion?retour={}",
+            client::encode(&back)
+        ));
+    }
+}
+
+/// Handles an API error of an administrators' page: an ended session leads to the sign-in page.
+pub fn failure(error: &CallError) -> String {
+    if matches!(error, CallError::Api(401, _)) {
+        to_sign_in();
+    }
+    error.message()
+}
+
+/// The frame of every administrators' page: loads the session (or leads to sign-in), then shows the
+/// navigation and the page.
+#[component]
+pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
+    let session = RwSignal::new(None::<AdminSession>);
+    provide_context(Signed(session));
+    let (error, set_error) = signal(None::<String>);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            match client::admin::session().await {
+                Ok(s) => session.set(Some(s)),
+                Err(e) => set_error.set(Some(failure(&e))),
+            }
+        });
+    });
+    let sign_out = move |_| {
+        let csrf = Signed(session).csrf();
+        spawn_local(async move {
+            let _ = client::admin::sign_out(&csrf).await;
+            go("/admin/connexion");
+        });
+    };
+    let children = StoredValue::new(children);
+    view! {
+        <div class="fr-container fr-my-4w admin">
+            <nav class="fr-nav admin-nav" role="navigation" aria-label="Administration">
+                <ul class="fr-nav__list">
+                    <li class="fr-nav__item"><a class="fr-nav__link" href="/admin">"Demandes"</a></li>
+                    <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mails">"Mails"</a></li>
+                    <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/journal">"Journal"</a></li>
+                </ul>
+                <p class="admin-nav__who">
+                    {move || session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.login, role_label(&s.role))))}
+                    " "
+                    <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" on:click=sign_out>"Se déconnecter"</button>
+                </p>
+            </nav>
+            <h1>{title}</h1>
+            {move || error.get().map(|e| view! { <div class="fr-alert fr-alert--error fr-alert--sm" role="alert"><p>{e}</p></div> })}
+            <Show when=move || session.with(Option::is_some) fallback=|| view! { <p class="admin-loading" aria-live="polite">"Chargement…"</p> }>
+                {children.read_value()()}
+            </Show>
+        </div>
+    }
+}
+
+pub fn role_label(role: &str) -> &'static str {
+    match role {
+        "admin" => "administrateur",
+        "reviewer" => "instructeur",
+        _ => "lecteur",
+    }
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "En attente",
+        "approved" => "Validée",
+        "refused" => "Refusée",
+        "waiting" => "En attente d'envoi",
+        "sent" => "Envoyé",
+        "failed" => "En échec",
+        "active" => "Actif",
+        "disabled" => "Désactivé",
+        _ => "Autre",
+    }
+}
+
+/// The DSFR badge of a status.
+pub fn status_badge(status: &str) -> impl IntoView + use<> {
+    let class = match status {
+        "pending" | "waiting" => "fr-badge fr-badge--sm fr-badge--new",
+        "approved" | "sent" | "active" => "fr-badge fr-badge--sm fr-badge--success",
+        "refused" | "failed" => "fr-badge fr-badge--sm fr-badge--error",
+        _ => "fr-badge fr-badge--sm",
+    };
+    view! { <span class=class>{status_label(status)}</span> }
+}

@@ -1,0 +1,291 @@
+//! `/admin/demandes/{id}`: everything about one request, what the register says, related requests and
+//! accounts, the history, and the decision (validate, or refuse with reasons).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{AdminFrame, Load, Signed, failure, status_badge, status_label};
+use crate::api::admin::{RefusalReason, RefuseRequest, RegistrationDetail};
+use crate::api::client::{self, CallError};
+use crate::components::focus;
+use crate::domain::OrganisationKind;
+use crate::domain::dates;
+
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    view! {
+        <Title text="Demande de compte API" />
+        <AdminFrame title="Demande de compte API">
+            <RequestView />
+        </AdminFrame>
+    }
+}
+
+#[component]
+fn RequestView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let detail = RwSignal::new(Load::<RegistrationDetail>::Loading);
+    let reload = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        reload.track();
+        let Some(id) = id() else {
+            detail.set(Load::Failed("Cette demande n'existe pas.".into()));
+            return;
+        };
+        spawn_local(async move {
+            detail.set(match client::admin::registration(id).await {
+                Ok(d) => Load::Ready(d),
+                Err(e) => Load::Failed(failure(&e)),
+            });
+        });
+    });
+    view! {
+        <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/admin">"Retour aux demandes"</a></p>
+        {move || match detail.get() {
+            Load::Loading => view! { <p aria-live="polite">"Chargement…"</p> }.into_any(),
+            Load::Failed(message) => view! { <div class="fr-alert fr-alert--error" role="alert"><p>{message}</p></div> }.into_any(),
+            Load::Ready(d) => view! { <Detail detail=d reload /> }.into_any(),
+        }}
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "oui" } else { "non" }
+}
+
+#[component]
+fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
+    let row = detail.row.clone();
+    let kind = OrganisationKind::from_code(&row.organisation_kind)
+        .map_or(row.organisation_kind.clone(), |k| k.label().to_string());
+    let pending = row.status == "pending";
+    let points: Vec<String> = detail
+        .mismatches
+        .iter()
+        .chain(detail.warnings.iter())
+        .cloned()
+        .collect();
+    let register = detail.register.clone();
+    let history = detail.history.clone();
+    let related = detail.related.clone();
+    let decision = detail.decision.clone();
+    view! {
+        <h2 class="fr-h3">
+            {row.reference.clone()} " " {status_badge(&row.status)}
+            {row.overdue.then(|| view! { " " <span class="fr-badge fr-badge--warning">"En retard"</span> })}
+        </h2>
+        <p>{format!("Reçue le {} — attente : {}", dates::date_time(row.created_at), dates::days(row.waited_days))}</p>
+
+        {(!points.is_empty()).then(|| view! {
+            <div class="fr-alert fr-alert--warning fr-mb-3w">
+                <h3 class="fr-alert__title">"Points d'attention"</h3>
+                <ul>{points.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            </div>
+        })}
+
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-6">
+                <h3 class="fr-h5">"Demandeur"</h3>
+                <dl class="admin-facts">
+                    <dt>"Nom"</dt><dd>{row.last_name.clone()}</dd>
+                    <dt>"Prénom"</dt><dd>{row.first_name.clone()}</dd>
+                    <dt>"Email"</dt><dd><a href=format!("mailto:{}", row.email)>{row.email.clone()}</a></dd>
+                    <dt>"Téléphone"</dt><dd>{detail.phone.clone()} <span class="fr-text--xs">{format!(" (saisi : {})", detail.phone_as_typed)}</span></dd>
+                    <dt>"Profil"</dt><dd>{if detail.profile == "api" { "API".to_string() } else { detail.profile.clone() }}</dd>
+                    <dt>"Type de structure"</dt><dd>{kind}</dd>
+                </dl>
+            </div>
+            <div class="fr-col-12 fr-col-md-6">
+                <h3 class="fr-h5">"Structure"</h3>
+                <dl class="admin-facts">
+                    <dt>"Code SIREN"</dt><dd>{row.siren.clone()} {(!detail.siren_verified).then(|| view! { " " <span class="fr-badge fr-badge--sm fr-badge--warning">"SIREN non vérifié"</span> })}</dd>
+                    <dt>"Code SIRET"</dt><dd>{detail.siret.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Raison sociale"</dt><dd>{row.company_name.clone()} <span class="fr-text--xs">{if detail.company_name_source == "register" { " (répertoire SIRENE)" } else { " (saisie par le demandeur)" }}</span></dd>
+                </dl>
+                <h4 class="fr-h6">"Répertoire SIRENE aujourd'hui"</h4>
+                {match register {
+                    None => view! { <p>"Le répertoire ne donne rien pour ce SIREN."</p> }.into_any(),
+                    Some(r) => view! {
+                        <dl class="admin-facts">
+                            <dt>"Raison sociale"</dt><dd>{r.company_name.unwrap_or_else(|| "non diffusible".into())}</dd>
+                            <dt>"État"</dt><dd>{if r.state == "active" { "active" } else { "cessée" }}</dd>
+                            <dt>"Catégorie juridique"</dt><dd>{r.legal_category.unwrap_or_else(|| "—".into())}</dd>
+                            <dt>"Diffusible"</dt><dd>{yes_no(r.diffusible)}</dd>
+                        </dl>
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+
+        <h3 class="fr-h5 fr-mt-3w">"Demandes et comptes liés"</h3>
+        {if related.is_empty() {
+            view! { <p>"Aucune autre demande ni aucun compte avec cet email ou ce SIREN."</p> }.into_any()
+        } else {
+            view! {
+                <ul>
+                    {related.into_iter().map(|r| {
+                        let same = r.same.iter().map(|s| if s == "email" { "même email" } else { "même SIREN" }).collect::<Vec<_>>().join(", ");
+                        let label = if r.kind == "account" { format!("Compte {}", r.label) } else { format!("Demande {}", r.label) };
+                        let link = (r.kind == "registration").then(|| format!("/admin/demandes/{}", r.id));
+                        view! {
+                            <li>
+                                {match link { Some(href) => view! { <a href=href>{label}</a> }.into_any(), None => view! { <span>{label}</span> }.into_any() }}
+                                {format!(" — {} — {} — {}", status_label(&r.status), same, dates::date(r.created_at))}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+
+        <h3 class="fr-h5 fr-mt-3w">"Décision"</h3>
+        {match decision {
+            Some(d) => view! {
+                <div class=if d.status == "approved" { "fr-alert fr-alert--success" } else { "fr-alert fr-alert--info" }>
+                    <p>{format!("{} par {} le {}.", if d.status == "approved" { "Validée" } else { "Refusée" }, d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at))}</p>
+                    {d.login.map(|l| view! { <p>{format!("Identifiant du compte : {l}")}</p> })}
+                    {(!d.reasons.is_empty()).then(|| view! { <p>{format!("Motifs : {}", d.reasons.join(" ; "))}</p> })}
+                    {d.message.map(|m| view! { <p>{format!("Message : {m}")}</p> })}
+                </div>
+            }.into_any(),
+            None if pending => view! { <Decide id=row.id reload /> }.into_any(),
+            None => view! { <p>"—"</p> }.into_any(),
+        }}
+
+        <h3 class="fr-h5 fr-mt-3w">"Historique"</h3>
+        <ol class="admin-history">
+            {history.into_iter().map(|h| view! {
+                <li><strong>{dates::date_time(h.at)}</strong> {format!(" — {} — {}", h.actor, h.detail)}</li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// Validate or refuse; only for reviewers and admins.
+#[component]
+fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    let signed = expect_context::<Signed>();
+    let reasons = RwSignal::new(Load::<Vec<RefusalReason>>::Loading);
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let message = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let (busy, set_busy) = signal(false);
+    let confirm_approve = RwSignal::new(false);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            reasons.set(match client::admin::refusal_reasons().await {
+                Ok(r) => Load::Ready(r),
+                Err(e) => Load::Failed(failure(&e)),
+            });
+        });
+    });
+    let outcome = move |result: Result<crate::api::admin::Decided, CallError>| {
+        set_busy.set(false);
+        match result {
+            Ok(_) => reload.update(|n| *n += 1),
+            Err(e) => {
+                set_error.set(Some(failure(&e)));
+                if matches!(e, CallError::Api(409, _)) {
+                    reload.update(|n| *n += 1);
+                }
+            }
+        }
+    };
+    let approve = move |_| {
+        if !confirm_approve.get_untracked() {
+            confirm_approve.set(true);
+            focus("confirm-approve");
+            return;
+        }
+        set_busy.set(true);
+        let csrf = signed.csrf();
+        spawn_local(async move { outcome(client::admin::approve(id, &csrf).await) });
+    };
+    let refuse = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = RefuseRequest {
+            reasons: chosen.get_untracked(),
+            message: message.get_untracked(),
+        };
+        if body.reasons.is_empty() {
+            set_error.set(Some(
+                "Motifs de refus : choisissez au moins un motif.".into(),
+            ));
+            focus("refusal-reasons");
+            return;
+        }
+        set_busy.set(true);
+        let csrf = signed.csrf();
+        spawn_local(async move { outcome(client::admin::refuse(id, &body, &csrf).await) });
+    };
+    let toggle = move |code: String, on: bool| {
+        chosen.update(|c| {
+            c.retain(|x| *x != code);
+            if on {
+                c.push(code);
+            }
+        });
+    };
+    view! {
+        <div id="decision-error" aria-live="assertive">
+            {move || error.get().map(|e| view! { <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w"><p>{e}</p></div> })}
+        </div>
+        <Show when=move || signed.can_decide() fallback=|| view! { <p>"En attente de décision. Votre rôle (lecteur) ne permet pas de décider."</p> }>
+            <div class="fr-grid-row fr-grid-row--gutters">
+                <div class="fr-col-12 fr-col-md-5">
+                    <h4 class="fr-h6">"Valider"</h4>
+                    <p class="fr-text--sm">"Crée le compte et envoie au demandeur son identifiant et le lien pour créer son mot de passe."</p>
+                    <button type="button" class="fr-btn fr-icon-check-line fr-btn--icon-left" id="approve" on:click=approve disabled=move || busy.get()>
+                        {move || if confirm_approve.get() { "Confirmer la validation" } else { "Valider la demande" }}
+                    </button>
+                    <Show when=move || confirm_approve.get()>
+                        <p class="fr-text--sm fr-mt-1w" id="confirm-approve" tabindex="-1">"Cliquez à nouveau pour confirmer. "
+                            <button type="button" class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm" on:click=move |_| confirm_approve.set(false)>"Annuler"</button>
+                        </p>
+                    </Show>
+                </div>
+                <div class="fr-col-12 fr-col-md-7">
+                    <form on:submit=refuse novalidate=true>
+                        <fieldset class="fr-fieldset" id="refusal-reasons" tabindex="-1" aria-describedby="decision-error">
+                            <legend class="fr-fieldset__legend">"Refuser : motifs (au moins un)"</legend>
+                            {move || match reasons.get() {
+                                Load::Loading => view! { <p>"Chargement des motifs…"</p> }.into_any(),
+                                Load::Failed(m) => view! { <p>{m}</p> }.into_any(),
+                                Load::Ready(list) => list.into_iter().map(|r| {
+                                    let input_id = format!("reason-{}", r.code);
+                                    let code = r.code.clone();
+                                    view! {
+                                        <div class="fr-fieldset__element">
+                                            <div class="fr-checkbox-group">
+                                                <input type="checkbox" id=input_id.clone() name="reasons" value=r.code.clone()
+                                                    on:change=move |ev| toggle(code.clone(), event_target_checked(&ev)) />
+                                                <label class="fr-label" for=input_id>{r.label.clone()}
+                                                    <span class="fr-hint-text">{r.body.clone()}</span>
+                                                </label>
+                                            </div>
+                                        </div>
+                                    }
+                                }).collect_view().into_any(),
+                            }}
+                            <div class="fr-fieldset__element">
+                                <div class="fr-input-group">
+                                    <label class="fr-label" for="refusal-message">"Message au demandeur (facultatif)"
+                                        <span class="fr-hint-text">"Ajouté au mail, après les motifs. 2000 caractères au plus."</span>
+                                    </label>
+                                    <textarea class="fr-input" id="refusal-message" maxlength="2000" rows="3"
+                                        prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                                </div>
+                            </div>
+                            <div class="fr-fieldset__element">
+                                <button type="submit" class="fr-btn fr-btn--secondary fr-icon-close-line fr-btn--icon-left" disabled=move || busy.get()>"Refuser la demande"</button>
+                            </div>
+                        </fieldset>
+                    </form>
+                </div>
+            </div>
+        </Show>
+    }
+}

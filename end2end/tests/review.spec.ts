@@ -1,0 +1,108 @@
+import { test, expect, Page } from "@playwright/test";
+
+// Runs after inscription.spec.ts (files run in name order, one worker): the request submitted there is
+// waiting in the dashboard.
+const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
+const password = "instructeur-mot-de-passe-2026";
+
+async function emailsTo(address: string, subject: string): Promise<any[]> {
+  for (let i = 0; i < 80; i++) {
+    const all = await (await fetch(`${maildev}/api/email`)).json();
+    const mine = all.filter(
+      (m: any) => m.to.some((t: any) => t.address === address) && m.subject.includes(subject),
+    );
+    if (mine.length > 0) return mine;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return [];
+}
+
+async function signIn(page: Page) {
+  const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
+  await page.goto("/admin");
+  await wasm;
+  await expect(page).toHaveURL(/\/admin\/connexion\?retour=%2Fadmin$/);
+  await page.getByLabel("Identifiant").fill("instructeur");
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
+}
+
+async function openRequest(page: Page, search: string) {
+  await page.getByLabel("Rechercher").fill(search);
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  const row = page.locator("tbody tr", { hasText: "En attente" }).first();
+  await expect(row).toBeVisible();
+  await row.getByRole("link").click();
+  await expect(page).toHaveURL(/\/admin\/demandes\/\d+$/);
+  await expect(page.getByRole("heading", { name: "Décision" })).toBeVisible();
+}
+
+test("a wrong password is refused with a message", async ({ page }) => {
+  await page.goto("/admin/connexion");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("Identifiant").fill("instructeur");
+  await page.getByLabel("Mot de passe").fill("pas le bon");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page.locator("#signin-error")).toContainText("Identifiant ou mot de passe incorrect");
+  await expect(page).toHaveURL(/\/admin\/connexion/);
+});
+
+test("a reviewer validates the request of the applicant's journey", async ({ page }) => {
+  await signIn(page);
+  await expect(page.locator(".admin-counts")).toContainText("en attente");
+  await openRequest(page, "restaurants du coeur");
+  await expect(page.locator(".admin-facts").first()).toContainText("Marie");
+  const email = (await page.locator("a[href^='mailto:']").first().textContent())!.trim();
+
+  await page.getByRole("button", { name: "Valider la demande" }).click();
+  await page.getByRole("button", { name: "Confirmer la validation" }).click();
+  await expect(page.locator(".fr-alert--success")).toContainText("Validée par instructeur");
+  await expect(page.locator(".fr-alert--success")).toContainText("Identifiant du compte : mtest");
+
+  const [validation] = await emailsTo(email, "validé");
+  expect(validation, "validation email").toBeTruthy();
+  expect(validation.text).toContain("Votre identifiant : mtest");
+  const link = validation.text.match(/http\S+\/compte\/mot-de-passe\?jeton=([A-Za-z0-9_-]+)/);
+  expect(link, validation.text).not.toBeNull();
+  expect(link![0].startsWith(page.url().split("/admin")[0])).toBe(true);
+  expect(link![1].length).toBeGreaterThanOrEqual(22);
+});
+
+test("a reviewer refuses a request with two reasons; the email leads to the filled form", async ({ page, request }) => {
+  const email = `refus-${Date.now()}@exemple-e2e.fr`;
+  const created = await request.post("/api/v1/registrations", {
+    data: {
+      profile: "api", last_name: "Dupont", first_name: "Jean", email,
+      organisation_kind: "entreprise_association", siren: "356000000", siret: "",
+      company_name: "", phone_prefix: "+33", phone_number: "06 12 34 56 78",
+    },
+  });
+  expect(created.status()).toBe(201);
+
+  await signIn(page);
+  await openRequest(page, email);
+  await page.getByLabel(/Adresse email personnelle/).check();
+  await page.getByLabel(/Nom du demandeur incorrect/).check();
+  await page.getByLabel(/Message au demandeur/).fill("Merci de refaire la demande avec une adresse générique.");
+  await page.getByRole("button", { name: "Refuser la demande" }).click();
+  await expect(page.locator(".fr-alert--info").last()).toContainText("Refusée par instructeur");
+
+  const [refusal] = await emailsTo(email, "pas été acceptée");
+  expect(refusal, "refusal email").toBeTruthy();
+  expect(refusal.text).toContain("adresse email professionnelle");
+  expect(refusal.text).toContain("nom d'une personne physique");
+  expect(refusal.text).toContain("adresse générique");
+  const link = refusal.text.match(/http\S+(\/inscription\?reprise=\S+)/);
+  expect(link, refusal.text).not.toBeNull();
+
+  const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
+  await page.goto(link![1]);
+  await wasm;
+  await expect(page.locator("#reprise")).toContainText("demande précédente");
+  await expect(page.locator("#email")).toHaveValue(email);
+  await expect(page.locator("#last_name")).toHaveValue("Dupont");
+  await expect(page.locator("#phone_number")).toHaveValue("612345678");
+  await expect(page.locator("#company_name")).toHaveValue("LA POSTE");
+});

@@ -1,0 +1,220 @@
+//! The dashboard's list latency with 100 000 requests in the database, through the HTTP API of a running
+//! server: `cargo bench -p server --bench dashboard` (SQLite; PostgreSQL too when `GEODAE_BENCH_POSTGRES_URL`
+//! names a server database). Prints median and p99 per query.
+
+#![recursion_limit = "256"]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use server::config::{Config, MailConfig, MailTransport};
+use server::store::Db;
+
+const REQUESTS: i64 = 100_000;
+const SAMPLES: usize = 200;
+
+fn config(database_url: String, dir: &std::path::Path) -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().expect("address"),
+        site_root: PathBuf::from("target/site"),
+        database_url,
+        data_dir: dir.to_path_buf(),
+        public_url: "http://127.0.0.1".into(),
+        mail: MailConfig {
+            from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
+            transport: MailTransport::Files(dir.join("mail")),
+        },
+        admin_emails: vec![],
+        sirene_seed: false,
+        review_target_days: 5,
+        password_link_days: 7,
+        trust_proxy: false,
+    }
+}
+
+/// 100 000 requests over two years: one in ten pending, the others decided.
+async fn fill(db: &Db) {
+    let now = server::store::now_ms();
+    let span = 730 * 24 * 3600 * 1000_i64;
+    let names = [
+        "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+        "Moreau",
+    ];
+    let mut tx = db.pool.begin().await.expect("transaction");
+    let batch = 500;
+    for start in (0..REQUESTS).step_by(batch) {
+        let mut sql = String::from(
+            "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind, siren, siret, company_name, company_name_source, siren_verified, phone, phone_as_typed, warnings, created_at, decided_at, queue, search_text) VALUES ",
+        );
+        for i in start..(start + batch as i64).min(REQUESTS) {
+            let created = now - span + i * (span / REQUESTS);
+            let pending = i % 10 == 0;
+            let status = if pending {
+                "pending"
+            } else if i % 3 == 0 {
+                "refused"
+            } else {
+                "approved"
+            };
+            let name = names[(i % 10) as usize];
+            let email = format!("contact{i}@structure{i}.fr");
+            let siren = format!("{:09}", 100_000_000 + i);
+            let company = format!("STRUCTURE {name} {i}");
+            let reference = format!("DAE-{i:08}");
+            let search =
+                format!("{reference} {name} marie {email} {siren} {company}").to_lowercase();
+            if i != start {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "('{reference}', '{status}', 'api', '{name}', 'Marie', '{email}', '{email}', 'entreprise_association', '{siren}', NULL, '{company}', 'register', 1, '+33123456789', '123456789', '[]', {created}, {decided}, {queue}, '{search}')",
+                decided = if pending { "NULL".to_string() } else { (created + 86_400_000).to_string() },
+                queue = i64::from(!pending),
+            ));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+    }
+    tx.commit().await.expect("commit");
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+async fn measure(engine: &str, database_url: String, dir: &std::path::Path) {
+    let running = server::startup::start(config(database_url, dir))
+        .await
+        .expect("server starts");
+    let db = running.context.db.clone();
+    let started = Instant::now();
+    fill(&db).await;
+    println!(
+        "{engine}: {REQUESTS} requests inserted in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    server::admins::create(
+        &db,
+        &server::audit::Actor::system(),
+        "banc",
+        "banc@sante.gouv.fr",
+        server::admins::Role::Viewer,
+        "mot de passe du banc d'essai",
+    )
+    .await
+    .expect("administrator");
+    let client = reqwest::Client::new();
+    let base = format!("http://{}", running.addr);
+    let response = client
+        .post(format!("{base}/api/v1/admin/session"))
+        .json(&serde_json::json!({ "login": "banc", "password": "mot de passe du banc d'essai" }))
+        .send()
+        .await
+        .expect("sign in");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_string();
+
+    // A cursor deep in the list: page 1000 of 50.
+    let deep: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/admin/registrations?limit=200&status=approved"
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page")
+        .json()
+        .await
+        .expect("json");
+    let mut after = deep["next"].as_str().expect("next").to_string();
+    for _ in 0..200 {
+        let page: serde_json::Value = client
+            .get(format!(
+                "{base}/api/v1/admin/registrations?limit=200&status=approved&after={after}"
+            ))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("page")
+            .json()
+            .await
+            .expect("json");
+        after = page["next"].as_str().expect("next").to_string();
+    }
+    let (_, last) = after.split_once('-').expect("cursor");
+    let all_deep = format!("1-{last}");
+
+    let cases = [
+        (
+            "first page, all statuses (with counts and chart)",
+            "limit=50".to_string(),
+        ),
+        ("first page, pending", "limit=50&status=pending".to_string()),
+        (
+            "page after 40 000 decided requests",
+            format!("limit=50&status=approved&after={after}"),
+        ),
+        (
+            "deep page, all statuses",
+            format!("limit=50&after={all_deep}"),
+        ),
+        ("search by SIREN", "limit=50&q=100054321".to_string()),
+        ("search by name", "limit=50&q=durand".to_string()),
+    ];
+    for (label, query) in cases {
+        let url = format!("{base}/api/v1/admin/registrations?{query}");
+        let mut times = Vec::with_capacity(SAMPLES);
+        for _ in 0..SAMPLES {
+            let started = Instant::now();
+            let response = client
+                .get(&url)
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(response.status().as_u16(), 200, "{label}");
+            let _ = response.bytes().await.expect("body");
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{engine}: {label}: median {:.2} ms, p99 {:.2} ms",
+            percentile(&times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&times, 0.99).as_secs_f64() * 1000.0
+        );
+    }
+    running.server.abort();
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    measure("sqlite", url, dir.path()).await;
+    if let Ok(admin) = std::env::var("GEODAE_BENCH_POSTGRES_URL") {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL");
+        sqlx::query("DROP DATABASE IF EXISTS geodae_bench")
+            .execute(&pool)
+            .await
+            .expect("drop");
+        sqlx::query("CREATE DATABASE geodae_bench")
+            .execute(&pool)
+            .await
+            .expect("create");
+        pool.close().await;
+        let (base, _) = admin.rsplit_once('/').expect("database name");
+        measure("postgres", format!("{base}/geodae_bench"), dir.path()).await;
+    }
+}
