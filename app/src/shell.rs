@@ -8,7 +8,7 @@ use leptos_router::path;
 use crate::components::layout::{Footer, Header};
 use crate::pages::admin::{
     audit::AuditPage, connexion::SignInPage, dashboard::DashboardPage, outbox::OutboxPage,
-    request::RequestPage,
+    request::RequestPage, settings::AdminsPage, settings::PasswordPage, settings::ReasonsPage,
 };
 use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
 
@@ -59,6 +59,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/demandes/:id") view=RequestPage />
                     <Route path=path!("/admin/mails") view=OutboxPage />
                     <Route path=path!("/admin/journal") view=AuditPage />
+                    <Route path=path!("/admin/administrateurs") view=AdminsPage />
+                    <Route path=path!("/admin/motifs") view=ReasonsPage />
+                    <Route path=path!("/admin/mot-de-passe") view=PasswordPage />
                 </Routes>
             </main>
             <Footer />

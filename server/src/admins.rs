@@ -250,3 +250,156 @@ pub async fn sign_in(
         }
     }
 }
+
+pub async fn list(db: &Db) -> Result<Vec<app::api::admin::AdminView>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, login, email, role, disabled, created_at FROM admins ORDER BY login",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, login, email, role, disabled, created_at)| app::api::admin::AdminView {
+                id,
+                login,
+                email,
+                role,
+                disabled: disabled == 1,
+                created_at,
+            },
+        )
+        .collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("no such administrator")]
+    NotFound,
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Changes an administrator's role or disables them (their sessions end). An administrator cannot change
+/// themselves, and the last active `admin` stays.
+pub async fn change(
+    db: &Db,
+    actor: &Actor,
+    by: &Admin,
+    id: i64,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> Result<(), ChangeError> {
+    if id == by.id {
+        return Err(ChangeError::Refused(
+            "Vous ne pouvez pas modifier votre propre rôle ni vous désactiver.".into(),
+        ));
+    }
+    let mut tx = db.pool.begin().await.context("cannot open a transaction")?;
+    let current: Option<(String, i64)> =
+        sqlx::query_as("SELECT role, disabled FROM admins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("cannot read the administrator")?;
+    let Some((current_role, current_disabled)) = current else {
+        return Err(ChangeError::NotFound);
+    };
+    let new_role = role.map_or(current_role.clone(), |r| r.code().to_string());
+    let new_disabled = disabled.map_or(current_disabled, i64::from);
+    sqlx::query("UPDATE admins SET role = $1, disabled = $2 WHERE id = $3")
+        .bind(&new_role)
+        .bind(new_disabled)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .context("cannot change the administrator")?;
+    let (admins,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM admins WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot count administrators")?;
+    if admins == 0 {
+        return Err(ChangeError::Refused(
+            "Il doit rester au moins un administrateur actif avec le rôle admin.".into(),
+        ));
+    }
+    if new_disabled == 1 {
+        sqlx::query("DELETE FROM sessions WHERE kind = 'admin' AND subject_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .context("cannot end the sessions")?;
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        "admin.changed",
+        Some(Target::admin(id)),
+        serde_json::json!({
+            "role": { "before": current_role, "after": new_role },
+            "disabled": { "before": current_disabled == 1, "after": new_disabled == 1 },
+        }),
+    )
+    .await
+    .context("cannot record the change")?;
+    tx.commit()
+        .await
+        .context("cannot change the administrator")?;
+    Ok(())
+}
+
+/// Changes one's own password after checking the current one; the other sessions end.
+pub async fn change_password(
+    db: &Db,
+    actor: &Actor,
+    admin: &Admin,
+    current_session: &str,
+    current: &str,
+    new: &str,
+) -> Result<(), ChangeError> {
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ChangeError::Refused(format!(
+            "Le nouveau mot de passe doit faire au moins {MIN_PASSWORD_CHARS} caractères."
+        )));
+    }
+    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM admins WHERE id = $1")
+        .bind(admin.id)
+        .fetch_one(&db.pool)
+        .await
+        .context("cannot read the administrator")?;
+    if !password::verify(current.to_string(), Some(stored)).await {
+        return Err(ChangeError::Refused(
+            "Le mot de passe actuel est incorrect.".into(),
+        ));
+    }
+    let hash = password::hash(new.to_string()).await?;
+    let mut tx = db.pool.begin().await.context("cannot open a transaction")?;
+    sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(admin.id)
+        .execute(&mut *tx)
+        .await
+        .context("cannot store the password")?;
+    sqlx::query(
+        "DELETE FROM sessions WHERE kind = 'admin' AND subject_id = $1 AND token_hash <> $2",
+    )
+    .bind(admin.id)
+    .bind(current_session)
+    .execute(&mut *tx)
+    .await
+    .context("cannot end the other sessions")?;
+    audit::record(
+        &mut tx,
+        actor,
+        "admin.password_changed",
+        Some(Target::admin(admin.id)),
+        serde_json::json!({}),
+    )
+    .await
+    .context("cannot record the change")?;
+    tx.commit().await.context("cannot store the password")?;
+    Ok(())
+}

@@ -212,3 +212,51 @@ pub struct AuditEntry {
     pub detail: String,
     pub ip: Option<String>,
 }
+
+/// An administrator, for the `admin` role's management page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdminView {
+    pub id: i64,
+    pub login: String,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/admin/admins`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewAdmin {
+    pub login: String,
+    pub email: String,
+    /// `admin`, `reviewer` or `viewer`.
+    pub role: String,
+}
+
+/// The created administrator and the first password, shown once, to hand over and change at first sign-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CreatedAdmin {
+    pub admin: AdminView,
+    pub password: String,
+}
+
+/// `PATCH /api/v1/admin/admins/{id}`: any of the two.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdminChange {
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+/// `PUT /api/v1/admin/session/password`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}

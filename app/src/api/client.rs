@@ -2,8 +2,8 @@
 //! exist on both sides so that components need no `cfg`, and answer "unavailable" on the server.
 
 use super::admin::{
-    AdminSession, AuditEntry, Decided, OutboxItem, RefusalReason, RefuseRequest,
-    RegistrationDetail, RegistrationPage, SignIn,
+    AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, NewAdmin, OutboxItem,
+    PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage, SignIn,
 };
 use super::{CompanyLookup, ErrorBody, RegistrationCreated, RegistrationRequest};
 
@@ -128,6 +128,63 @@ pub mod admin {
     pub async fn audit(query: &str) -> Result<Vec<AuditEntry>, CallError> {
         imp::get_json(&format!("/api/v1/admin/audit?{query}")).await
     }
+
+    pub async fn save_reason(
+        reason: &RefusalReason,
+        csrf: &str,
+    ) -> Result<RefusalReason, CallError> {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            label: &'a str,
+            body: &'a str,
+            active: bool,
+        }
+        let body = Body {
+            label: &reason.label,
+            body: &reason.body,
+            active: reason.active,
+        };
+        imp::send::<_, RefusalReason>(
+            "PUT",
+            &format!("/api/v1/admin/refusal-reasons/{}", encode(&reason.code)),
+            Some(&body),
+            Some(csrf),
+        )
+        .await?
+        .ok_or(CallError::Network)
+    }
+
+    pub async fn admins() -> Result<Vec<AdminView>, CallError> {
+        imp::get_json("/api/v1/admin/admins").await
+    }
+
+    pub async fn create_admin(body: &NewAdmin, csrf: &str) -> Result<CreatedAdmin, CallError> {
+        imp::send::<_, CreatedAdmin>("POST", "/api/v1/admin/admins", Some(body), Some(csrf))
+            .await?
+            .ok_or(CallError::Network)
+    }
+
+    pub async fn change_admin(id: i64, body: &AdminChange, csrf: &str) -> Result<(), CallError> {
+        imp::send::<_, ()>(
+            "PATCH",
+            &format!("/api/v1/admin/admins/{id}"),
+            Some(body),
+            Some(csrf),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn change_password(body: &PasswordChange, csrf: &str) -> Result<(), CallError> {
+        imp::send::<_, ()>(
+            "PUT",
+            "/api/v1/admin/session/password",
+            Some(body),
+            Some(csrf),
+        )
+        .await
+        .map(|_| ())
+    }
 }
 
 #[cfg(feature = "hydrate")]
@@ -169,6 +226,7 @@ mod imp {
             "POST" => Method::POST,
             "PUT" => Method::PUT,
             "DELETE" => Method::DELETE,
+            "PATCH" => Method::PATCH,
             _ => Method::GET,
         };
         let mut builder = RequestBuilder::new(url).method(method);

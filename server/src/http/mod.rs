@@ -58,7 +58,10 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::save_reason))
         .routes(routes!(admin::outbox_list))
         .routes(routes!(admin::outbox_resend))
-        .routes(routes!(admin::audit_list));
+        .routes(routes!(admin::audit_list))
+        .routes(routes!(admin::admins_list, admin::admins_create))
+        .routes(routes!(admin::admins_change))
+        .routes(routes!(admin::change_password));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();

@@ -88,6 +88,24 @@ pub fn search_text(parts: &[&str]) -> String {
     fold(&parts.join(" "))
 }
 
+/// The indexed column a search names exactly (a SIREN or SIRET, a reference, an email address), with the value
+/// to compare; otherwise no column and the folded text to look for anywhere.
+fn exact_search(search: &str) -> (Option<&'static str>, String) {
+    let compact: String = search.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = compact.chars().all(|c| c.is_ascii_digit());
+    if digits && (compact.len() == 9 || compact.len() == 14) {
+        return (Some("siren"), compact[..9].to_string());
+    }
+    let upper = compact.to_uppercase();
+    if upper.len() == 12 && upper.starts_with("DAE-") {
+        return (Some("reference"), upper);
+    }
+    if app::domain::Email::parse(search).is_ok() {
+        return (Some("email_key"), search.to_lowercase());
+    }
+    (None, fold(search))
+}
+
 /// A bound value of a query assembled from fixed fragments.
 enum Bind {
     Int(i64),
@@ -161,12 +179,19 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let escaped = fold(search)
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let p = placeholder(Bind::Text(format!("%{escaped}%")), &mut binds);
-        conditions.push(format!("search_text LIKE {p} ESCAPE '\\'"));
+        let (column, value) = exact_search(search);
+        if let Some(column) = column {
+            // A whole SIREN, reference or address: an indexed equality rather than a scan.
+            let p = placeholder(Bind::Text(value), &mut binds);
+            conditions.push(format!("{column} = {p}"));
+        } else {
+            let escaped = value
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let p = placeholder(Bind::Text(format!("%{escaped}%")), &mut binds);
+            conditions.push(format!("search_text LIKE {p} ESCAPE '\\'"));
+        }
     }
     let order = if query.status.is_some() {
         "created_at, id"
@@ -558,6 +583,28 @@ mod tests {
         assert_eq!(date(saturday), "2026-11-28");
         assert_eq!(date(week_start(saturday)), "2026-11-23");
         assert_eq!(week_start(week_start(saturday)), week_start(saturday));
+    }
+
+    #[test]
+    fn whole_identifiers_are_searched_by_index() {
+        assert_eq!(
+            exact_search("356 000 000"),
+            (Some("siren"), "356000000".into())
+        );
+        assert_eq!(
+            exact_search("35600000000048"),
+            (Some("siren"), "356000000".into())
+        );
+        assert_eq!(
+            exact_search("dae-7k3f9q2m"),
+            (Some("reference"), "DAE-7K3F9Q2M".into())
+        );
+        assert_eq!(
+            exact_search("Contact@Exemple.fr"),
+            (Some("email_key"), "contact@exemple.fr".into())
+        );
+        assert_eq!(exact_search("Éluard"), (None, "eluard".into()));
+        assert_eq!(exact_search("3560"), (None, "3560".into()));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod connexion;
 pub mod dashboard;
 pub mod outbox;
 pub mod request;
+pub mod settings;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -105,6 +106,11 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin">"Demandes"</a></li>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mails">"Mails"</a></li>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/journal">"Journal"</a></li>
+                    <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| s.role == "admin"))>
+                        <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/motifs">"Motifs de refus"</a></li>
+                        <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/administrateurs">"Administrateurs"</a></li>
+                    </Show>
+                    <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mot-de-passe">"Mon mot de passe"</a></li>
                 </ul>
                 <p class="admin-nav__who">
                     {move || session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.login, role_label(&s.role))))}
