@@ -32,13 +32,12 @@ pub struct Running {
 /// Opens the database (running migrations), seeds the directory, starts the mail worker and serves.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let db = Db::connect(&config.database_url).await?;
-    if config.sirene_seed {
-        if let Some(units) = import::seed_if_empty(&db)
+    if config.sirene_seed
+        && let Some(units) = import::seed_if_empty(&db)
             .await
             .context("cannot load the shipped SIRENE extract")?
-        {
-            tracing::info!(units, "SIRENE directory loaded from the shipped extract");
-        }
+    {
+        tracing::info!(units, "SIRENE directory loaded from the shipped extract");
     }
     crate::auth::password::prepare();
     let first_email = config

@@ -13,10 +13,10 @@ pub fn Notification(
 ) -> impl IntoView {
     let button = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
-        if open.get() {
-            if let Some(b) = button.get() {
-                let _ = b.focus();
-            }
+        if open.get()
+            && let Some(b) = button.get()
+        {
+            let _ = b.focus();
         }
     });
     let children = StoredValue::new(children);

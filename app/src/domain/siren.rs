@@ -95,7 +95,7 @@ impl Siret {
             DigitsError::Spaces(clean) => SiretError::Spaces(clean),
             DigitsError::NotDigits => SiretError::NotDigits,
         })?;
-        let la_poste = digits.starts_with(LA_POSTE_SIREN) && digit_sum(&digits) % 5 == 0;
+        let la_poste = digits.starts_with(LA_POSTE_SIREN) && digit_sum(&digits).is_multiple_of(5);
         if !(luhn::is_valid(&digits) || la_poste) {
             return Err(SiretError::Checksum);
         }

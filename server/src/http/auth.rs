@@ -73,15 +73,14 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when a trusted proxy is configured.
 pub fn client_address(ctx: &AppContext, parts: &Parts) -> String {
-    if ctx.config.trust_proxy {
-        if let Some(forwarded) = parts
+    if ctx.config.trust_proxy
+        && let Some(forwarded) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return forwarded.trim().to_string();
-        }
+    {
+        return forwarded.trim().to_string();
     }
     parts
         .extensions

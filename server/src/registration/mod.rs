@@ -117,16 +117,15 @@ async fn company_record(
                         .to_string()
                 }
             };
-            if let Some(category) = &found.legal_category {
-                if let Some(expected) = OrganisationKind::expected_for_legal_category(category) {
-                    if expected != valid.organisation_kind {
-                        flags.push(format!(
+            if let Some(category) = &found.legal_category
+                && let Some(expected) = OrganisationKind::expected_for_legal_category(category)
+                && expected != valid.organisation_kind
+            {
+                flags.push(format!(
                             "Type de structure « {} » alors que la catégorie juridique {category} correspond à « {} ».",
                             valid.organisation_kind.label(),
                             expected.label()
                         ));
-                    }
-                }
             }
             CompanyRecord {
                 from_register: found.diffusible && found.name.is_some(),
@@ -227,10 +226,10 @@ async fn insert(
         phone: &valid.phone.e164(),
         flags,
     };
-    outbox::enqueue(&mut *tx, &templates::acknowledgement(&summary), Some(id)).await?;
+    outbox::enqueue(&mut tx, &templates::acknowledgement(&summary), Some(id)).await?;
     for admin in &ctx.config.admin_emails {
         outbox::enqueue(
-            &mut *tx,
+            &mut tx,
             &templates::admin_notice(&summary, admin, &ctx.config.public_url),
             Some(id),
         )

@@ -186,7 +186,7 @@ async fn approve_once(
     .bind(now)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| anyhow::Error::new(e))?;
+    .map_err(anyhow::Error::new)?;
 
     let secret = token::random();
     let valid_days = ctx.config.password_link_days;

@@ -400,27 +400,25 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
                     .to_string(),
             );
         }
-        if let Some(name) = &company.name {
-            if fold(name) != fold(&record.company_name) {
-                mismatches.push(format!(
-                    "Raison sociale saisie « {} », répertoire « {name} ».",
-                    record.company_name
-                ));
-            }
+        if let Some(name) = &company.name
+            && fold(name) != fold(&record.company_name)
+        {
+            mismatches.push(format!(
+                "Raison sociale saisie « {} », répertoire « {name} ».",
+                record.company_name
+            ));
         }
         if let (Some(category), Some(kind)) = (
             &company.legal_category,
             OrganisationKind::from_code(&record.organisation_kind),
-        ) {
-            if let Some(expected) = OrganisationKind::expected_for_legal_category(category) {
-                if expected != kind {
-                    mismatches.push(format!(
+        ) && let Some(expected) = OrganisationKind::expected_for_legal_category(category)
+            && expected != kind
+        {
+            mismatches.push(format!(
                         "Type de structure « {} », mais la catégorie juridique {category} correspond à « {} ».",
                         kind.label(),
                         expected.label()
                     ));
-                }
-            }
         }
     } else if more.siren_verified == 1 {
         mismatches.push("Le SIREN n'est plus au répertoire local.".to_string());

@@ -107,15 +107,15 @@ impl FormState {
         let register = self.register.get();
         self.data.with(|d| {
             let mut errors = d.raw().parse().err().unwrap_or_default();
-            if register.siren() == Some(d.siren.trim()) {
-                if let Some(e) = register.siren_error() {
-                    errors.insert(Field::Siren, e);
-                }
+            if register.siren() == Some(d.siren.trim())
+                && let Some(e) = register.siren_error()
+            {
+                errors.insert(Field::Siren, e);
             }
-            if register.name_is_typed() {
-                if let Err(e) = require_company_name(Some(d.company_name.trim())) {
-                    errors.insert(Field::CompanyName, e);
-                }
+            if register.name_is_typed()
+                && let Err(e) = require_company_name(Some(d.company_name.trim()))
+            {
+                errors.insert(Field::CompanyName, e);
             }
             errors
         })
