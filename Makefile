@@ -21,7 +21,7 @@ setup-test:
 
 # Quick checks while developing, without the browser build.
 check:
-	. scripts/env.sh && cargo check --workspace --tests && cargo clippy --workspace --tests
+	. scripts/env.sh && cargo check --workspace --tests --benches && cargo clippy --workspace --tests --benches -- -D warnings
 
 fmt:
 	cargo fmt --all

@@ -29,6 +29,7 @@ fn config(database_url: String, dir: &std::path::Path) -> Config {
         review_target_days: 5,
         password_link_days: 7,
         trust_proxy: false,
+        password_policy: Default::default(),
     }
 }
 

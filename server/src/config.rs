@@ -26,6 +26,8 @@ pub struct Config {
     pub password_link_days: i64,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// API accounts' passwords.
+    pub password_policy: app::domain::password::PasswordPolicy,
 }
 
 impl Config {
@@ -33,6 +35,27 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+fn password_policy() -> anyhow::Result<app::domain::password::PasswordPolicy> {
+    let default = app::domain::password::PasswordPolicy::default();
+    let number =
+        |name: &str, default: usize, range: std::ops::RangeInclusive<usize>| match var(name) {
+            None => Ok(default),
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if range.contains(&n) => Ok(n),
+                _ => bail!("{name} must be a number in {range:?}, not {text}"),
+            },
+        };
+    let policy = app::domain::password::PasswordPolicy {
+        min: number("GEODAE_PASSWORD_MIN", default.min, 6..=128)?,
+        max: number("GEODAE_PASSWORD_MAX", default.max, 8..=256)?,
+        classes: number("GEODAE_PASSWORD_CLASSES", default.classes, 1..=4)?,
+    };
+    if policy.min > policy.max {
+        bail!("GEODAE_PASSWORD_MIN must not exceed GEODAE_PASSWORD_MAX");
+    }
+    Ok(policy)
 }
 
 fn days(name: &str, default: i64) -> anyhow::Result<i64> {
@@ -142,6 +165,7 @@ impl Config {
                 var("GEODAE_TRUST_PROXY").as_deref(),
                 Some("1" | "true" | "on")
             ),
+            password_policy: password_policy()?,
             data_dir,
         })
     }

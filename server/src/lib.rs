@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod admins;
 pub mod audit;
 pub mod auth;

@@ -168,3 +168,58 @@ pub struct Health {
     /// `sqlite` or `postgres`
     pub database: String,
 }
+
+/// `GET /api/v1/password-setup/{token}`: whose link it is and the rules the password must follow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PasswordSetup {
+    pub login: String,
+    /// Used by the checklist (the password must not contain it).
+    pub email: String,
+    pub policy: crate::domain::password::PasswordPolicy,
+}
+
+/// `POST /api/v1/password-setup/{token}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewPassword {
+    pub password: String,
+    pub confirmation: String,
+}
+
+/// `POST /api/v1/password-setup/renew`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RenewLink {
+    pub token: String,
+}
+
+/// `POST /api/v1/account/session`: the identifiant or the email, and the password.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountSignIn {
+    pub login: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/account/forgot-password` and `/forgot-login`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Recovery {
+    pub email: String,
+}
+
+/// `GET /api/v1/account/session`: the signed-in API account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountView {
+    pub login: String,
+    pub email: String,
+    pub company_name: String,
+    pub siren: String,
+    pub reference: String,
+    pub created_at: i64,
+    pub csrf_token: String,
+    /// The request's history, oldest first.
+    pub history: Vec<admin::HistoryEntry>,
+}

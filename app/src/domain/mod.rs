@@ -10,6 +10,7 @@ pub mod email;
 pub mod login;
 pub mod luhn;
 pub mod organisation;
+pub mod password;
 pub mod person_name;
 pub mod phone;
 pub mod registration;

@@ -84,6 +84,24 @@ async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error>
     Ok(())
 }
 
+/// Counts one use of `key` in a window and says whether it is within `max` uses (email sending limits).
+pub async fn allow(db: &Db, key: &str, max: i64, window_ms: i64) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let (uses,): (i64,) = sqlx::query_as(
+        "INSERT INTO login_throttle (throttle_key, failures, first_failure_at, locked_until) VALUES ($1, 1, $2, 0)
+         ON CONFLICT (throttle_key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.first_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
+           first_failure_at = CASE WHEN login_throttle.first_failure_at < $3 THEN $2 ELSE login_throttle.first_failure_at END
+         RETURNING failures",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - window_ms)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(uses <= max)
+}
+
 /// The delay after the `failures`-th failure: none within the allowance, then 30 s, 1 min, 2 min… up to 1 h.
 pub fn delay_ms(failures: i64, free: i64) -> Option<i64> {
     let over = failures - free;

@@ -18,6 +18,8 @@ pub enum ApiError {
     Client(StatusCode, &'static str, String),
     /// 409 with the field it concerns.
     Conflict(&'static str, String, FieldErrors),
+    /// A complete error body with its status (per-field messages that are not form fields).
+    Body(StatusCode, ErrorBody),
     Internal(anyhow::Error),
 }
 
@@ -87,6 +89,7 @@ impl IntoResponse for ApiError {
                 };
                 (StatusCode::CONFLICT, Json(body)).into_response()
             }
+            Self::Body(status, body) => (status, Json(body)).into_response(),
             Self::Internal(error) => {
                 let id = request_id::current();
                 tracing::error!(request_id = %id, error = format!("{error:#}"), "internal error");

@@ -3,6 +3,7 @@
 //! Handlers decode, call one service function and map its errors; routes are declared with their OpenAPI
 //! description, so a route cannot exist without being documented.
 
+mod account;
 mod admin;
 pub mod auth;
 pub mod error;
@@ -37,6 +38,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
         (name = "registrations", description = "Demandes de création de compte"),
         (name = "sirene", description = "Répertoire SIRENE"),
         (name = "health", description = "État du service"),
+        (name = "account", description = "Comptes API : mot de passe, connexion, identifiants oubliés"),
         (name = "admin", description = "Administration : connexion, examen des demandes, mails, journal")
     )
 )]
@@ -61,7 +63,16 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::audit_list))
         .routes(routes!(admin::admins_list, admin::admins_create))
         .routes(routes!(admin::admins_change))
-        .routes(routes!(admin::change_password));
+        .routes(routes!(admin::change_password))
+        .routes(routes!(account::setup_info, account::setup))
+        .routes(routes!(account::renew))
+        .routes(routes!(account::forgot_password))
+        .routes(routes!(account::forgot_login))
+        .routes(routes!(
+            account::sign_in,
+            account::current,
+            account::sign_out
+        ));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();

@@ -251,6 +251,93 @@ pub fn refusal(
     }
 }
 
+/// Why a password link is sent outside the validation email.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkReason {
+    /// The previous link expired or was used.
+    Renewal,
+    /// "Mot de passe oublié".
+    Forgotten,
+    /// Sent again by an administrator.
+    Administrator,
+}
+
+/// A new link to the password page.
+pub fn password_link(to: &str, login: &str, link: &str, valid_days: i64, why: LinkReason) -> Email {
+    let (subject, intro) = match why {
+        LinkReason::Renewal => (
+            "Géo'DAE : votre nouveau lien pour créer votre mot de passe",
+            "Vous avez demandé un nouveau lien pour créer le mot de passe de votre compte API Géo'DAE.",
+        ),
+        LinkReason::Forgotten => (
+            "Géo'DAE : réinitialisation de votre mot de passe",
+            "Vous avez indiqué avoir oublié le mot de passe de votre compte API Géo'DAE.",
+        ),
+        LinkReason::Administrator => (
+            "Géo'DAE : lien pour créer votre mot de passe",
+            "Un administrateur de Géo'DAE vous envoie un lien pour créer le mot de passe de votre compte API.",
+        ),
+    };
+    let text = format!(
+        "Bonjour,\n\n{intro}\n\n\
+         Votre identifiant : {login}\n\n\
+         Pour choisir votre mot de passe, ouvrez ce lien :\n{link}\n\n\
+         Ce lien est personnel ; il sert une seule fois et expire dans {valid_days} jours. Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail : votre mot de passe actuel reste valable.\n\n\
+         {SIGNATURE_TEXT}\n"
+    );
+    let html = layout(
+        subject,
+        &format!(
+            "<p>Bonjour,</p><p>{intro}</p>\
+             <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
+             <p><a href=\"{link}\">Choisir mon mot de passe</a></p>\
+             <p>Si le lien ne fonctionne pas, copiez cette adresse dans votre navigateur&nbsp;:<br>{link}</p>\
+             <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_days} jours. Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail&nbsp;: votre mot de passe actuel reste valable.</p>",
+            intro = escape(intro),
+            login = escape(login),
+            link = escape(link),
+        ),
+    );
+    Email {
+        kind: "password_link",
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text,
+        html,
+    }
+}
+
+/// "Identifiant oublié": the identifiant.
+pub fn login_reminder(to: &str, login: &str, public_url: &str) -> Email {
+    let subject = "Géo'DAE : votre identifiant".to_string();
+    let sign_in = format!("{public_url}/connexion");
+    let text = format!(
+        "Bonjour,\n\nVous avez demandé l'identifiant de votre compte API Géo'DAE.\n\n\
+         Votre identifiant : {login}\n\n\
+         Se connecter : {sign_in}\n\n\
+         Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail.\n\n\
+         {SIGNATURE_TEXT}\n"
+    );
+    let html = layout(
+        &subject,
+        &format!(
+            "<p>Bonjour,</p><p>Vous avez demandé l'identifiant de votre compte API Géo'DAE.</p>\
+             <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
+             <p><a href=\"{sign_in}\">Se connecter</a></p>\
+             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail.</p>",
+            login = escape(login),
+            sign_in = escape(&sign_in),
+        ),
+    );
+    Email {
+        kind: "login_reminder",
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\

@@ -80,6 +80,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         review_target_days: 5,
         password_link_days: 7,
         trust_proxy: false,
+        password_policy: Default::default(),
     };
     let running = server::startup::start(config)
         .await

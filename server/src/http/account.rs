@@ -1,0 +1,313 @@
+//! API accounts: the password link (`/api/v1/password-setup`), sign-in (`/api/v1/account/session`) and
+//! recovery (`/api/v1/account/forgot-password`, `/forgot-login`).
+
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use app::api::{
+    AccountSignIn, AccountView, ErrorBody, NewPassword, PasswordSetup, Recovery, RenewLink,
+};
+
+use super::auth::{CSRF_HEADER, ClientAddress, cookie, same_origin, unauthenticated};
+use super::error::ApiError;
+use super::json::ApiJson;
+use crate::AppContext;
+use crate::accounts::{self, LinkState, SetupError, SignInError};
+use crate::auth::session::{self, Kind, Session};
+use crate::auth::token;
+
+fn link_error(state: LinkState) -> ApiError {
+    match state {
+        LinkState::Unknown => ApiError::client(
+            StatusCode::NOT_FOUND,
+            "link_unknown",
+            "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau depuis « Mot de passe oublié ».",
+        ),
+        LinkState::Expired => ApiError::client(
+            StatusCode::GONE,
+            "link_expired",
+            "Ce lien a expiré ou a déjà servi. Vous pouvez recevoir un nouveau lien par mail.",
+        ),
+    }
+}
+
+fn setup_error(error: SetupError) -> ApiError {
+    match error {
+        SetupError::Link(state) => link_error(state),
+        SetupError::Policy(broken) => {
+            let mut body =
+                ErrorBody::new("validation", "Le mot de passe ne respecte pas les règles.");
+            for (rule, message) in &broken {
+                let key = if *rule == app::domain::password::Rule::Confirmation {
+                    "confirmation"
+                } else {
+                    "password"
+                };
+                body.fields
+                    .entry(key.to_string())
+                    .and_modify(|m| {
+                        m.push(' ');
+                        m.push_str(message);
+                    })
+                    .or_insert_with(|| message.clone());
+            }
+            ApiError::Body(StatusCode::UNPROCESSABLE_ENTITY, body)
+        }
+        SetupError::Internal(error) => ApiError::Internal(error),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/password-setup/{token}",
+    tag = "account",
+    params(("token" = String, Path, description = "Le jeton du lien reçu par mail")),
+    responses(
+        (status = 200, description = "L'identifiant et les règles du mot de passe ; le lien n'est pas consommé", body = PasswordSetup),
+        (status = 404, description = "`link_unknown`", body = ErrorBody),
+        (status = 410, description = "`link_expired` : expiré ou déjà utilisé", body = ErrorBody)
+    )
+)]
+pub async fn setup_info(
+    State(ctx): State<AppContext>,
+    Path(secret): Path<String>,
+) -> Result<Json<PasswordSetup>, ApiError> {
+    accounts::setup_info(&ctx, &secret)
+        .await
+        .map(Json)
+        .map_err(setup_error)
+}
+
+#[utoipa::path(
+    post,
+    path = "/password-setup/{token}",
+    tag = "account",
+    params(("token" = String, Path, description = "Le jeton du lien reçu par mail")),
+    request_body = NewPassword,
+    responses(
+        (status = 204, description = "Mot de passe enregistré ; le lien ne sert plus"),
+        (status = 404, description = "`link_unknown`", body = ErrorBody),
+        (status = 410, description = "`link_expired`", body = ErrorBody),
+        (status = 422, description = "`validation` : les règles non respectées, par champ", body = ErrorBody)
+    )
+)]
+pub async fn setup(
+    State(ctx): State<AppContext>,
+    Path(secret): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewPassword>,
+) -> Result<StatusCode, ApiError> {
+    same_origin(&headers)?;
+    accounts::set_password(&ctx, &secret, &body.password, &body.confirmation)
+        .await
+        .map(|()| StatusCode::NO_CONTENT)
+        .map_err(setup_error)
+}
+
+#[utoipa::path(
+    post,
+    path = "/password-setup/renew",
+    tag = "account",
+    request_body = RenewLink,
+    responses((status = 202, description = "Toujours : un nouveau lien part si le compte existe (limité à quelques mails par heure)"))
+)]
+pub async fn renew(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RenewLink>,
+) -> Result<StatusCode, ApiError> {
+    same_origin(&headers)?;
+    accounts::renew(&ctx, &body.token, &address).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(
+    post,
+    path = "/account/forgot-password",
+    tag = "account",
+    request_body = Recovery,
+    responses((status = 202, description = "Toujours, que l'adresse ait un compte ou non"))
+)]
+pub async fn forgot_password(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Recovery>,
+) -> Result<StatusCode, ApiError> {
+    same_origin(&headers)?;
+    accounts::forgot_password(&ctx, &body.email, &address).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(
+    post,
+    path = "/account/forgot-login",
+    tag = "account",
+    request_body = Recovery,
+    responses((status = 202, description = "Toujours, que l'adresse ait un compte ou non"))
+)]
+pub async fn forgot_login(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Recovery>,
+) -> Result<StatusCode, ApiError> {
+    same_origin(&headers)?;
+    accounts::forgot_login(&ctx, &body.email, &address).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(
+    post,
+    path = "/account/session",
+    tag = "account",
+    request_body = AccountSignIn,
+    responses(
+        (status = 204, description = "Connecté : cookie de session `geodae_compte` (HttpOnly, SameSite=Strict)"),
+        (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, avec `Retry-After`", body = ErrorBody)
+    )
+)]
+pub async fn sign_in(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<AccountSignIn>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    match accounts::sign_in(&ctx.db, &body.login, &body.password, &address).await {
+        Ok(id) => {
+            let (secret, _) = session::open(&ctx.db, Kind::Account, id)
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            if let Ok(value) = HeaderValue::from_str(&session::cookie(
+                Kind::Account,
+                &secret,
+                ctx.config.secure_cookies(),
+            )) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(SignInError::Invalid) => Err(ApiError::client(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "Identifiant ou mot de passe incorrect.",
+        )),
+        Err(SignInError::RateLimited(seconds)) => {
+            let minutes = (seconds + 59) / 60;
+            let mut response = ApiError::client(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute{}.",
+                    if minutes > 1 { "s" } else { "" }
+                ),
+            )
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            Ok(response)
+        }
+        Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
+    }
+}
+
+/// The signed-in API account.
+pub struct AccountUser {
+    pub session: Session,
+}
+
+impl FromRequestParts<AppContext> for AccountUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &AppContext,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = cookie(&parts.headers, Kind::Account.cookie()).ok_or_else(unauthenticated)?;
+        let session = session::find(&ctx.db, Kind::Account, secret)
+            .await
+            .map_err(|e| {
+                ApiError::Internal(anyhow::Error::new(e).context("cannot read the session"))
+            })?
+            .ok_or_else(unauthenticated)?;
+        if !matches!(
+            parts.method,
+            axum::http::Method::GET | axum::http::Method::HEAD
+        ) {
+            same_origin(&parts.headers)?;
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !token::same(sent, &session.csrf_token) {
+                return Err(ApiError::client(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "La requête ne vient pas de cette application (jeton CSRF absent ou invalide) : rechargez la page.",
+                ));
+            }
+        }
+        Ok(Self { session })
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/account/session",
+    tag = "account",
+    responses(
+        (status = 200, description = "Le compte connecté, sa structure et l'historique de sa demande", body = AccountView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody)
+    )
+)]
+pub async fn current(
+    State(ctx): State<AppContext>,
+    user: AccountUser,
+) -> Result<Json<AccountView>, ApiError> {
+    accounts::view(
+        &ctx.db,
+        user.session.subject_id,
+        user.session.csrf_token.clone(),
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(unauthenticated)
+}
+
+#[utoipa::path(
+    delete,
+    path = "/account/session",
+    tag = "account",
+    responses(
+        (status = 204, description = "Déconnecté"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`csrf`", body = ErrorBody)
+    )
+)]
+pub async fn sign_out(
+    State(ctx): State<AppContext>,
+    user: AccountUser,
+) -> Result<Response, ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&user.session.token_hash)
+        .execute(&ctx.db.pool)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(value) = HeaderValue::from_str(&session::removal_cookie(
+        Kind::Account,
+        ctx.config.secure_cookies(),
+    )) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,378 @@
+//! API accounts: the one-time password link, sign-in, recovery.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, emails_to, spawn_app};
+use crate::on_both_databases;
+
+/// The token of the link in the latest email to `address` whose subject contains `subject`.
+async fn link_token(address: &str, subject: &str, at_least: usize) -> String {
+    let emails = emails_to(address, at_least).await;
+    let text = emails
+        .iter()
+        .rev()
+        .filter(|m| m["subject"].as_str().is_some_and(|s| s.contains(subject)))
+        .find_map(|m| m["text"].as_str())
+        .unwrap_or_else(|| panic!("an email « {subject} » to {address}: {emails:?}"));
+    text.split_whitespace()
+        .find_map(|w| {
+            w.split_once("/compte/mot-de-passe?jeton=")
+                .map(|(_, t)| t.to_string())
+        })
+        .expect("password link")
+}
+
+/// A validated request of `who` (Marie Test): its password link's token.
+async fn validated(app: &TestApp, who: &str) -> String {
+    let id = app.submit_as(who, "Marie", "Test").await;
+    let reviewer = app.admin(&format!("instructeur-{who}"), "reviewer").await;
+    let (status, body) = app
+        .call(
+            Some(&reviewer),
+            "POST",
+            &format!("/api/v1/admin/registrations/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    link_token(&app.email(who), "validé", 2).await
+}
+
+async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn the_link_works_once_and_opening_it_does_not_use_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = validated(&app, "lien").await;
+    for _ in 0..2 {
+        let (status, body) = app.get(&format!("/api/v1/password-setup/{token}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["login"], "mtest");
+        assert_eq!(body["policy"], json!({ "min": 8, "max": 12, "classes": 3 }));
+    }
+    let url = format!("/api/v1/password-setup/{token}");
+    let (status, body) = post(
+        &app,
+        &url,
+        json!({ "password": "court", "confirmation": "court" }),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("validation")));
+    assert!(
+        body["fields"]["password"]
+            .as_str()
+            .is_some_and(|m| m.contains("de 8 à 12 caractères")),
+        "{body}"
+    );
+    let (status, body) = post(
+        &app,
+        &url,
+        json!({ "password": "motdepasse", "confirmation": "motdepasse" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["fields"]["password"]
+            .as_str()
+            .is_some_and(|m| m.contains("3 types")),
+        "{body}"
+    );
+    let (status, body) = post(
+        &app,
+        &url,
+        json!({ "password": "Mtest-2026", "confirmation": "Mtest-2026" }),
+    )
+    .await;
+    assert_eq!(status, 422, "contains the identifiant: {body}");
+    let (status, body) = post(
+        &app,
+        &url,
+        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026?" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body["fields"]["confirmation"].is_string(), "{body}");
+
+    let (status, body) = post(
+        &app,
+        &url,
+        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = post(
+        &app,
+        &url,
+        json!({ "password": "Autre-2026", "confirmation": "Autre-2026" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (410, Some("link_expired")),
+        "a link works once"
+    );
+    let (status, _) = app.get(&url).await;
+    assert_eq!(status, 410);
+    let (status, body) = app.get("/api/v1/password-setup/inconnu").await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("link_unknown")));
+
+    // Signing in with the identifiant or the email.
+    for login in ["mtest".to_string(), app.email("lien").to_uppercase()] {
+        let (status, _) = post(
+            &app,
+            "/api/v1/account/session",
+            json!({ "login": login, "password": "Dae-2026!" }),
+        )
+        .await;
+        assert_eq!(status, 204, "{login}");
+    }
+}
+on_both_databases!(the_link_works_once_and_opening_it_does_not_use_it);
+
+async fn two_submissions_at_once_give_one_success(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = validated(&app, "double").await;
+    let url = format!("/api/v1/password-setup/{token}");
+    let (a, b) = tokio::join!(
+        post(
+            &app,
+            &url,
+            json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" })
+        ),
+        post(
+            &app,
+            &url,
+            json!({ "password": "Dae-2027!", "confirmation": "Dae-2027!" })
+        ),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [204, 410], "{a:?} {b:?}");
+}
+on_both_databases!(two_submissions_at_once_give_one_success);
+
+async fn an_expired_link_is_renewed_by_exactly_one_email(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = validated(&app, "expire").await;
+    sqlx::query("UPDATE account_tokens SET expires_at = 1")
+        .execute(&app.db.pool)
+        .await
+        .expect("expire");
+    let (status, body) = app.get(&format!("/api/v1/password-setup/{token}")).await;
+    assert_eq!((status, body["code"].as_str()), (410, Some("link_expired")));
+    let (status, _) = post(
+        &app,
+        "/api/v1/password-setup/renew",
+        json!({ "token": token }),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let fresh = link_token(&app.email("expire"), "nouveau lien", 3).await;
+    assert_ne!(fresh, token);
+    let (status, body) = app.get(&format!("/api/v1/password-setup/{fresh}")).await;
+    assert_eq!((status, body["login"].as_str()), (200, Some("mtest")));
+    let renewals = emails_to(&app.email("expire"), 3)
+        .await
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("nouveau lien"))
+        })
+        .count();
+    assert_eq!(renewals, 1, "exactly one new email");
+
+    // An unknown link gets the same answer and sends nothing.
+    let (status, _) = post(
+        &app,
+        "/api/v1/password-setup/renew",
+        json!({ "token": "inconnu" }),
+    )
+    .await;
+    assert_eq!(status, 202);
+}
+on_both_databases!(an_expired_link_is_renewed_by_exactly_one_email);
+
+#[tokio::test]
+async fn recovery_is_silent_and_rate_limited() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = validated(&app, "oubli").await;
+    let url = format!("/api/v1/password-setup/{token}");
+    let (status, _) = post(
+        &app,
+        &url,
+        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let (status, _) = post(
+        &app,
+        "/api/v1/account/forgot-password",
+        json!({ "email": "personne@exemple.fr" }),
+    )
+    .await;
+    assert_eq!(status, 202, "the same answer for an unknown address");
+    let (status, _) = post(
+        &app,
+        "/api/v1/account/forgot-login",
+        json!({ "email": app.email("oubli") }),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let emails = emails_to(&app.email("oubli"), 3).await;
+    let reminder = emails
+        .iter()
+        .find(|m| m["subject"] == "Géo'DAE : votre identifiant")
+        .expect("identifiant email");
+    assert!(
+        reminder["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Votre identifiant : mtest"))
+    );
+
+    let (status, _) = post(
+        &app,
+        "/api/v1/account/forgot-password",
+        json!({ "email": app.email("oubli") }),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let reset = link_token(&app.email("oubli"), "réinitialisation", 4).await;
+    let (status, _) = post(
+        &app,
+        &format!("/api/v1/password-setup/{reset}"),
+        json!({ "password": "Neuf-2026!", "confirmation": "Neuf-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = post(
+        &app,
+        "/api/v1/account/session",
+        json!({ "login": "mtest", "password": "Neuf-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // A fourth recovery email within the hour is not sent (the answer stays 202).
+    for _ in 0..3 {
+        let (status, _) = post(
+            &app,
+            "/api/v1/account/forgot-password",
+            json!({ "email": app.email("oubli") }),
+        )
+        .await;
+        assert_eq!(status, 202);
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let resets = emails_to(&app.email("oubli"), 1)
+        .await
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("réinitialisation"))
+        })
+        .count();
+    assert_eq!(
+        resets, 2,
+        "at most three emails per account and hour (reminder + 2 resets)"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = validated(&app, "connexion").await;
+    let (status, _) = post(
+        &app,
+        &format!("/api/v1/password-setup/{token}"),
+        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let response = app
+        .client
+        .post(format!("{}/api/v1/account/session", app.base))
+        .json(&json!({ "login": "mtest", "password": "Dae-2026!" }))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status().as_u16(), 204);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        cookie.starts_with("geodae_compte=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().expect("cookie").to_string();
+    let account: Value = app
+        .client
+        .get(format!("{}/api/v1/account/session", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("account")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(account["login"], "mtest");
+    assert_eq!(account["company_name"], "LA POSTE");
+    assert_eq!(account["history"][1]["action"], "approved");
+
+    sqlx::query("UPDATE accounts SET disabled = 1")
+        .execute(&app.db.pool)
+        .await
+        .expect("disable");
+    let (status, body) = post(
+        &app,
+        "/api/v1/account/session",
+        json!({ "login": "mtest", "password": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("invalid_credentials")),
+        "a disabled account"
+    );
+    sqlx::query("UPDATE accounts SET disabled = 0")
+        .execute(&app.db.pool)
+        .await
+        .expect("enable");
+
+    // The disabled attempt was the first failure; five more make six: the login is locked.
+    for _ in 0..5 {
+        let (status, _) = post(
+            &app,
+            "/api/v1/account/session",
+            json!({ "login": "mtest", "password": "faux" }),
+        )
+        .await;
+        assert_eq!(status, 401);
+    }
+    let (status, body) = post(
+        &app,
+        "/api/v1/account/session",
+        json!({ "login": "mtest", "password": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "locked after the failures: {body}"
+    );
+}
