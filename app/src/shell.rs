@@ -10,6 +10,10 @@ use crate::pages::admin::{
     audit::AuditPage, connexion::SignInPage, dashboard::DashboardPage, outbox::OutboxPage,
     request::RequestPage, settings::AdminsPage, settings::PasswordPage, settings::ReasonsPage,
 };
+use crate::pages::compte::{
+    account::AccountPage, password::PasswordSetupPage, recovery::ForgotLoginPage,
+    recovery::ForgotPasswordPage, sign_in::AccountSignInPage,
+};
 use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
 
 /// The document rendered by the server around the application.
@@ -54,6 +58,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/apropos") view=AproposPage />
                     <Route path=path!("/inscription") view=InscriptionPage />
+                    <Route path=path!("/connexion") view=AccountSignInPage />
+                    <Route path=path!("/compte") view=AccountPage />
+                    <Route path=path!("/compte/mot-de-passe") view=PasswordSetupPage />
+                    <Route path=path!("/compte/mot-de-passe-oublie") view=ForgotPasswordPage />
+                    <Route path=path!("/compte/identifiant-oublie") view=ForgotLoginPage />
                     <Route path=path!("/admin") view=DashboardPage />
                     <Route path=path!("/admin/connexion") view=SignInPage />
                     <Route path=path!("/admin/demandes/:id") view=RequestPage />

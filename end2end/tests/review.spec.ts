@@ -68,6 +68,42 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   expect(link, validation.text).not.toBeNull();
   expect(link![0].startsWith(page.url().split("/admin")[0])).toBe(true);
   expect(link![1].length).toBeGreaterThanOrEqual(22);
+
+  // The applicant opens the link: the page shows the identifiant, the rules live, and takes the password.
+  const applicant = await page.context().browser()!.newContext();
+  const tab = await applicant.newPage();
+  const wasm = tab.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
+  await tab.goto(link![0]);
+  await wasm;
+  await expect(tab.getByRole("heading", { level: 1 })).toHaveText("Veuillez saisir votre nouveau mot de passe");
+  await expect(tab.getByLabel("Identifiant")).toHaveValue("mtest");
+  const password = tab.getByLabel("Mot de passe", { exact: true });
+  await password.fill("Dae-1");
+  await expect(tab.locator("[data-rule=length]")).toHaveClass(/password-rule--ko/);
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await password.fill("Defib-2026");
+  await expect(tab.locator("[data-rule=length]")).toHaveClass(/password-rule--ok/);
+  await expect(tab.locator("[data-rule=classes]")).toHaveClass(/password-rule--ok/);
+  await tab.getByLabel("Confirmer le mot de passe").fill("Defib-2026");
+  await expect(tab.locator("[data-rule=confirmation]")).toHaveClass(/password-rule--ok/);
+  await tab.getByRole("button", { name: "Valider" }).click();
+  await expect(tab.locator("#password-success")).toContainText("Vos identifiants de connexion ont été modifiés avec succès !");
+
+  // "Retour au site" leads to the sign-in; the new password opens the account page.
+  await tab.getByRole("link", { name: "Retour au site" }).click();
+  await expect(tab).toHaveURL(/\/connexion$/);
+  await tab.waitForLoadState("networkidle");
+  await tab.getByLabel("Identifiant").fill("mtest");
+  await tab.getByLabel("Mot de passe").fill("Defib-2026");
+  await tab.getByRole("button", { name: "Se connecter" }).click();
+  await expect(tab).toHaveURL(/\/compte$/);
+  await expect(tab.locator("#account-facts")).toContainText("mtest");
+  await expect(tab.locator("#account-facts")).toContainText("LES RESTAURANTS DU COEUR");
+
+  // The link has served: opening it again offers a new one.
+  await tab.goto(link![0]);
+  await expect(tab.getByRole("button", { name: "Recevoir un nouveau lien" })).toBeVisible();
+  await applicant.close();
 });
 
 test("a reviewer refuses a request with two reasons; the email leads to the filled form", async ({ page, request }) => {
@@ -83,8 +119,11 @@ test("a reviewer refuses a request with two reasons; the email leads to the fill
 
   await signIn(page);
   await openRequest(page, email);
-  await page.getByLabel(/Adresse email personnelle/).check();
-  await page.getByLabel(/Nom du demandeur incorrect/).check();
+  // The DSFR draws the box on the label: people click the label.
+  await page.locator("label[for='reason-email_personnel']").click();
+  await page.locator("label[for='reason-nom_demandeur']").click();
+  await expect(page.getByLabel(/Adresse email personnelle/)).toBeChecked();
+  await expect(page.getByLabel(/Nom du demandeur incorrect/)).toBeChecked();
   await page.getByLabel(/Message au demandeur/).fill("Merci de refaire la demande avec une adresse générique.");
   await page.getByRole("button", { name: "Refuser la demande" }).click();
   await expect(page.locator(".fr-alert--info").last()).toContainText("Refusée par instructeur");

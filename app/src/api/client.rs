@@ -55,6 +55,70 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+/// API accounts: the password link, sign-in, recovery.
+pub mod account {
+    use super::*;
+    use crate::api::{AccountSignIn, AccountView, NewPassword, PasswordSetup, Recovery, RenewLink};
+
+    pub async fn setup_info(token: &str) -> Result<PasswordSetup, CallError> {
+        imp::get_json(&format!("/api/v1/password-setup/{}", encode(token))).await
+    }
+
+    pub async fn set_password(token: &str, body: &NewPassword) -> Result<(), CallError> {
+        imp::send::<_, ()>(
+            "POST",
+            &format!("/api/v1/password-setup/{}", encode(token)),
+            Some(body),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn renew(token: &str) -> Result<(), CallError> {
+        imp::send::<_, ()>(
+            "POST",
+            "/api/v1/password-setup/renew",
+            Some(&RenewLink {
+                token: token.to_string(),
+            }),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn sign_in(body: &AccountSignIn) -> Result<(), CallError> {
+        imp::send::<_, ()>("POST", "/api/v1/account/session", Some(body), None)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn session() -> Result<AccountView, CallError> {
+        imp::get_json("/api/v1/account/session").await
+    }
+
+    pub async fn sign_out(csrf: &str) -> Result<(), CallError> {
+        imp::send::<(), ()>("DELETE", "/api/v1/account/session", None, Some(csrf))
+            .await
+            .map(|_| ())
+    }
+
+    /// `what` is `password` or `login`.
+    pub async fn forgot(what: &str, email: &str) -> Result<(), CallError> {
+        imp::send::<_, ()>(
+            "POST",
+            &format!("/api/v1/account/forgot-{what}"),
+            Some(&Recovery {
+                email: email.to_string(),
+            }),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
 /// The administrators' API. State-changing calls carry the session's CSRF token.
 pub mod admin {
     use super::*;
@@ -239,7 +303,7 @@ mod imp {
         }
         .map_err(|_| CallError::Network)?;
         let response = request.send().await.map_err(|_| CallError::Network)?;
-        if response.status() == 204 {
+        if matches!(response.status(), 202 | 204) {
             return Ok(None);
         }
         decode(response).await.map(Some)

@@ -2,5 +2,6 @@
 
 pub mod admin;
 pub mod apropos;
+pub mod compte;
 pub mod inscription;
 pub mod not_found;
