@@ -139,6 +139,11 @@ pub struct DecisionView {
     pub message: Option<String>,
     /// The account's identifiant, when approved.
     pub login: Option<String>,
+    /// The account, when approved: its id for the account actions, and whether it is disabled.
+    pub account_id: Option<i64>,
+    pub account_disabled: bool,
+    /// Whether the account has chosen its password.
+    pub account_activated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -218,6 +218,18 @@ pub mod admin {
         .ok_or(CallError::Network)
     }
 
+    /// `action` is `disable`, `enable` or `password-link`.
+    pub async fn account_action(id: i64, action: &str, csrf: &str) -> Result<(), CallError> {
+        imp::send::<(), ()>(
+            "POST",
+            &format!("/api/v1/admin/accounts/{id}/{action}"),
+            None,
+            Some(csrf),
+        )
+        .await
+        .map(|_| ())
+    }
+
     pub async fn admins() -> Result<Vec<AdminView>, CallError> {
         imp::get_json("/api/v1/admin/admins").await
     }

@@ -535,19 +535,23 @@ async fn decision(
                 .context("cannot read refusal reasons")?;
         reasons.push(label.map_or(code, |(l,)| l));
     }
-    let login: Option<(String,)> =
-        sqlx::query_as("SELECT login FROM accounts WHERE registration_id = $1")
-            .bind(id)
-            .fetch_optional(&ctx.db.pool)
-            .await
-            .context("cannot read the account")?;
+    let account: Option<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, login, disabled, password_hash FROM accounts WHERE registration_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .context("cannot read the account")?;
     Ok(Some(DecisionView {
         status: record.status.clone(),
         decided_at,
         decided_by: more.decided_by.clone(),
         reasons,
         message: more.refusal_message.clone(),
-        login: login.map(|(l,)| l),
+        login: account.as_ref().map(|a| a.1.clone()),
+        account_id: account.as_ref().map(|a| a.0),
+        account_disabled: account.as_ref().is_some_and(|a| a.2 == 1),
+        account_activated: account.as_ref().is_some_and(|a| a.3.is_some()),
     }))
 }
 

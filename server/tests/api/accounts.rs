@@ -376,3 +376,110 @@ async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in() {
         "locked after the failures: {body}"
     );
 }
+
+async fn administrators_disable_enable_and_send_links(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = validated(&app, "gestion").await;
+    let (status, _) = post(
+        &app,
+        &format!("/api/v1/password-setup/{token}"),
+        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let reviewer = app.admin("responsable", "reviewer").await;
+    let (account,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE login = 'mtest'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("account");
+    let (registration,): (i64,) =
+        sqlx::query_as("SELECT registration_id FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("registration");
+    let (_, detail) = app
+        .call(
+            Some(&reviewer),
+            "GET",
+            &format!("/api/v1/admin/registrations/{registration}"),
+            None,
+        )
+        .await;
+    assert_eq!(detail["decision"]["account_id"].as_i64(), Some(account));
+    assert_eq!(detail["decision"]["account_activated"], true);
+
+    let (status, _) = app
+        .call(
+            Some(&reviewer),
+            "POST",
+            &format!("/api/v1/admin/accounts/{account}/disable"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = post(
+        &app,
+        "/api/v1/account/session",
+        json!({ "login": "mtest", "password": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 401, "a disabled account cannot sign in");
+    let (status, _) = app
+        .call(
+            Some(&reviewer),
+            "POST",
+            &format!("/api/v1/admin/accounts/{account}/password-link"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "no link for a disabled account");
+    let (status, _) = app
+        .call(
+            Some(&reviewer),
+            "POST",
+            &format!("/api/v1/admin/accounts/{account}/enable"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = post(
+        &app,
+        "/api/v1/account/session",
+        json!({ "login": "mtest", "password": "Dae-2026!" }),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let (status, _) = app
+        .call(
+            Some(&reviewer),
+            "POST",
+            &format!("/api/v1/admin/accounts/{account}/password-link"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let fresh = link_token(&app.email("gestion"), "lien pour créer", 3).await;
+    let (status, body) = app.get(&format!("/api/v1/password-setup/{fresh}")).await;
+    assert_eq!((status, body["login"].as_str()), (200, Some("mtest")));
+
+    let (_, trail) = app
+        .call(Some(&reviewer), "GET", "/api/v1/admin/audit", None)
+        .await;
+    let actions: Vec<&str> = trail
+        .as_array()
+        .expect("trail")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in [
+        "account.disabled",
+        "account.enabled",
+        "account.password_link_sent",
+        "account.password_set",
+    ] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+}
+on_both_databases!(administrators_disable_enable_and_send_links);

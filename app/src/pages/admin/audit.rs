@@ -29,6 +29,13 @@ fn action_label(action: &str) -> String {
         "admin.created" => "Administrateur créé".into(),
         "outbox.resent" => "Mail renvoyé".into(),
         "refusal_reason.saved" => "Motif de refus enregistré".into(),
+        "admin.changed" => "Administrateur modifié".into(),
+        "admin.password_changed" => "Mot de passe d'administrateur changé".into(),
+        "account.password_set" => "Mot de passe du compte créé".into(),
+        "account.signed_in" => "Connexion d'un compte API".into(),
+        "account.disabled" => "Compte désactivé".into(),
+        "account.enabled" => "Compte réactivé".into(),
+        "account.password_link_sent" => "Lien de mot de passe renvoyé".into(),
         other => other.to_string(),
     }
 }

@@ -146,7 +146,8 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
             Some(d) => view! {
                 <div class=if d.status == "approved" { "fr-alert fr-alert--success" } else { "fr-alert fr-alert--info" }>
                     <p>{format!("{} par {} le {}.", if d.status == "approved" { "Validée" } else { "Refusée" }, d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at))}</p>
-                    {d.login.map(|l| view! { <p>{format!("Identifiant du compte : {l}")}</p> })}
+                    {d.login.clone().map(|l| view! { <p>{format!("Identifiant du compte : {l}")}</p> })}
+                    {d.account_id.map(|account| view! { <AccountActions account disabled=d.account_disabled activated=d.account_activated reload /> })}
                     {(!d.reasons.is_empty()).then(|| view! { <p>{format!("Motifs : {}", d.reasons.join(" ; "))}</p> })}
                     {d.message.map(|m| view! { <p>{format!("Message : {m}")}</p> })}
                 </div>
@@ -287,5 +288,49 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// Disable or re-enable the account, send a new password link.
+#[component]
+fn AccountActions(
+    account: i64,
+    disabled: bool,
+    activated: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let signed = expect_context::<Signed>();
+    let (notice, set_notice) = signal(None::<String>);
+    let act = move |action: &'static str, done: &'static str| {
+        let csrf = signed.csrf();
+        spawn_local(async move {
+            match client::admin::account_action(account, action, &csrf).await {
+                Ok(()) => {
+                    set_notice.set(Some(done.to_string()));
+                    if action != "password-link" {
+                        reload.update(|n| *n += 1);
+                    }
+                }
+                Err(e) => set_notice.set(Some(failure(&e))),
+            }
+        });
+    };
+    view! {
+        <p>
+            {if disabled { "Compte désactivé." } else if activated { "Compte actif : mot de passe créé." } else { "Compte actif : mot de passe pas encore créé." }}
+        </p>
+        <Show when=move || signed.can_decide()>
+            <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                {if disabled {
+                    view! { <li><button type="button" class="fr-btn fr-btn--secondary" on:click=move |_| act("enable", "Compte réactivé.")>"Réactiver le compte"</button></li> }.into_any()
+                } else {
+                    view! {
+                        <li><button type="button" class="fr-btn fr-btn--secondary" on:click=move |_| act("password-link", "Un nouveau lien de mot de passe est envoyé au demandeur.")>"Renvoyer un lien de mot de passe"</button></li>
+                        <li><button type="button" class="fr-btn fr-btn--tertiary" on:click=move |_| act("disable", "Compte désactivé : ses sessions sont fermées.")>"Désactiver le compte"</button></li>
+                    }.into_any()
+                }}
+            </ul>
+        </Show>
+        <p aria-live="polite">{move || notice.get()}</p>
     }
 }
