@@ -202,9 +202,8 @@ async fn an_expired_link_is_renewed_by_exactly_one_email(backend: Backend) {
 }
 on_both_databases!(an_expired_link_is_renewed_by_exactly_one_email);
 
-#[tokio::test]
-async fn recovery_is_silent_and_rate_limited() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn recovery_is_silent_and_rate_limited(backend: Backend) {
+    let app = spawn_app(backend).await;
     let token = validated(&app, "oubli").await;
     let url = format!("/api/v1/password-setup/{token}");
     let (status, _) = post(
@@ -288,10 +287,10 @@ async fn recovery_is_silent_and_rate_limited() {
         "at most three emails per account and hour (reminder + 2 resets)"
     );
 }
+on_both_databases!(recovery_is_silent_and_rate_limited);
 
-#[tokio::test]
-async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in(backend: Backend) {
+    let app = spawn_app(backend).await;
     let token = validated(&app, "connexion").await;
     let (status, _) = post(
         &app,
@@ -376,6 +375,7 @@ async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in() {
         "locked after the failures: {body}"
     );
 }
+on_both_databases!(sign_in_is_throttled_and_disabled_accounts_cannot_sign_in);
 
 async fn administrators_disable_enable_and_send_links(backend: Backend) {
     let app = spawn_app(backend).await;
