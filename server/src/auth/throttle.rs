@@ -60,9 +60,11 @@ pub async fn succeeded(db: &Db, keys: &Keys) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
-async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error> {
+/// Counts one event on `key` within a window (a count older than the window starts again at one); returns the
+/// count.
+async fn count(db: &Db, key: &str, window_ms: i64) -> Result<i64, sqlx::Error> {
     let now = now_ms();
-    let (failures,): (i64,) = sqlx::query_as(
+    let (count,): (i64,) = sqlx::query_as(
         "INSERT INTO login_throttle (throttle_key, failures, first_failure_at, locked_until) VALUES ($1, 1, $2, 0)
          ON CONFLICT (throttle_key) DO UPDATE SET
            failures = CASE WHEN login_throttle.first_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
@@ -71,9 +73,15 @@ async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error>
     )
     .bind(key)
     .bind(now)
-    .bind(now - WINDOW_MS)
+    .bind(now - window_ms)
     .fetch_one(&db.pool)
     .await?;
+    Ok(count)
+}
+
+async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error> {
+    let failures = count(db, key, WINDOW_MS).await?;
+    let now = now_ms();
     if let Some(delay) = delay_ms(failures, free) {
         sqlx::query::<Any>("UPDATE login_throttle SET locked_until = $1 WHERE throttle_key = $2")
             .bind(now + delay)
@@ -86,20 +94,7 @@ async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error>
 
 /// Counts one use of `key` in a window and says whether it is within `max` uses (email sending limits).
 pub async fn allow(db: &Db, key: &str, max: i64, window_ms: i64) -> Result<bool, sqlx::Error> {
-    let now = now_ms();
-    let (uses,): (i64,) = sqlx::query_as(
-        "INSERT INTO login_throttle (throttle_key, failures, first_failure_at, locked_until) VALUES ($1, 1, $2, 0)
-         ON CONFLICT (throttle_key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.first_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
-           first_failure_at = CASE WHEN login_throttle.first_failure_at < $3 THEN $2 ELSE login_throttle.first_failure_at END
-         RETURNING failures",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(now - window_ms)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(uses <= max)
+    Ok(count(db, key, window_ms).await? <= max)
 }
 
 /// The delay after the `failures`-th failure: none within the allowance, then 30 s, 1 min, 2 min… up to 1 h.

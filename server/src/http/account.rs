@@ -4,20 +4,22 @@
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 use app::api::{
     AccountSignIn, AccountView, ErrorBody, NewPassword, PasswordSetup, Recovery, RenewLink,
 };
 
-use super::auth::{CSRF_HEADER, ClientAddress, cookie, same_origin, unauthenticated};
+use super::auth::{
+    ClientAddress, check_csrf, cookie, invalid_credentials, rate_limited, same_origin, signed_in,
+    signed_out, unauthenticated,
+};
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::AppContext;
 use crate::accounts::{self, LinkState, SetupError, SignInError};
 use crate::auth::session::{self, Kind, Session};
-use crate::auth::token;
 
 fn link_error(state: LinkState) -> ApiError {
     match state {
@@ -184,37 +186,14 @@ pub async fn sign_in(
             let (secret, _) = session::open(&ctx.db, Kind::Account, id)
                 .await
                 .map_err(|e| ApiError::Internal(e.into()))?;
-            let mut response = StatusCode::NO_CONTENT.into_response();
-            if let Ok(value) = HeaderValue::from_str(&session::cookie(
+            Ok(signed_in(
                 Kind::Account,
                 &secret,
                 ctx.config.secure_cookies(),
-            )) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
+            ))
         }
-        Err(SignInError::Invalid) => Err(ApiError::client(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "Identifiant ou mot de passe incorrect.",
-        )),
-        Err(SignInError::RateLimited(seconds)) => {
-            let minutes = (seconds + 59) / 60;
-            let mut response = ApiError::client(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!(
-                    "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute{}.",
-                    if minutes > 1 { "s" } else { "" }
-                ),
-            )
-            .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-            Ok(response)
-        }
+        Err(SignInError::Invalid) => Err(invalid_credentials()),
+        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
         Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }
@@ -238,24 +217,7 @@ impl FromRequestParts<AppContext> for AccountUser {
                 ApiError::Internal(anyhow::Error::new(e).context("cannot read the session"))
             })?
             .ok_or_else(unauthenticated)?;
-        if !matches!(
-            parts.method,
-            axum::http::Method::GET | axum::http::Method::HEAD
-        ) {
-            same_origin(&parts.headers)?;
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            if !token::same(sent, &session.csrf_token) {
-                return Err(ApiError::client(
-                    StatusCode::FORBIDDEN,
-                    "csrf",
-                    "La requête ne vient pas de cette application (jeton CSRF absent ou invalide) : rechargez la page.",
-                ));
-            }
-        }
+        check_csrf(parts, &session)?;
         Ok(Self { session })
     }
 }
@@ -302,12 +264,5 @@ pub async fn sign_out(
         .execute(&ctx.db.pool)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(value) = HeaderValue::from_str(&session::removal_cookie(
-        Kind::Account,
-        ctx.config.secure_cookies(),
-    )) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(signed_out(Kind::Account, ctx.config.secure_cookies()))
 }

@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::Deserialize;
 
 use app::api::ErrorBody;
@@ -13,7 +13,9 @@ use app::api::admin::{
     PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage, SignIn,
 };
 
-use super::auth::{AdminUser, ClientAddress, same_origin};
+use super::auth::{
+    AdminUser, ClientAddress, invalid_credentials, rate_limited, same_origin, signed_in, signed_out,
+};
 use super::error::ApiError;
 use super::json::{ApiJson, ApiQuery};
 use crate::AppContext;
@@ -63,34 +65,10 @@ pub async fn sign_in(
             let (secret, _) = session::open(&ctx.db, Kind::Admin, admin.id)
                 .await
                 .map_err(internal)?;
-            let cookie = session::cookie(Kind::Admin, &secret, ctx.config.secure_cookies());
-            let mut response = StatusCode::NO_CONTENT.into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
+            Ok(signed_in(Kind::Admin, &secret, ctx.config.secure_cookies()))
         }
-        Err(SignInError::Invalid) => Err(ApiError::client(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "Identifiant ou mot de passe incorrect.",
-        )),
-        Err(SignInError::RateLimited(seconds)) => {
-            let minutes = (seconds + 59) / 60;
-            let mut response = ApiError::client(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!(
-                    "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute{}.",
-                    if minutes > 1 { "s" } else { "" }
-                ),
-            )
-            .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-            Ok(response)
-        }
+        Err(SignInError::Invalid) => Err(invalid_credentials()),
+        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
         Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }
@@ -142,14 +120,7 @@ pub async fn sign_out(
     )
     .await
     .map_err(internal)?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(value) = HeaderValue::from_str(&session::removal_cookie(
-        Kind::Admin,
-        ctx.config.secure_cookies(),
-    )) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(signed_out(Kind::Admin, ctx.config.secure_cookies()))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

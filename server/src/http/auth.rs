@@ -130,17 +130,7 @@ impl FromRequestParts<AppContext> for AdminUser {
                 ApiError::Internal(anyhow::Error::new(e).context("cannot read the administrator"))
             })?
             .ok_or_else(unauthenticated)?;
-        if changes_state(&parts.method) {
-            same_origin(&parts.headers)?;
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            if !token::same(sent, &session.csrf_token) {
-                return Err(csrf_refused());
-            }
-        }
+        check_csrf(parts, &session)?;
         Ok(Self {
             admin,
             session,
@@ -161,4 +151,72 @@ impl FromRequestParts<AppContext> for ClientAddress {
     ) -> Result<Self, Self::Rejection> {
         Ok(Self(client_address(ctx, parts)))
     }
+}
+
+/// 403 unless the request repeats the session's CSRF token (and, when it says where it comes from, comes from
+/// this site). Reading requests need neither.
+pub fn check_csrf(parts: &Parts, session: &Session) -> Result<(), ApiError> {
+    if !changes_state(&parts.method) {
+        return Ok(());
+    }
+    same_origin(&parts.headers)?;
+    let sent = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if token::same(sent, &session.csrf_token) {
+        Ok(())
+    } else {
+        Err(csrf_refused())
+    }
+}
+
+/// 204 opening a session: the cookie is set.
+pub fn signed_in(kind: Kind, secret: &str, secure: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&session::cookie(kind, secret, secure)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// 204 closing a session: the cookie is removed.
+pub fn signed_out(kind: Kind, secure: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&session::removal_cookie(kind, secure)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// 401 for a wrong login or password.
+pub fn invalid_credentials() -> ApiError {
+    ApiError::client(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "Identifiant ou mot de passe incorrect.",
+    )
+}
+
+/// 429 while sign-in is throttled, with `Retry-After`.
+pub fn rate_limited(seconds: i64) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let minutes = (seconds + 59) / 60;
+    let mut response = ApiError::client(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!(
+            "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute{}.",
+            if minutes > 1 { "s" } else { "" }
+        ),
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from(seconds.max(1)),
+    );
+    response
 }
