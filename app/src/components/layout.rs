@@ -25,6 +25,13 @@ pub fn Header() -> impl IntoView {
                                 <p class="fr-header__service-tagline">"Déclarer, Localiser, Sauver"</p>
                             </div>
                         </div>
+                        <div class="fr-header__tools">
+                            <div class="fr-header__tools-links">
+                                <ul class="fr-btns-group">
+                                    <li><a class="fr-btn" href="/connexion">"Mon compte API"</a></li>
+                                </ul>
+                            </div>
+                        </div>
                     </div>
                 </div>
             </div>

@@ -43,7 +43,7 @@ fn RequestView() -> impl IntoView {
         });
     });
     view! {
-        <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/admin">"Retour aux demandes"</a></p>
+        <p><a class="fr-link" href="/admin"><span aria-hidden="true">"← "</span>"Retour aux demandes"</a></p>
         {move || match detail.get() {
             Load::Loading => view! { <p aria-live="polite">"Chargement…"</p> }.into_any(),
             Load::Failed(message) => view! { <div class="fr-alert fr-alert--error" role="alert"><p>{message}</p></div> }.into_any(),
@@ -239,7 +239,7 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 <div class="fr-col-12 fr-col-md-5">
                     <h4 class="fr-h6">"Valider"</h4>
                     <p class="fr-text--sm">"Crée le compte et envoie au demandeur son identifiant et le lien pour créer son mot de passe."</p>
-                    <button type="button" class="fr-btn fr-icon-check-line fr-btn--icon-left" id="approve" on:click=approve disabled=move || busy.get()>
+                    <button type="button" class="fr-btn" id="approve" on:click=approve disabled=move || busy.get()>
                         {move || if confirm_approve.get() { "Confirmer la validation" } else { "Valider la demande" }}
                     </button>
                     <Show when=move || confirm_approve.get()>
@@ -281,7 +281,7 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                                 </div>
                             </div>
                             <div class="fr-fieldset__element">
-                                <button type="submit" class="fr-btn fr-btn--secondary fr-icon-close-line fr-btn--icon-left" disabled=move || busy.get()>"Refuser la demande"</button>
+                                <button type="submit" class="fr-btn fr-btn--secondary" disabled=move || busy.get()>"Refuser la demande"</button>
                             </div>
                         </fieldset>
                     </form>
