@@ -162,6 +162,30 @@ pub async fn set_password(
     Ok(())
 }
 
+/// Issues a one-time password token for an account in the caller's transaction (only its digest is stored)
+/// and returns the link to the password page.
+pub async fn issue_password_link(
+    ctx: &AppContext,
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<String, sqlx::Error> {
+    let secret = token::random();
+    let now = now_ms();
+    sqlx::query::<Any>(
+        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'password', $2, $3, $4)",
+    )
+    .bind(account_id)
+    .bind(token::digest(&secret))
+    .bind(now)
+    .bind(now + ctx.config.password_link_days * DAY_MS)
+    .execute(&mut *conn)
+    .await?;
+    Ok(format!(
+        "{}/compte/mot-de-passe?jeton={secret}",
+        ctx.config.public_url
+    ))
+}
+
 /// A new one-time password link for an account, queued in the caller's transaction.
 pub async fn queue_password_link(
     ctx: &AppContext,
@@ -171,28 +195,9 @@ pub async fn queue_password_link(
     email: &str,
     why: templates::LinkReason,
 ) -> Result<(), sqlx::Error> {
-    let secret = token::random();
-    let now = now_ms();
-    let days = ctx.config.password_link_days;
-    sqlx::query::<Any>(
-        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'password', $2, $3, $4)",
-    )
-    .bind(account_id)
-    .bind(token::digest(&secret))
-    .bind(now)
-    .bind(now + days * DAY_MS)
-    .execute(&mut *conn)
-    .await?;
-    let link = format!(
-        "{}/compte/mot-de-passe?jeton={secret}",
-        ctx.config.public_url
-    );
-    outbox::enqueue(
-        conn,
-        &templates::password_link(email, login, &link, days, why),
-        None,
-    )
-    .await
+    let link = issue_password_link(ctx, conn, account_id).await?;
+    let email = templates::password_link(email, login, &link, ctx.config.password_link_days, why);
+    outbox::enqueue(conn, &email, None).await
 }
 
 /// Sends a fresh link for the account of an expired or used one. Silent: nothing tells whether anything was
@@ -399,13 +404,7 @@ pub async fn view(
     else {
         return Ok(None);
     };
-    let events: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT at, actor, kind, detail FROM registration_events WHERE registration_id = $1 ORDER BY id",
-    )
-    .bind(registration_id)
-    .fetch_all(&db.pool)
-    .await
-    .context("cannot read the history")?;
+    let history = crate::review::history(db, registration_id).await?;
     Ok(Some(AccountView {
         login,
         email,
@@ -414,18 +413,16 @@ pub async fn view(
         reference,
         created_at,
         csrf_token,
-        history: events
+        history: history
             .into_iter()
-            .map(|(at, actor, action, detail)| HistoryEntry {
-                at,
+            .map(|entry| HistoryEntry {
                 // Administrators' logins are not shown to applicants.
-                actor: if actor == "demandeur" {
+                actor: if entry.actor == "demandeur" {
                     "Vous".into()
                 } else {
                     "Administrateur Géo'DAE".into()
                 },
-                action,
-                detail,
+                ..entry
             })
             .collect(),
     }))

@@ -31,4 +31,15 @@ pub struct AppContext {
     pub register: Arc<dyn sirene::CompanyRegister>,
     /// Wakes the mail worker when a message is queued.
     pub mail_wake: Arc<Notify>,
+    /// The installation's link-signing key, read from the database once.
+    pub link_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+}
+
+impl AppContext {
+    pub async fn link_key(&self) -> anyhow::Result<Vec<u8>> {
+        self.link_key
+            .get_or_try_init(|| links::signing_key(&self.db))
+            .await
+            .cloned()
+    }
 }

@@ -58,6 +58,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         register: Arc::new(LocalDirectory::new(db.clone())),
         db: db.clone(),
         mail_wake: Arc::new(Notify::new()),
+        link_key: Arc::new(tokio::sync::OnceCell::new()),
     };
     tokio::spawn(worker::run(db, mailer, context.mail_wake.clone()));
 

@@ -105,8 +105,13 @@ pub async fn find(db: &Db, kind: Kind, secret: &str) -> Result<Option<Session>, 
 }
 
 pub async fn close(db: &Db, secret: &str) -> Result<(), sqlx::Error> {
+    close_digest(db, &token::digest(secret)).await
+}
+
+/// Ends the session whose token has this digest (sign-out).
+pub async fn close_digest(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query::<Any>("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token::digest(secret))
+        .bind(token_hash)
         .execute(&db.pool)
         .await
         .map(|_| ())

@@ -259,9 +259,7 @@ pub async fn sign_out(
     State(ctx): State<AppContext>,
     user: AccountUser,
 ) -> Result<Response, ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(&user.session.token_hash)
-        .execute(&ctx.db.pool)
+    session::close_digest(&ctx.db, &user.session.token_hash)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(signed_out(Kind::Account, ctx.config.secure_cookies()))

@@ -105,9 +105,7 @@ pub async fn sign_out(
     State(ctx): State<AppContext>,
     user: AdminUser,
 ) -> Result<Response, ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(&user.session.token_hash)
-        .execute(&ctx.db.pool)
+    session::close_digest(&ctx.db, &user.session.token_hash)
         .await
         .map_err(internal)?;
     let mut conn = ctx.db.pool.acquire().await.map_err(internal)?;

@@ -12,7 +12,6 @@ use sqlx::{Any, AnyConnection};
 use crate::AppContext;
 use crate::admins::Admin;
 use crate::audit::{self, Actor, Target};
-use crate::auth::token;
 use crate::links;
 use crate::mail::{outbox, templates};
 use crate::store::{is_unique_violation, now_ms};
@@ -188,17 +187,8 @@ async fn approve_once(
     .await
     .map_err(anyhow::Error::new)?;
 
-    let secret = token::random();
+    let link = crate::accounts::issue_password_link(ctx, &mut tx, account_id).await?;
     let valid_days = ctx.config.password_link_days;
-    sqlx::query::<Any>(
-        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'password', $2, $3, $4)",
-    )
-    .bind(account_id)
-    .bind(token::digest(&secret))
-    .bind(now)
-    .bind(now + valid_days * DAY_MS)
-    .execute(&mut *tx)
-    .await?;
     event(
         &mut tx,
         id,
@@ -216,10 +206,6 @@ async fn approve_once(
         serde_json::json!({ "reference": applicant.reference, "login": login, "account_id": account_id }),
     )
     .await?;
-    let link = format!(
-        "{}/compte/mot-de-passe?jeton={secret}",
-        ctx.config.public_url
-    );
     let email = templates::validation(
         &applicant.email,
         &applicant.first_name,
@@ -293,7 +279,7 @@ pub async fn refuse(
             }
         }
     }
-    let key = links::signing_key(&ctx.db).await?;
+    let key = ctx.link_key().await?;
     let now = now_ms();
     let mut tx = ctx.db.pool.begin().await?;
     let applicant = take_decision(&mut tx, id, "refused", admin, now).await?;
@@ -360,7 +346,7 @@ pub async fn prefill(
     ctx: &AppContext,
     link: &str,
 ) -> Result<Result<RegistrationRequest, PrefillError>, anyhow::Error> {
-    let key = links::signing_key(&ctx.db).await?;
+    let key = ctx.link_key().await?;
     let id = match links::verify(&key, "reprise", link, now_ms()) {
         Ok(id) => id,
         Err(links::LinkError::Expired) => return Ok(Err(PrefillError::Expired)),

@@ -435,7 +435,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
 
     let related = related(ctx, id, &more.email_key, &record.siren).await?;
     let decision = decision(ctx, id, &record, &more).await?;
-    let history = history(ctx, id).await?;
+    let history = history(&ctx.db, id).await?;
     Ok(Some(RegistrationDetail {
         profile: more.profile,
         siret: more.siret,
@@ -564,12 +564,13 @@ async fn decision(
     }))
 }
 
-async fn history(ctx: &AppContext, id: i64) -> anyhow::Result<Vec<HistoryEntry>> {
+/// A request's events, oldest first.
+pub async fn history(db: &crate::store::Db, id: i64) -> anyhow::Result<Vec<HistoryEntry>> {
     let events: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT at, actor, kind, detail FROM registration_events WHERE registration_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(&ctx.db.pool)
+    .fetch_all(&db.pool)
     .await
     .context("cannot read the history")?;
     Ok(events
