@@ -17,6 +17,7 @@ async function openForm(page: Page) {
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await page.goto("/inscription");
   await wasm;
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.waitForLoadState("networkidle");
 }
 

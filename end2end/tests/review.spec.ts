@@ -21,11 +21,13 @@ async function signIn(page: Page) {
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await page.goto("/admin");
   await wasm;
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page).toHaveURL(/\/admin\/connexion\?retour=%2Fadmin$/);
   await page.getByLabel("Identifiant").fill("instructeur");
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page).toHaveURL(/\/admin$/);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
 }
 
@@ -41,7 +43,7 @@ async function openRequest(page: Page, search: string) {
 
 test("a wrong password is refused with a message", async ({ page }) => {
   await page.goto("/admin/connexion");
-  await page.waitForLoadState("networkidle");
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByLabel("Identifiant").fill("instructeur");
   await page.getByLabel("Mot de passe").fill("pas le bon");
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -75,6 +77,7 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   const wasm = tab.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await tab.goto(link![0]);
   await wasm;
+  await tab.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(tab.getByRole("heading", { level: 1 })).toHaveText("Veuillez saisir votre nouveau mot de passe");
   await expect(tab.getByLabel("Identifiant")).toHaveValue("mtest");
   const password = tab.getByLabel("Mot de passe", { exact: true });
@@ -139,6 +142,7 @@ test("a reviewer refuses a request with two reasons; the email leads to the fill
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await page.goto(link![1]);
   await wasm;
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page.locator("#reprise")).toContainText("demande précédente");
   await expect(page.locator("#email")).toHaveValue(email);
   await expect(page.locator("#last_name")).toHaveValue("Dupont");

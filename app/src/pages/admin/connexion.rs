@@ -75,7 +75,7 @@ pub fn SignInPage() -> impl IntoView {
                             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w"><p>{e}</p></div>
                         })}
                     </div>
-                    <form novalidate=true on:submit=on_submit aria-describedby="signin-error">
+                    <form method="post" novalidate=true on:submit=on_submit aria-describedby="signin-error">
                         <fieldset class="fr-fieldset">
                             <div class="fr-fieldset__element">
                                 <div class="fr-input-group">

@@ -164,7 +164,7 @@ fn PasswordForm(info: PasswordSetup, token: String, link: RwSignal<Link>) -> imp
         <div id="password-error" aria-live="assertive">
             {move || server_error.get().map(|e| view! { <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w"><p>{e}</p></div> })}
         </div>
-        <form novalidate=true on:submit=submit>
+        <form method="post" novalidate=true on:submit=submit>
             <fieldset class="fr-fieldset">
                 <div class="fr-fieldset__element">
                     <div class="fr-input-group">

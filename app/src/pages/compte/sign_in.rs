@@ -57,7 +57,7 @@ pub fn AccountSignInPage() -> impl IntoView {
                     <div id="signin-error" aria-live="assertive">
                         {move || error.get().map(|e| view! { <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w"><p>{e}</p></div> })}
                     </div>
-                    <form novalidate=true on:submit=submit aria-describedby="signin-error">
+                    <form method="post" novalidate=true on:submit=submit aria-describedby="signin-error">
                         <fieldset class="fr-fieldset">
                             <div class="fr-fieldset__element">
                                 <div class="fr-input-group">
