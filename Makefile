@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` serves the product, `make test` passes every test.
 # Both install what the machine lacks first (Rust target and tools, npm packages, Debian packages).
 
-.PHONY: run test quick setup setup-test check fmt
+.PHONY: run test quick bench setup setup-test setup-bench check fmt
 
 run: setup
 	scripts/run.sh
@@ -13,11 +13,18 @@ test: setup-test
 quick: setup-test
 	scripts/test.sh quick
 
+# The benchmarks (release build; SQLite and PostgreSQL): one table, each figure beside an anchor of the same run.
+bench: setup-bench
+	scripts/bench.sh
+
 setup:
 	scripts/setup.sh run
 
 setup-test:
 	scripts/setup.sh test
+
+setup-bench:
+	scripts/setup.sh bench
 
 # Quick checks while developing, without the browser build.
 check:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks, idempotently. `setup.sh run` for serving, `setup.sh test` for the tests.
+# Installs what a fresh machine lacks, idempotently: `setup.sh run` for serving, `setup.sh test` for the tests,
+# `setup.sh bench` for the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -13,7 +14,12 @@ command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
+fi
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
   command -v psql >/dev/null || packages+=(postgresql postgresql-client)
+fi
+if [ "$mode" = bench ]; then
+  command -v sqlite3 >/dev/null || packages+=(sqlite3)
 fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${packages[*]}"
@@ -35,7 +41,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 scripts/dsfr-assets.sh
 
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
     for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done

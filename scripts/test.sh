@@ -28,6 +28,9 @@ curl -sf "$GEODAE_TEST_MAILDEV_URL/api/email" >/dev/null || { cat "$work/maildev
 psql -q -h 127.0.0.1 -d test -At -c "SELECT datname FROM pg_database WHERE datname LIKE 'geodae_test_%'" |
   while read -r db; do psql -q -h 127.0.0.1 -d test -c "DROP DATABASE IF EXISTS \"$db\"" || true; done
 
+# Formatting and lints first: a warning fails the run.
+cargo fmt --all -- --check
+cargo clippy --workspace --tests --benches --locked -- -D warnings
 cargo test --workspace --locked
 
 [ "$mode" = quick ] && exit 0

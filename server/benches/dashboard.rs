@@ -1,6 +1,7 @@
 //! The dashboard's list latency with 100 000 requests in the database, through the HTTP API of a running
 //! server: `cargo bench -p server --bench dashboard` (SQLite; PostgreSQL too when `GEODAE_BENCH_POSTGRES_URL`
-//! names a server database). Prints median and p99 per query.
+//! names a server database). Prints median and p99 per query as Markdown rows, beside the anchor of the same
+//! run: the round trip of `GET /api/v1/health` on the same server.
 
 #![recursion_limit = "256"]
 
@@ -86,14 +87,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index]
 }
 
-async fn measure(engine: &str, database_url: String, dir: &std::path::Path) {
+/// Per query: label, median and p99 in milliseconds; then the anchor's median.
+struct Measured {
+    rows: Vec<(&'static str, f64, f64)>,
+    anchor: f64,
+}
+
+async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> Measured {
     let running = server::startup::start(config(database_url, dir))
         .await
         .expect("server starts");
     let db = running.context.db.clone();
     let started = Instant::now();
     fill(&db).await;
-    println!(
+    eprintln!(
         "{engine}: {REQUESTS} requests inserted in {:.1} s",
         started.elapsed().as_secs_f64()
     );
@@ -155,21 +162,44 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) {
 
     let cases = [
         (
-            "first page, all statuses (with counts and chart)",
+            "dashboard first page, all statuses (with counts and chart)",
             "limit=50".to_string(),
         ),
-        ("first page, pending", "limit=50&status=pending".to_string()),
         (
-            "page after 40 000 decided requests",
+            "dashboard first page, pending",
+            "limit=50&status=pending".to_string(),
+        ),
+        (
+            "dashboard page after 40 000 decided requests",
             format!("limit=50&status=approved&after={after}"),
         ),
         (
-            "deep page, all statuses",
+            "dashboard deep page, all statuses",
             format!("limit=50&after={all_deep}"),
         ),
-        ("search by SIREN", "limit=50&q=100054321".to_string()),
-        ("search by name", "limit=50&q=durand".to_string()),
+        (
+            "dashboard search by SIREN",
+            "limit=50&q=100054321".to_string(),
+        ),
+        ("dashboard search by name", "limit=50&q=durand".to_string()),
     ];
+    let mut measured = Measured {
+        rows: Vec::new(),
+        anchor: 0.0,
+    };
+    let mut times = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/health"))
+            .send()
+            .await
+            .expect("health");
+        let _ = response.bytes().await.expect("body");
+        times.push(started.elapsed());
+    }
+    times.sort();
+    measured.anchor = percentile(&times, 0.5).as_secs_f64() * 1000.0;
     for (label, query) in cases {
         let url = format!("{base}/api/v1/admin/registrations?{query}");
         let mut times = Vec::with_capacity(SAMPLES);
@@ -186,13 +216,14 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) {
             times.push(started.elapsed());
         }
         times.sort();
-        println!(
-            "{engine}: {label}: median {:.2} ms, p99 {:.2} ms",
+        measured.rows.push((
+            label,
             percentile(&times, 0.5).as_secs_f64() * 1000.0,
-            percentile(&times, 0.99).as_secs_f64() * 1000.0
-        );
+            percentile(&times, 0.99).as_secs_f64() * 1000.0,
+        ));
     }
     running.server.abort();
+    measured
 }
 
 #[tokio::main]
@@ -202,7 +233,7 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    measure("sqlite", url, dir.path()).await;
+    let mut engines = vec![("SQLite", measure("sqlite", url, dir.path()).await)];
     if let Ok(admin) = std::env::var("GEODAE_BENCH_POSTGRES_URL") {
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL");
@@ -216,6 +247,51 @@ async fn main() {
             .expect("create");
         pool.close().await;
         let (base, _) = admin.rsplit_once('/').expect("database name");
-        measure("postgres", format!("{base}/geodae_bench"), dir.path()).await;
+        engines.push((
+            "PostgreSQL",
+            measure("postgres", format!("{base}/geodae_bench"), dir.path()).await,
+        ));
+    }
+    let names: Vec<&str> = engines.iter().map(|(n, _)| *n).collect();
+    println!(
+        "| measure | {} | anchor (same run) | {} |",
+        names.join(" | "),
+        names
+            .iter()
+            .map(|n| format!("{n} ÷ anchor"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    println!(
+        "|---|{}---|{}",
+        "---|".repeat(names.len()),
+        "---|".repeat(names.len())
+    );
+    let anchors: Vec<String> = engines
+        .iter()
+        .map(|(_, m)| format!("{:.2} ms", m.anchor))
+        .collect();
+    for (i, (label, _, _)) in engines[0].1.rows.iter().enumerate() {
+        for (p, pick) in [("median", 1), ("p99", 2)] {
+            let values: Vec<f64> = engines
+                .iter()
+                .map(|(_, m)| if pick == 1 { m.rows[i].1 } else { m.rows[i].2 })
+                .collect();
+            println!(
+                "| {label}, {p}, {REQUESTS} requests (anchor: GET /api/v1/health, median) | {} | {} | {} |",
+                values
+                    .iter()
+                    .map(|v| format!("{v:.2} ms"))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                anchors.join(" / "),
+                values
+                    .iter()
+                    .zip(&engines)
+                    .map(|(v, (_, m))| format!("{:.1}", v / m.anchor))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+        }
     }
 }

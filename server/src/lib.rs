@@ -29,6 +29,8 @@ pub struct AppContext {
     pub config: Arc<config::Config>,
     pub db: store::Db,
     pub register: Arc<dyn sirene::CompanyRegister>,
+    /// The local directory, for the search by name.
+    pub directory: Arc<sirene::LocalDirectory>,
     /// Wakes the mail worker when a message is queued.
     pub mail_wake: Arc<Notify>,
     /// The installation's link-signing key, read from the database once.

@@ -5,15 +5,21 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use server::admins::{self, Role};
 use server::config::Config;
-use server::sirene::import;
+use server::sirene::{LocalDirectory, import};
 use server::store::Db;
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "Usage:
   server                        serve the application (configuration from the environment, see README)
-  server sirene import FILE     load INSEE's StockUniteLegale file (CSV or ZIP) into the SIRENE directory
+  server sirene import [--json] FILE
+                                load INSEE's StockUniteLegale file (CSV or ZIP) into the SIRENE directory,
+                                replacing it once complete; --json prints the summary as JSON
+  server sirene generate ROWS FILE
+                                write a synthetic StockUniteLegale file of ROWS rows (35 columns), to try
+                                the import or measure it
   server admin create --login LOGIN --email EMAIL [--role admin|reviewer|viewer]
                                 create an administrator (role reviewer by default); the password is read
                                 from the terminal, or from the first line of stdin when it is not a terminal";
@@ -25,12 +31,16 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
         )
+        // Logs go to stderr: stdout is for what a command prints (an import's summary, its JSON).
+        .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         [] | ["serve"] => serve().await,
-        ["sirene", "import", file] => sirene_import(PathBuf::from(file)).await,
+        ["sirene", "import", file] => sirene_import(PathBuf::from(file), false).await,
+        ["sirene", "import", "--json", file] => sirene_import(PathBuf::from(file), true).await,
+        ["sirene", "generate", rows, file] => sirene_generate(rows, PathBuf::from(file)).await,
         ["admin", "create", options @ ..] => match AdminOptions::parse(options) {
             Some(options) => admin_create(options).await,
             None => {
@@ -66,17 +76,57 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn sirene_import(file: PathBuf) -> anyhow::Result<()> {
+async fn sirene_import(file: PathBuf, json: bool) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
     let config = Config::from_env()?;
     let db = Db::connect(&config.database_url).await?;
-    let started = std::time::Instant::now();
-    let units = import::import_file(&db, &file).await?;
-    tracing::info!(
-        units,
-        seconds = started.elapsed().as_secs_f64(),
-        "SIRENE directory imported from {}",
-        file.display()
+    let directory = LocalDirectory::new(&db, &config.database_url, &config.data_dir)?;
+    let progress = std::sync::Arc::new(import::Progress::default());
+    let reporter = tokio::spawn(import::report_progress(
+        progress.clone(),
+        std::io::stderr().is_terminal(),
+    ));
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let result = import::import(
+        &db,
+        &directory,
+        &config.database_url,
+        import::Source::File(file.clone()),
+        progress,
+        stop,
+    )
+    .await;
+    reporter.abort();
+    let report = result.map_err(|e| {
+        e.context(format!(
+            "import of {} failed; the SIRENE directory in place is unchanged",
+            file.display()
+        ))
+    })?;
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{}", import::describe(&report));
+    }
+    Ok(())
+}
+
+async fn sirene_generate(rows: &str, file: PathBuf) -> anyhow::Result<()> {
+    let rows: u64 = rows
+        .replace('_', "")
+        .parse()
+        .context("ROWS must be a number")?;
+    let out = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&file)
+            .with_context(|| format!("cannot create {}", file.display()))?,
     );
+    tokio::task::spawn_blocking(move || {
+        server::sirene::synthetic::Generator::new(rows, 1).write(rows, out)
+    })
+    .await??;
     Ok(())
 }
 

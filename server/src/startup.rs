@@ -32,12 +32,20 @@ pub struct Running {
 /// Opens the database (running migrations), seeds the directory, starts the mail worker and serves.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let db = Db::connect(&config.database_url).await?;
+    let directory = Arc::new(LocalDirectory::new(
+        &db,
+        &config.database_url,
+        &config.data_dir,
+    )?);
     if config.sirene_seed
-        && let Some(units) = import::seed_if_empty(&db)
+        && let Some(report) = import::seed_if_empty(&db, &directory, &config.database_url)
             .await
             .context("cannot load the shipped SIRENE extract")?
     {
-        tracing::info!(units, "SIRENE directory loaded from the shipped extract");
+        tracing::info!(
+            units = report.units(),
+            "SIRENE directory loaded from the shipped extract"
+        );
     }
     crate::auth::password::prepare();
     let first_email = config
@@ -55,7 +63,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let mailer = Arc::new(Mailer::new(&config.mail)?);
     let context = AppContext {
         config: Arc::new(config.clone()),
-        register: Arc::new(LocalDirectory::new(db.clone())),
+        register: directory.clone(),
+        directory,
         db: db.clone(),
         mail_wake: Arc::new(Notify::new()),
         link_key: Arc::new(tokio::sync::OnceCell::new()),

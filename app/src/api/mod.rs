@@ -69,6 +69,23 @@ pub struct CompanyLookup {
     pub diffusible: bool,
 }
 
+/// `GET /api/v1/sirene?q=`: the active, public units whose name matches, best first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanySearch {
+    pub results: Vec<CompanyMatch>,
+}
+
+/// A unit found by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompanyMatch {
+    pub siren: String,
+    pub company_name: String,
+    /// `categorieJuridiqueUniteLegale`, e.g. `5710` (SAS), `7210` (commune).
+    pub legal_category: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

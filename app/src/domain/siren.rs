@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn every_real_la_poste_siret_is_accepted_though_none_passes_luhn() {
-        let list = include_str!("../../../../shared/data/sirene/laposte_sirets.txt");
+        let list = include_str!("../../tests/fixtures/laposte_sirets.txt");
         let sirets: Vec<&str> = list
             .lines()
             .map(str::trim)

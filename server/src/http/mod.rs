@@ -49,6 +49,7 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(health::health))
         .routes(routes!(sirene::lookup))
+        .routes(routes!(sirene::search))
         .routes(routes!(registrations::create))
         .routes(routes!(registrations::prefill))
         .routes(routes!(admin::sign_in, admin::current, admin::sign_out))

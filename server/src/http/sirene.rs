@@ -1,10 +1,12 @@
-//! `GET /api/v1/sirene/{siren}`: what the company register says of a SIREN.
+//! `GET /api/v1/sirene/{siren}`: what the company register says of a SIREN; `GET /api/v1/sirene?q=`: the units
+//! whose name matches.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use serde::Deserialize;
 
-use app::api::{CompanyLookup, CompanyState, ErrorBody};
+use app::api::{CompanyLookup, CompanyMatch, CompanySearch, CompanyState, ErrorBody};
 use app::domain::{Siren, company};
 
 use super::error::ApiError;
@@ -47,6 +49,77 @@ pub async fn lookup(
         )),
         Err(unavailable) => {
             tracing::warn!(error = %unavailable, "company register unavailable");
+            Err(ApiError::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "register_unavailable",
+                "Le répertoire SIRENE ne répond pas pour le moment.",
+            ))
+        }
+    }
+}
+
+/// The most results a search returns.
+const MAX_RESULTS: usize = 20;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SearchParams {
+    /// Des mots du nom (au moins 3 caractères) ; casse et accents indifférents.
+    q: Option<String>,
+    /// Nombre de résultats, de 1 à 20 (10 par défaut).
+    limit: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/sirene",
+    tag = "sirene",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Les unités actives et diffusibles dont le nom contient ces mots : mots entiers d'abord, puis débuts de mots ; les noms les plus courts d'abord", body = CompanySearch),
+        (status = 400, description = "`invalid_query` : moins de 3 caractères, ou `limit` hors de 1 à 20", body = ErrorBody),
+        (status = 503, description = "`register_unavailable` : le répertoire ne répond pas", body = ErrorBody)
+    )
+)]
+pub async fn search(
+    State(ctx): State<AppContext>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<CompanySearch>, ApiError> {
+    let invalid =
+        |message: &str| ApiError::client(StatusCode::BAD_REQUEST, "invalid_query", message);
+    let query = params.q.unwrap_or_default();
+    let letters = crate::sirene::search::fold(&query)
+        .replace(' ', "")
+        .chars()
+        .count();
+    if letters < crate::sirene::search::MIN_QUERY_CHARS {
+        return Err(invalid(
+            "Saisissez au moins 3 lettres ou chiffres du nom de la structure.",
+        ));
+    }
+    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
+        None => 10,
+        Some(Ok(n)) if (1..=MAX_RESULTS).contains(&n) => n,
+        Some(_) => {
+            return Err(invalid(
+                "Le nombre de résultats (limit) doit être compris entre 1 et 20.",
+            ));
+        }
+    };
+    match ctx.directory.search(&query, limit).await {
+        Ok(hits) => Ok(Json(CompanySearch {
+            results: hits
+                .into_iter()
+                .filter_map(|hit| {
+                    Some(CompanyMatch {
+                        siren: format!("{:09}", hit.siren),
+                        company_name: hit.name?,
+                        legal_category: hit.legal_category,
+                    })
+                })
+                .collect(),
+        })),
+        Err(unavailable) => {
+            tracing::warn!(error = %unavailable, "company register unavailable for a search");
             Err(ApiError::client(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "register_unavailable",

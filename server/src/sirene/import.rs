@@ -1,323 +1,443 @@
-//! Loading INSEE's StockUniteLegale file (CSV, or the ZIP INSEE publishes) into the local directory.
+//! Importing INSEE's StockUniteLegale file (the CSV, or the ZIP INSEE publishes) into the local directory.
 //!
-//! Columns are found by their header names, so the 33-, 34- and 35-column layouts (and the reduced extract the
-//! product ships) load alike. Rows are upserted in batches within transactions.
+//! The file is read on a blocking thread and handed over in batches through a bounded channel, so memory stays
+//! bounded whatever its size; the directory being written is a new one, swapped in at the very end (see
+//! [`super::directory`]). The units of the shipped extract that the file lacks are kept (a partial file never
+//! makes the public bodies unknown), and the summary says how many.
 
-use std::io::Read;
-use std::path::Path;
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use sqlx::Any;
 
-use crate::store::{Db, now_ms};
+use super::directory::{ImportRecord, LocalDirectory};
+use super::stock::{self, Summary, Unit};
+use crate::store::Db;
 
-/// The shipped extract: real units from INSEE's files and public registers (see `server/data/README.md`).
-pub const SHIPPED_EXTRACT: &[u8] = include_bytes!("../../data/sirene-extract.csv");
+/// Units handed from the reading thread to the writer at once.
+const BATCH: usize = 5_000;
 
-/// One legal unit read from the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unit {
-    pub siren: String,
-    pub state: &'static str,
-    pub diffusible: bool,
-    pub name: Option<String>,
-    pub legal_category: Option<String>,
+/// What is imported.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// INSEE's file, or part of it: CSV or ZIP.
+    File(PathBuf),
+    /// The extract shipped with the product.
+    Shipped,
 }
 
-struct Columns {
-    siren: usize,
-    state: usize,
-    diffusion: Option<usize>,
-    denomination: Option<usize>,
-    usual: Vec<usize>,
-    sigle: Option<usize>,
-    first_name: Vec<usize>,
-    last_name: Option<usize>,
-    usage_name: Option<usize>,
-    category: Option<usize>,
-}
-
-impl Columns {
-    fn find(headers: &csv::StringRecord) -> anyhow::Result<Self> {
-        let at = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == name)
-        };
-        let Some(siren) = at("siren") else {
-            bail!("the file has no 'siren' column: is it a StockUniteLegale file?")
-        };
-        let Some(state) = at("etatAdministratifUniteLegale") else {
-            bail!("the file has no 'etatAdministratifUniteLegale' column")
-        };
-        Ok(Self {
-            siren,
-            state,
-            diffusion: at("statutDiffusionUniteLegale"),
-            denomination: at("denominationUniteLegale"),
-            usual: [
-                "denominationUsuelle1UniteLegale",
-                "denominationUsuelle2UniteLegale",
-                "denominationUsuelle3UniteLegale",
-            ]
-            .iter()
-            .filter_map(|n| at(n))
-            .collect(),
-            sigle: at("sigleUniteLegale"),
-            first_name: ["prenomUsuelUniteLegale", "prenom1UniteLegale"]
-                .iter()
-                .filter_map(|n| at(n))
-                .collect(),
-            last_name: at("nomUniteLegale"),
-            usage_name: at("nomUsageUniteLegale"),
-            category: at("categorieJuridiqueUniteLegale"),
-        })
-    }
-
-    fn unit(&self, record: &csv::StringRecord) -> Option<Unit> {
-        let get = |i: Option<usize>| {
-            i.and_then(|i| record.get(i))
-                .map(str::trim)
-                .filter(|v| !v.is_empty() && *v != "[ND]")
-        };
-        let siren = get(Some(self.siren))?;
-        if siren.len() != 9 || !siren.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+impl Source {
+    fn describe(&self) -> String {
+        match self {
+            Self::File(path) => path.display().to_string(),
+            Self::Shipped => "extrait SIRENE livré avec Géo'DAE".into(),
         }
-        let diffusible = get(self.diffusion) != Some("P");
-        let category = get(self.category).map(str::to_string);
-        let name = if category.as_deref() == Some("1000") {
-            // A natural person: "PRENOM NOM", the usage name first.
-            let first = self.first_name.iter().find_map(|&i| get(Some(i)));
-            let last = get(self.usage_name).or_else(|| get(self.last_name));
-            match (first, last) {
-                (Some(f), Some(l)) => Some(format!("{f} {l}")),
-                (None, Some(l)) => Some(l.to_string()),
-                _ => None,
-            }
-        } else {
-            get(self.denomination)
-                .or_else(|| self.usual.iter().find_map(|&i| get(Some(i))))
-                .or_else(|| get(self.sigle))
-                .map(str::to_string)
-        };
-        Some(Unit {
-            siren: siren.to_string(),
-            state: if get(Some(self.state)) == Some("C") {
-                "ceased"
-            } else {
-                "active"
-            },
-            diffusible,
-            name: if diffusible { name } else { None },
-            legal_category: category,
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub summary: Summary,
+    /// Units of the shipped extract absent from the file, kept.
+    pub kept_from_extract: u64,
+    /// Reading the file and writing the units, before the name index and the swap.
+    pub load_seconds: f64,
+    /// The whole import, until the new directory is in place.
+    pub seconds: f64,
+    /// The process's peak resident memory at the end, when the system tells it.
+    pub peak_memory_bytes: Option<u64>,
+}
+
+impl Report {
+    /// Units in the directory after the import.
+    pub fn units(&self) -> u64 {
+        self.summary.loaded + self.kept_from_extract
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let s = &self.summary;
+        serde_json::json!({
+            "rows": s.rows,
+            "loaded": s.loaded,
+            "active": s.active,
+            "ceased": s.ceased,
+            "non_diffusible": s.non_diffusible,
+            "kept_from_extract": self.kept_from_extract,
+            "load_seconds": self.load_seconds,
+            "seconds": self.seconds,
+            "peak_memory_bytes": self.peak_memory_bytes,
+            "skipped": s.skipped.iter().map(|(reason, (count, lines))| serde_json::json!({
+                "reason": reason.describe(), "rows": count, "first_lines": lines
+            })).collect::<Vec<_>>(),
         })
     }
 }
 
-/// Reads every unit of a StockUniteLegale CSV.
-pub fn read_units(reader: impl Read) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Unit>>> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let columns = Columns::find(csv.headers().context("cannot read the header line")?)?;
-    Ok(csv.into_records().filter_map(move |record| match record {
-        Ok(record) => columns.unit(&record).map(Ok),
-        Err(e) => Some(Err(anyhow::Error::new(e).context("unreadable CSV row"))),
-    }))
+/// Counters the reading thread updates, for progress reports.
+#[derive(Default)]
+pub struct Progress {
+    /// Bytes of the file read so far.
+    pub bytes: AtomicU64,
+    /// Rows read so far.
+    pub rows: AtomicU64,
+    /// The file's size, when known.
+    pub total_bytes: AtomicU64,
 }
 
-const BATCH: usize = 500;
+/// Rows may be skipped (a bad SIREN, a repeat), but more than this share means the file is not what it seems.
+const MAX_SKIPPED_SHARE: f64 = 0.01;
 
-/// Loads units into the directory; returns how many were written.
-pub async fn load(
+/// Imports `source` into the directory, replacing it whole. The directory in place keeps answering until the
+/// new one is complete; an error, or `stop` resolving first, leaves it untouched.
+pub async fn import(
     db: &Db,
-    source: &str,
-    units: impl Iterator<Item = anyhow::Result<Unit>>,
-) -> anyhow::Result<u64> {
-    let mut written = 0u64;
-    let mut batch = Vec::with_capacity(BATCH);
-    for unit in units {
-        batch.push(unit?);
-        if batch.len() == BATCH {
-            written += write_batch(db, &batch).await?;
-            batch.clear();
-        }
-    }
-    written += write_batch(db, &batch).await?;
-    record_import(db, source, written).await?;
-    Ok(written)
-}
-
-async fn record_import(db: &Db, source: &str, written: u64) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO sirene_imports (source, units, imported_at) VALUES ($1, $2, $3)")
-        .bind(source)
-        .bind(i64::try_from(written).unwrap_or(i64::MAX))
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-async fn write_batch(db: &Db, units: &[Unit]) -> anyhow::Result<u64> {
-    if units.is_empty() {
-        return Ok(0);
-    }
-    let mut tx = db.pool.begin().await?;
-    for unit in units {
-        sqlx::query::<Any>(
-            "INSERT INTO sirene_units (siren, state, diffusible, company_name, legal_category) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (siren) DO UPDATE SET state = excluded.state, diffusible = excluded.diffusible,
-             company_name = excluded.company_name, legal_category = excluded.legal_category",
-        )
-        .bind(&unit.siren)
-        .bind(unit.state)
-        .bind(i64::from(unit.diffusible))
-        .bind(unit.name.as_deref())
-        .bind(unit.legal_category.as_deref())
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(units.len() as u64)
-}
-
-/// Imports a file: a CSV, or a ZIP holding one. The file is parsed on a blocking thread and handed over in
-/// batches, so a national file (millions of rows) is never held in memory.
-pub async fn import_file(db: &Db, path: &Path) -> anyhow::Result<u64> {
-    let source = path.display().to_string();
-    let path = path.to_path_buf();
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Vec<Unit>>>(4);
-    let reader = tokio::task::spawn_blocking(move || {
-        let parse = || -> anyhow::Result<()> {
-            let file = std::fs::File::open(&path)
-                .with_context(|| format!("cannot open {}", path.display()))?;
-            if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-            {
-                let mut archive = zip::ZipArchive::new(file).context("not a ZIP file")?;
-                let index = (0..archive.len())
-                    .find(|&i| {
-                        archive
-                            .by_index(i)
-                            .is_ok_and(|f| f.name().to_ascii_lowercase().ends_with(".csv"))
-                    })
-                    .context("the ZIP file holds no CSV file")?;
-                send_batches(read_units(archive.by_index(index)?)?, &sender)
-            } else {
-                send_batches(read_units(std::io::BufReader::new(file))?, &sender)
+    directory: &LocalDirectory,
+    database_url: &str,
+    source: Source,
+    progress: Arc<Progress>,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<Report> {
+    let started = Instant::now();
+    let mut loader = directory.loader(database_url).await?;
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<Unit>>(4);
+    let reading = {
+        let source = source.clone();
+        let progress = progress.clone();
+        tokio::task::spawn_blocking(move || read(&source, &progress, &sender))
+    };
+    tokio::pin!(stop);
+    let written: anyhow::Result<()> = async {
+        loop {
+            tokio::select! {
+                batch = batches.recv() => match batch {
+                    Some(batch) => loader.write(batch).await?,
+                    None => return Ok(()),
+                },
+                () = &mut stop => bail!("the import was stopped"),
             }
-        };
-        if let Err(e) = parse() {
-            let _ = sender.blocking_send(Err(e));
         }
-    });
-    let mut written = 0u64;
-    while let Some(batch) = batches.recv().await {
-        written += write_batch(db, &batch?).await?;
     }
-    reader.await.context("the file reader stopped")?;
-    record_import(db, &source, written).await?;
-    Ok(written)
+    .await;
+    drop(batches);
+    let read = reading.await.context("the file reader stopped")?;
+    let report = match (written, read) {
+        (Ok(()), Ok(report)) => report,
+        (Err(e), _) | (Ok(()), Err(e)) => {
+            loader.abort().await;
+            return Err(e);
+        }
+    };
+    if let Err(e) = check(&report.summary) {
+        loader.abort().await;
+        return Err(e);
+    }
+    let mut report = report;
+    report.load_seconds = started.elapsed().as_secs_f64();
+    report.seconds = report.load_seconds;
+    let record = ImportRecord {
+        source: source.describe(),
+        units: i64::try_from(report.units()).unwrap_or(i64::MAX),
+        summary: report.to_json().to_string(),
+    };
+    loader.finish(db, &record).await?;
+    report.seconds = started.elapsed().as_secs_f64();
+    report.peak_memory_bytes = peak_memory();
+    Ok(report)
 }
 
-fn send_batches(
-    units: impl Iterator<Item = anyhow::Result<Unit>>,
-    sender: &tokio::sync::mpsc::Sender<anyhow::Result<Vec<Unit>>>,
-) -> anyhow::Result<()> {
-    let mut batch = Vec::with_capacity(BATCH);
-    for unit in units {
-        batch.push(unit?);
-        if batch.len() == BATCH {
-            sender
-                .blocking_send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
-                .context("import stopped")?;
-        }
+/// The peak resident memory of this process (`VmHWM`, Linux).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// Refuses a file that loaded nothing, or whose rows were mostly unreadable.
+fn check(summary: &Summary) -> anyhow::Result<()> {
+    if summary.loaded == 0 {
+        bail!(
+            "the file holds no legal unit ({} rows read): is it a StockUniteLegale file?",
+            summary.rows
+        );
     }
-    if !batch.is_empty() {
-        sender.blocking_send(Ok(batch)).context("import stopped")?;
+    let skipped = summary.skipped_total();
+    if skipped > 100 && skipped as f64 > summary.rows as f64 * MAX_SKIPPED_SHARE {
+        let first = summary
+            .skipped
+            .iter()
+            .map(|(reason, (n, lines))| format!("{n} × {} (lines {lines:?})", reason.describe()))
+            .collect::<Vec<_>>()
+            .join("; ");
+        bail!(
+            "{skipped} of {} rows cannot be read, the file looks damaged: {first}",
+            summary.rows
+        );
     }
     Ok(())
+}
+
+/// The reading thread: the CSV to read is the file itself, or the first CSV inside a ZIP (recognised by its
+/// signature, whatever its name). Bytes read from the file are counted in `progress`.
+fn read(
+    source: &Source,
+    progress: &Arc<Progress>,
+    sender: &tokio::sync::mpsc::Sender<Vec<Unit>>,
+) -> anyhow::Result<Report> {
+    let path = match source {
+        Source::Shipped => {
+            return send_units(stock::SHIPPED_EXTRACT, HashMap::new(), progress, sender);
+        }
+        Source::File(path) => path,
+    };
+    let shipped: HashMap<u32, Unit> = stock::shipped_units()?
+        .into_iter()
+        .map(|u| (u.siren, u))
+        .collect();
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    progress.total_bytes.store(size, Ordering::Relaxed);
+    let mut signature = [0u8; 4];
+    let is_zip = file.read_exact(&mut signature).is_ok() && signature == *b"PK\x03\x04";
+    file.seek(SeekFrom::Start(0))?;
+    let counted = Counted {
+        inner: file,
+        progress: progress.clone(),
+    };
+    if !is_zip {
+        return send_units(
+            std::io::BufReader::with_capacity(1 << 20, counted),
+            shipped,
+            progress,
+            sender,
+        );
+    }
+    let mut archive = zip::ZipArchive::new(counted).context("the ZIP file is damaged")?;
+    let index = (0..archive.len())
+        .find(|&i| {
+            archive
+                .by_index(i)
+                .is_ok_and(|f| f.name().to_ascii_lowercase().ends_with(".csv"))
+        })
+        .context("the ZIP file holds no CSV file")?;
+    let entry = archive.by_index(index)?;
+    send_units(entry, shipped, progress, sender)
+}
+
+/// Sends the units of a CSV in batches, then the shipped units it lacks.
+fn send_units(
+    input: impl Read,
+    mut shipped: HashMap<u32, Unit>,
+    progress: &Progress,
+    sender: &tokio::sync::mpsc::Sender<Vec<Unit>>,
+) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    let units = stock::Reader::new(input)?.units(&mut report.summary);
+    let mut batch = Vec::with_capacity(BATCH);
+    for unit in units {
+        let unit = unit?;
+        shipped.remove(&unit.siren);
+        batch.push(unit);
+        if batch.len() == BATCH {
+            progress.rows.fetch_add(BATCH as u64, Ordering::Relaxed);
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            sender
+                .blocking_send(full)
+                .context("the import was stopped")?;
+        }
+    }
+    report.kept_from_extract = shipped.len() as u64;
+    let mut kept: Vec<Unit> = shipped.into_values().collect();
+    kept.sort_by_key(|u| u.siren);
+    batch.extend(kept);
+    progress.rows.store(report.summary.rows, Ordering::Relaxed);
+    for chunk in batch.chunks(BATCH) {
+        sender
+            .blocking_send(chunk.to_vec())
+            .context("the import was stopped")?;
+    }
+    Ok(report)
+}
+
+/// A file that reports how far it was read.
+struct Counted {
+    inner: std::fs::File,
+    progress: Arc<Progress>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl Seek for Counted {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let position = self.inner.seek(to)?;
+        self.progress.bytes.store(position, Ordering::Relaxed);
+        Ok(position)
+    }
 }
 
 /// Loads the shipped extract when the directory has never been loaded.
-pub async fn seed_if_empty(db: &Db) -> anyhow::Result<Option<u64>> {
-    let loaded: Option<(i64,)> = sqlx::query_as("SELECT id FROM sirene_imports LIMIT 1")
-        .fetch_optional(&db.pool)
-        .await?;
-    if loaded.is_some() {
+pub async fn seed_if_empty(
+    db: &Db,
+    directory: &LocalDirectory,
+    database_url: &str,
+) -> anyhow::Result<Option<Report>> {
+    if directory.is_loaded().await? {
         return Ok(None);
     }
-    let units = read_units(SHIPPED_EXTRACT)?;
-    load(db, "extrait SIRENE livré avec Géo'DAE", units)
-        .await
-        .map(Some)
+    let report = import(
+        db,
+        directory,
+        database_url,
+        Source::Shipped,
+        Arc::default(),
+        std::future::pending(),
+    )
+    .await?;
+    Ok(Some(report))
+}
+
+/// Prints progress while an import runs: a bar on a terminal, a log line every ten seconds otherwise.
+pub async fn report_progress(progress: Arc<Progress>, terminal: bool) {
+    let started = Instant::now();
+    let bar = terminal.then(|| {
+        let bar = indicatif::ProgressBar::new(progress.total_bytes.load(Ordering::Relaxed));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} · {msg} · reste {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    });
+    let mut tick = tokio::time::interval(if terminal {
+        Duration::from_millis(200)
+    } else {
+        Duration::from_secs(10)
+    });
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let rows = progress.rows.load(Ordering::Relaxed);
+        let bytes = progress.bytes.load(Ordering::Relaxed);
+        let total = progress.total_bytes.load(Ordering::Relaxed);
+        let rate = rows as f64 / started.elapsed().as_secs_f64().max(0.001);
+        let message = format!(
+            "{} lignes, {} lignes/s",
+            thousands(rows),
+            thousands(rate as u64)
+        );
+        match &bar {
+            Some(bar) => {
+                bar.set_length(total);
+                bar.set_position(bytes.min(total));
+                bar.set_message(message);
+            }
+            None => {
+                let share = if total > 0 {
+                    bytes as f64 * 100.0 / total as f64
+                } else {
+                    0.0
+                };
+                tracing::info!("import: {message}, {:.1} % of the file read", share);
+            }
+        }
+    }
+}
+
+/// 12345678 → "12 345 678", the French way.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The summary printed at the end of an import.
+pub fn describe(report: &Report) -> String {
+    let s = &report.summary;
+    let mut out = format!(
+        "Lignes lues : {}\nUnités chargées : {} (actives {}, cessées {}, non diffusibles {})\n",
+        thousands(s.rows),
+        thousands(s.loaded),
+        thousands(s.active),
+        thousands(s.ceased),
+        thousands(s.non_diffusible),
+    );
+    if report.kept_from_extract > 0 {
+        out += &format!(
+            "Unités de l'extrait livré absentes du fichier, conservées : {} (organismes publics et exemples)\n",
+            thousands(report.kept_from_extract)
+        );
+    }
+    if s.skipped.is_empty() {
+        out += "Lignes ignorées : aucune\n";
+    }
+    for (reason, (count, lines)) in &s.skipped {
+        let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+        out += &format!(
+            "Lignes ignorées ({}) : {} — premières lignes : {}\n",
+            reason.describe(),
+            thousands(*count),
+            lines.join(", ")
+        );
+    }
+    out += &format!(
+        "Répertoire : {} unités · {:.1} s ({} lignes/s), dont {:.1} s de lecture et chargement des unités",
+        thousands(report.units()),
+        report.seconds,
+        thousands((s.rows as f64 / report.seconds.max(0.001)) as u64),
+        report.load_seconds,
+    );
+    if let Some(bytes) = report.peak_memory_bytes {
+        out += &format!(" · mémoire (pic) {} Mo", thousands(bytes / 1_000_000));
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sirene::stock::Skip;
 
-    fn units_of(path: &str) -> Vec<Unit> {
-        let file = std::fs::File::open(path).expect(path);
-        read_units(file)
-            .expect("header")
-            .collect::<anyhow::Result<_>>()
-            .expect("rows")
+    #[test]
+    fn large_numbers_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1\u{202f}000");
+        assert_eq!(thousands(29_123_456), "29\u{202f}123\u{202f}456");
     }
 
     #[test]
-    fn the_three_layouts_are_read_by_header_name() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/sirene/");
-        let l33 = units_of(&format!("{root}StockUniteLegale_sample_33cols_2019.csv"));
-        let l34 = units_of(&format!("{root}StockUniteLegale_sample_34cols_14rows.csv"));
-        let l35 = units_of(&format!("{root}StockUniteLegale_sample_35cols.csv"));
-        assert_eq!((l33.len(), l34.len(), l35.len()), (3, 14, 9));
-        assert_eq!(
-            l33[0],
-            Unit {
-                siren: "000325175".into(),
-                state: "active",
-                diffusible: true,
-                name: Some("THIERRY JANOYER".into()),
-                legal_category: Some("1000".into())
-            }
-        );
-        assert_eq!(l34[1].state, "ceased");
-        let sucreries = l34.iter().find(|u| u.siren == "005420120").expect("row");
-        assert_eq!(
-            sucreries.name.as_deref(),
-            Some("SOCIETE DES SUCRERIES DU MARQUENTERRE")
-        );
-        let antinea = l35.iter().find(|u| u.siren == "057502510").expect("row");
-        assert_eq!(
-            antinea.name.as_deref(),
-            Some("ANTINEA COURTAGE D'ASSURANCES")
-        );
-        assert_eq!(antinea.legal_category.as_deref(), Some("5710"));
-    }
-
-    #[test]
-    fn a_file_without_siren_column_is_refused() {
-        let err = read_units("a,b\n1,2\n".as_bytes()).err().expect("refused");
-        assert!(err.to_string().contains("siren"));
-    }
-
-    #[test]
-    fn the_shipped_extract_reads_whole() {
-        let units: Vec<Unit> = read_units(SHIPPED_EXTRACT)
-            .expect("header")
-            .collect::<anyhow::Result<_>>()
-            .expect("rows");
-        assert!(units.len() > 30_000, "{}", units.len());
-        let poste = units
-            .iter()
-            .find(|u| u.siren == "356000000")
-            .expect("La Poste");
-        assert_eq!(poste.name.as_deref(), Some("LA POSTE"));
-        let hidden = units
-            .iter()
-            .find(|u| u.siren == "300025764")
-            .expect("non-diffusible unit");
-        assert!(!hidden.diffusible && hidden.name.is_none());
+    fn a_file_of_unreadable_rows_is_refused() {
+        let mut summary = Summary {
+            rows: 10_000,
+            loaded: 9_000,
+            ..Summary::default()
+        };
+        summary
+            .skipped
+            .insert(Skip::InvalidSiren, (1_000, vec![2, 3]));
+        assert!(check(&summary).is_err());
+        summary.skipped.insert(Skip::InvalidSiren, (50, vec![2, 3]));
+        assert!(check(&summary).is_ok());
+        assert!(check(&Summary::default()).is_err());
     }
 }

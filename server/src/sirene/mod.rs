@@ -1,14 +1,17 @@
-//! The company register (SIRENE): what it says of a SIREN.
+//! The company register (SIRENE): what it says of a SIREN, and which units bear a name.
 //!
-//! Lookups go through [`CompanyRegister`], so that online registers (API Recherche d'entreprises, INSEE's API
-//! Sirene) can join the local directory loaded from INSEE's StockUniteLegale file.
+//! Lookups go through [`CompanyRegister`]: the local directory loaded from INSEE's StockUniteLegale file
+//! ([`directory`], [`import`]) and the online registers can answer alike.
 
+pub mod directory;
 pub mod import;
-mod local;
+pub mod search;
+pub mod stock;
+pub mod synthetic;
 
 use async_trait::async_trait;
 
-pub use local::LocalDirectory;
+pub use directory::LocalDirectory;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnitState {

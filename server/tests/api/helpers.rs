@@ -17,11 +17,14 @@ pub enum Backend {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    pub database_url: String,
+    pub context: server::AppContext,
     pub client: reqwest::Client,
     pub admin_email: String,
     /// A unique tag for this test's addresses, so that emails of other tests are never mistaken for ours.
     pub tag: String,
-    _dir: tempfile::TempDir,
+    /// The test's folder: the SQLite database, its SIRENE directory file.
+    pub dir: tempfile::TempDir,
 }
 
 pub struct Options {
@@ -63,7 +66,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("address"),
         site_root: PathBuf::from("target/site"),
-        database_url,
+        database_url: database_url.clone(),
         data_dir: dir.path().to_path_buf(),
         public_url: "http://comptes.geodae.test".into(),
         mail: MailConfig {
@@ -88,10 +91,12 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     TestApp {
         base: format!("http://{}", running.addr),
         db: running.context.db.clone(),
+        database_url,
+        context: running.context.clone(),
         client: reqwest::Client::new(),
         admin_email,
         tag,
-        _dir: dir,
+        dir,
     }
 }
 
@@ -301,5 +306,32 @@ impl TestApp {
         let (status, body) = self.submit(&request).await;
         assert_eq!(status, 201, "{body}");
         body["id"].as_i64().expect("id")
+    }
+}
+
+/// A file of `server/tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sirene"
+    ))
+    .join(name)
+}
+
+impl TestApp {
+    /// Imports a StockUniteLegale file into the directory, as `server sirene import` does.
+    pub async fn import(
+        &self,
+        file: &std::path::Path,
+    ) -> anyhow::Result<server::sirene::import::Report> {
+        server::sirene::import::import(
+            &self.db,
+            &self.context.directory,
+            &self.database_url,
+            server::sirene::import::Source::File(file.to_path_buf()),
+            Default::default(),
+            std::future::pending(),
+        )
+        .await
     }
 }
