@@ -31,6 +31,7 @@ psql -q -h 127.0.0.1 -d test -At -c "SELECT datname FROM pg_database WHERE datna
 # Formatting and lints first: a warning fails the run.
 cargo fmt --all -- --check
 cargo clippy --workspace --tests --benches --locked -- -D warnings
+cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 cargo test --workspace --locked
 
 [ "$mode" = quick ] && exit 0

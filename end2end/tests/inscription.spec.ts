@@ -93,3 +93,72 @@ test("without WebAssembly, nothing validates live (control)", async ({ page }) =
   await expect(page.locator("#phone_number-messages")).toBeEmpty();
   await expect(page.locator("#company_name")).toHaveValue("");
 });
+
+test("an applicant who does not know the SIREN finds it by name, with the keyboard only", async ({ page }) => {
+  const email = `clavier-${Date.now()}@exemple-e2e.fr`;
+  await openForm(page);
+  await page.locator("#last_name").focus();
+  await page.keyboard.type("Clavier");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Jeanne");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#organisation_kind")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(page.locator("#organisation_kind")).toHaveValue("entreprise_association");
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#siren")).toBeFocused();
+
+  // The disclosure button under the SIREN field opens the search and moves the focus into it.
+  await page.keyboard.press("Tab");
+  const toggle = page.getByRole("button", { name: "Vous ne connaissez pas votre SIREN ? Recherchez par nom" });
+  await expect(toggle).toBeFocused();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await page.keyboard.press("Enter");
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  const combobox = page.getByRole("combobox", { name: "Nom de la structure" });
+  await expect(combobox).toBeFocused();
+
+  // Too short, then words with accents and another case: results are announced.
+  await page.keyboard.type("re");
+  await expect(page.locator("#company-search-status")).toContainText("au moins 3 lettres");
+  await page.keyboard.type("staurants du cœur");
+  const listbox = page.getByRole("listbox", { name: "Nom de la structure" });
+  await expect(listbox.getByRole("option").first()).toContainText("LES RESTAURANTS DU COEUR");
+  await expect(page.locator("#company-search-status")).toContainText("trouvée");
+  await expect(combobox).toHaveAttribute("aria-expanded", "true");
+
+  // Escape closes the list, the arrow opens it again and visits the first option.
+  await page.keyboard.press("Escape");
+  await expect(combobox).toHaveAttribute("aria-expanded", "false");
+  await expect(listbox).toBeHidden();
+  await page.keyboard.press("ArrowDown");
+  await expect(combobox).toHaveAttribute("aria-expanded", "true");
+  const first = listbox.getByRole("option").first();
+  await expect(first).toHaveAttribute("aria-selected", "true");
+  await expect(combobox).toHaveAttribute("aria-activedescendant", (await first.getAttribute("id"))!);
+
+  // Enter picks it: the SIREN is filled, the register fills the raison sociale, the focus is back on the SIREN.
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#siren")).toHaveValue("400461356");
+  await expect(page.locator("#siren")).toBeFocused();
+  await expect(page.locator("#company_name")).toHaveValue("LES RESTAURANTS DU COEUR");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+
+  // On to the phone number with Tab, and Enter submits.
+  for (let i = 0; i < 12; i++) {
+    if (await page.locator("#phone_number").evaluate((e) => e === document.activeElement)) break;
+    await page.keyboard.press("Tab");
+  }
+  await expect(page.locator("#phone_number")).toBeFocused();
+  await page.keyboard.type("01 23 45 67 89");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("Demande envoyée");
+  await expect(dialog.getByRole("button", { name: "OK" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  const emails = await emailsTo(email);
+  expect(emails).toHaveLength(1);
+});

@@ -5,7 +5,7 @@ use super::admin::{
     AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, NewAdmin, OutboxItem,
     PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage, SignIn,
 };
-use super::{CompanyLookup, ErrorBody, RegistrationCreated, RegistrationRequest};
+use super::{CompanyLookup, CompanySearch, ErrorBody, RegistrationCreated, RegistrationRequest};
 
 /// Why a call did not give its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +29,36 @@ impl CallError {
 
 pub async fn lookup_siren(siren: &str) -> Result<CompanyLookup, CallError> {
     imp::get_json(&format!("/api/v1/sirene/{siren}")).await
+}
+
+/// Searches the register by name; starting a search aborts the one still under way, so that a slow answer to
+/// an older text never replaces the newer one's.
+#[derive(Clone, Default)]
+pub struct CompanySearcher {
+    #[cfg(feature = "hydrate")]
+    pending: std::rc::Rc<std::cell::RefCell<Option<web_sys::AbortController>>>,
+}
+
+impl CompanySearcher {
+    pub async fn search(&self, query: &str, limit: usize) -> Result<CompanySearch, CallError> {
+        let url = format!("/api/v1/sirene?q={}&limit={limit}", encode(query));
+        #[cfg(feature = "hydrate")]
+        {
+            imp::get_json_latest(&url, &self.pending).await
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            imp::get_json(&url).await
+        }
+    }
+
+    /// Aborts the search under way, if any.
+    pub fn cancel(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(previous) = self.pending.borrow_mut().take() {
+            previous.abort();
+        }
+    }
 }
 
 pub async fn submit_registration(
@@ -272,6 +302,24 @@ mod imp {
 
     pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, CallError> {
         let response = Request::get(url)
+            .send()
+            .await
+            .map_err(|_| CallError::Network)?;
+        decode(response).await
+    }
+
+    /// A GET that aborts the previous one kept in `pending`, and is kept there until the next.
+    pub async fn get_json_latest<T: DeserializeOwned>(
+        url: &str,
+        pending: &std::cell::RefCell<Option<web_sys::AbortController>>,
+    ) -> Result<T, CallError> {
+        let controller = web_sys::AbortController::new().ok();
+        if let Some(previous) = pending.replace(controller.clone()) {
+            previous.abort();
+        }
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        let response = Request::get(url)
+            .abort_signal(signal.as_ref())
             .send()
             .await
             .map_err(|_| CallError::Network)?;

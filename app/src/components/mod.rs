@@ -1,5 +1,6 @@
 //! Reusable widgets; none of them calls the API.
 
+pub mod combobox;
 pub mod field;
 pub mod layout;
 pub mod modal;
@@ -10,10 +11,10 @@ pub fn focus(id: &str) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        if let Some(element) = leptos::prelude::document().get_element_by_id(id) {
-            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-                let _ = element.focus();
-            }
+        if let Some(element) = leptos::prelude::document().get_element_by_id(id)
+            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = element.focus();
         }
     }
     #[cfg(not(feature = "hydrate"))]

@@ -1,5 +1,6 @@
 //! `/inscription`: the account request form of the guide, with live validation and SIREN autofill.
 
+mod company_search;
 mod form;
 mod register;
 
@@ -7,10 +8,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
+use self::company_search::CompanySearchPanel;
 use self::form::FormState;
 use self::register::Register;
-use crate::api::RegistrationRequest;
 use crate::api::client::{self, CallError};
+use crate::api::{CompanyMatch, RegistrationRequest};
 use crate::components::field::{SelectField, TextField};
 use crate::components::focus;
 use crate::components::layout::CONTACT_EMAIL;
@@ -242,6 +244,12 @@ pub fn InscriptionPage() -> impl IntoView {
                                     error=state.shown_error(Field::Siren)
                                     info=siren_info
                                 />
+                                <CompanySearchPanel on_found=Callback::new(move |found: CompanyMatch| {
+                                    state.set(Field::Siren, found.siren);
+                                    state.touched.update(|t| {
+                                        t.insert(Field::Siren);
+                                    });
+                                }) />
                             </div>
                             <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
                                 <TextField
