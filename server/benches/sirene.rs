@@ -36,6 +36,7 @@ fn config(database_url: &str, dir: &Path) -> Config {
         },
         admin_emails: vec![],
         sirene_seed: false,
+        sirene: Default::default(),
         review_target_days: 5,
         password_link_days: 7,
         trust_proxy: false,

@@ -20,6 +20,8 @@ pub struct Config {
     pub admin_emails: Vec<String>,
     /// Load the shipped SIRENE extract when the directory is empty.
     pub sirene_seed: bool,
+    /// The registers asked for a SIREN, and how.
+    pub sirene: SireneConfig,
     /// A pending request waiting this many days is overdue on the dashboard.
     pub review_target_days: i64,
     /// How long the password link of a validation email works.
@@ -66,6 +68,105 @@ fn days(name: &str, default: i64) -> anyhow::Result<i64> {
             _ => bail!("{name} must be a number of days between 1 and 365, not {text}"),
         },
     }
+}
+
+/// A register of the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SireneSource {
+    /// The local directory (the shipped extract, or INSEE's file once imported).
+    Local,
+    /// The API Recherche d'entreprises.
+    RechercheEntreprises,
+    /// INSEE's API Sirene (needs `GEODAE_INSEE_API_KEY`).
+    Insee,
+}
+
+#[derive(Clone, Debug)]
+pub struct SireneConfig {
+    /// Asked in this order (`GEODAE_SIRENE_SOURCES`).
+    pub sources: Vec<SireneSource>,
+    pub recherche_url: String,
+    pub insee_url: String,
+    pub insee_key: Option<String>,
+    /// Longest wait for one online register.
+    pub timeout: std::time::Duration,
+    /// How long an online answer is reused.
+    pub cache_ttl: std::time::Duration,
+    /// The quota kept by this instance: requests per second to the API Recherche d'entreprises.
+    pub recherche_per_second: u32,
+    /// Requests per minute to INSEE's API.
+    pub insee_per_minute: u32,
+    /// How often requests whose SIREN could not be checked are checked again.
+    pub reverify_every: std::time::Duration,
+}
+
+impl Default for SireneConfig {
+    fn default() -> Self {
+        Self {
+            sources: vec![SireneSource::Local],
+            recherche_url: "https://recherche-entreprises.api.gouv.fr".into(),
+            insee_url: "https://api.insee.fr/api-sirene/3.11".into(),
+            insee_key: None,
+            timeout: std::time::Duration::from_millis(2_000),
+            cache_ttl: std::time::Duration::from_secs(3_600),
+            recherche_per_second: 7,
+            insee_per_minute: 30,
+            reverify_every: std::time::Duration::from_secs(600),
+        }
+    }
+}
+
+fn sirene() -> anyhow::Result<SireneConfig> {
+    let default = SireneConfig::default();
+    let sources = match var("GEODAE_SIRENE_SOURCES") {
+        None => default.sources.clone(),
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| match s {
+                "local" => Ok(SireneSource::Local),
+                "recherche-entreprises" => Ok(SireneSource::RechercheEntreprises),
+                "insee" => Ok(SireneSource::Insee),
+                other => bail!(
+                    "GEODAE_SIRENE_SOURCES: unknown source {other} (local, recherche-entreprises, insee)"
+                ),
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
+    };
+    if sources.is_empty() {
+        bail!("GEODAE_SIRENE_SOURCES names no source");
+    }
+    let insee_key = var("GEODAE_INSEE_API_KEY");
+    if sources.contains(&SireneSource::Insee) && insee_key.is_none() {
+        bail!("GEODAE_INSEE_API_KEY is required when GEODAE_SIRENE_SOURCES includes insee");
+    }
+    let number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| match var(name) {
+        None => Ok(default),
+        Some(text) => match text.parse::<u64>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => bail!("{name} must be a number in {range:?}, not {text}"),
+        },
+    };
+    Ok(SireneConfig {
+        sources,
+        recherche_url: var("GEODAE_RECHERCHE_ENTREPRISES_URL").unwrap_or(default.recherche_url),
+        insee_url: var("GEODAE_INSEE_API_URL").unwrap_or(default.insee_url),
+        insee_key,
+        timeout: std::time::Duration::from_millis(number(
+            "GEODAE_SIRENE_TIMEOUT_MS",
+            2_000,
+            100..=30_000,
+        )?),
+        cache_ttl: std::time::Duration::from_secs(
+            60 * number("GEODAE_SIRENE_CACHE_MINUTES", 60, 0..=10_080)?,
+        ),
+        recherche_per_second: 7,
+        insee_per_minute: 30,
+        reverify_every: std::time::Duration::from_secs(
+            60 * number("GEODAE_SIRENE_REVERIFY_MINUTES", 10, 1..=1_440)?,
+        ),
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -159,6 +260,7 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .collect(),
             sirene_seed: var("GEODAE_SIRENE_SEED").as_deref() != Some("off"),
+            sirene: sirene()?,
             review_target_days: days("GEODAE_REVIEW_TARGET_DAYS", 5)?,
             password_link_days: days("GEODAE_PASSWORD_LINK_DAYS", 7)?,
             trust_proxy: matches!(

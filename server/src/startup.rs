@@ -19,6 +19,7 @@ use crate::AppContext;
 use crate::config::Config;
 use crate::http::{self, error, request_id};
 use crate::mail::{transport::Mailer, worker};
+use crate::sirene::online::chain::Chain;
 use crate::sirene::{LocalDirectory, import};
 use crate::store::Db;
 
@@ -63,7 +64,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let mailer = Arc::new(Mailer::new(&config.mail)?);
     let context = AppContext {
         config: Arc::new(config.clone()),
-        register: directory.clone(),
+        register: Arc::new(Chain::new(&config.sirene, db.clone(), directory.clone())?),
         directory,
         db: db.clone(),
         mail_wake: Arc::new(Notify::new()),

@@ -5,6 +5,7 @@
 
 pub mod directory;
 pub mod import;
+pub mod online;
 pub mod search;
 pub mod stock;
 pub mod synthetic;
@@ -37,6 +38,16 @@ pub struct Company {
     pub state: UnitState,
     pub legal_category: Option<String>,
     pub diffusible: bool,
+}
+
+/// How the register names a natural person (catégorie juridique 1000): "PRENOM NOM", the usage name before
+/// the birth name.
+pub fn person_name(first: Option<&str>, usage: Option<&str>, last: Option<&str>) -> Option<String> {
+    match (first, usage.or(last)) {
+        (Some(first), Some(last)) => Some(format!("{first} {last}")),
+        (None, Some(last)) => Some(last.to_string()),
+        _ => None,
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

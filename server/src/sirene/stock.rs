@@ -165,14 +165,12 @@ impl Columns {
         let name = if !diffusible {
             None
         } else if category.as_deref() == Some("1000") {
-            // A natural person: "PRENOM NOM", the usage name first.
-            let first = self.first_name.iter().find_map(|&i| get(Some(i)));
-            let last = get(self.usage_name).or_else(|| get(self.last_name));
-            match (first, last) {
-                (Some(f), Some(l)) => Some(format!("{} {}", text(f), text(l))),
-                (None, Some(l)) => Some(text(l)),
-                _ => None,
-            }
+            let first = self.first_name.iter().find_map(|&i| get(Some(i))).map(text);
+            super::person_name(
+                first.as_deref(),
+                get(self.usage_name).map(text).as_deref(),
+                get(self.last_name).map(text).as_deref(),
+            )
         } else {
             get(self.denomination)
                 .or_else(|| self.usual.iter().find_map(|&i| get(Some(i))))

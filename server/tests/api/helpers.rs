@@ -29,6 +29,7 @@ pub struct TestApp {
 
 pub struct Options {
     pub sirene_seed: bool,
+    pub sirene: server::config::SireneConfig,
     /// SMTP port; `None` for the maildev of the test command.
     pub smtp_port: Option<u16>,
 }
@@ -37,6 +38,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             sirene_seed: true,
+            sirene: Default::default(),
             smtp_port: None,
         }
     }
@@ -80,6 +82,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         },
         admin_emails: vec![admin_email.clone()],
         sirene_seed: options.sirene_seed,
+        sirene: options.sirene.clone(),
         review_target_days: 5,
         password_link_days: 7,
         trust_proxy: false,

@@ -5,6 +5,8 @@
 mod accounts;
 mod admin;
 mod helpers;
+mod online;
 mod registrations;
+mod replay;
 mod sirene;
 mod transport;
