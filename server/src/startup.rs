@@ -71,6 +71,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         link_key: Arc::new(tokio::sync::OnceCell::new()),
     };
     tokio::spawn(worker::run(db, mailer, context.mail_wake.clone()));
+    tokio::spawn(crate::registration::reverify::run(
+        context.clone(),
+        config.sirene.reverify_every,
+    ));
 
     let listener = TcpListener::bind(config.addr)
         .await

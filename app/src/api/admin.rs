@@ -92,6 +92,9 @@ pub struct RegistrationDetail {
     /// `register` when the raison sociale comes from SIRENE, `applicant` when typed.
     pub company_name_source: String,
     pub siren_verified: bool,
+    /// What the register said of the SIREN for this request, and when it said it.
+    pub siren_check: SirenCheck,
+    pub register_checked_at: Option<i64>,
     pub register: Option<RegisterView>,
     /// Differences between what was sent and what the register says.
     pub mismatches: Vec<String>,
@@ -101,6 +104,30 @@ pub struct RegistrationDetail {
     pub related: Vec<Related>,
     pub decision: Option<DecisionView>,
     pub history: Vec<HistoryEntry>,
+}
+
+/// What the register said of a request's SIREN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SirenCheck {
+    /// No register answered yet; checked again automatically.
+    NotVerified,
+    /// The register knows the unit.
+    Verified,
+    /// The register does not know the SIREN.
+    Unknown,
+}
+
+impl SirenCheck {
+    /// From the stored code (0, 1, 2).
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            1 => Self::Verified,
+            2 => Self::Unknown,
+            _ => Self::NotVerified,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,8 @@
 //! Submitting an account request: every field re-validated with the browser's parsers, the company name taken
 //! from the register, the request and its emails written in one transaction.
 
+pub mod reverify;
+
 use anyhow::Context;
 use app::api::RegistrationRequest;
 use app::domain::registration::require_company_name;
@@ -172,8 +174,8 @@ async fn insert(
     let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
         "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
             siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
-            legal_category, phone, phone_as_typed, warnings, created_at, queue, search_text)
-         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 0, $20)
+            legal_category, phone, phone_as_typed, warnings, created_at, queue, search_text, register_checked_at)
+         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 0, $20, $21)
          RETURNING id",
     )
     .bind(&reference)
@@ -203,6 +205,7 @@ async fn insert(
         valid.siren.as_str(),
         &company.name,
     ]))
+    .bind(company.verified.then_some(now))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query::<Any>(

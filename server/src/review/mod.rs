@@ -6,7 +6,7 @@ pub mod decide;
 use anyhow::Context;
 use app::api::admin::{
     DecisionView, HistoryEntry, RegisterView, RegistrationDetail, RegistrationPage,
-    RegistrationRow, Related, StatusCounts, WeekActivity,
+    RegistrationRow, Related, SirenCheck, StatusCounts, WeekActivity,
 };
 use app::domain::OrganisationKind;
 use app::domain::person_name::fold;
@@ -355,6 +355,7 @@ struct DetailRecord {
     phone_as_typed: String,
     company_name_source: String,
     siren_verified: i64,
+    register_checked_at: Option<i64>,
     email_key: String,
     refusal_reasons: Option<String>,
     refusal_message: Option<String>,
@@ -375,7 +376,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
         return Ok(None);
     };
     let more: DetailRecord = sqlx::query_as(
-        "SELECT r.profile, r.siret, r.phone, r.phone_as_typed, r.company_name_source, r.siren_verified, r.email_key,
+        "SELECT r.profile, r.siret, r.phone, r.phone_as_typed, r.company_name_source, r.siren_verified, r.register_checked_at, r.email_key,
                 r.refusal_reasons, r.refusal_message, a.login AS decided_by
          FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
     )
@@ -392,12 +393,18 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
             None
         }
     };
+    let check = SirenCheck::from_code(more.siren_verified);
     let mut mismatches = Vec::new();
-    if more.siren_verified == 0 {
-        mismatches.push(
-            "SIREN non vérifié : le répertoire SIRENE ne répondait pas lors de la demande."
+    match check {
+        SirenCheck::NotVerified => mismatches.push(
+            "SIREN non vérifié : le répertoire SIRENE ne répondait pas lors de la demande ; il est interrogé à nouveau automatiquement."
                 .to_string(),
-        );
+        ),
+        SirenCheck::Unknown => mismatches.push(format!(
+            "SIREN inconnu du répertoire SIRENE (vérifié le {}).",
+            more.register_checked_at.map(app::domain::dates::date_time).unwrap_or_default()
+        )),
+        SirenCheck::Verified => {}
     }
     if let Some(company) = &register {
         if company.state == UnitState::Ceased {
@@ -429,7 +436,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
                         expected.label()
                     ));
         }
-    } else if more.siren_verified == 1 {
+    } else if check == SirenCheck::Verified {
         mismatches.push("Le SIREN n'est plus au répertoire local.".to_string());
     }
 
@@ -442,7 +449,9 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
         phone: more.phone,
         phone_as_typed: more.phone_as_typed,
         company_name_source: more.company_name_source,
-        siren_verified: more.siren_verified == 1,
+        siren_verified: check == SirenCheck::Verified,
+        siren_check: check,
+        register_checked_at: more.register_checked_at,
         register: register.map(|c| RegisterView {
             company_name: c.name,
             state: c.state.code().to_string(),

@@ -250,3 +250,97 @@ async fn futures_join_all(app: &TestApp, sirens: &[String]) -> Vec<u16> {
     }
     tasks.join_all().await
 }
+
+async fn a_request_stored_unverified_is_checked_again_once_a_register_answers(backend: Backend) {
+    let (recherche, insee) = (Replay::start().await, Replay::start().await);
+    let app = app_with(backend, &[RechercheEntreprises], false, &recherche, &insee).await;
+    let reviewer = app.admin("verif", "reviewer").await;
+    recherche.set(Mode::ServerError);
+    let mut ids = Vec::new();
+    for (who, siren) in [("poste", "356000000"), ("inconnu", "880878145")] {
+        let mut request = app.request(who);
+        request["siren"] = serde_json::json!(siren);
+        request["company_name"] = serde_json::json!("Nom saisi");
+        let (status, body) = app.submit(&request).await;
+        assert_eq!(status, 201, "{body}");
+        ids.push(body["id"].as_i64().expect("id"));
+    }
+    // Still no answer for a while (over quota now, which does not open the circuit).
+    recherche.set(Mode::TooManyRequests(0));
+    let detail = |id: i64| {
+        let app = &app;
+        let reviewer = &reviewer;
+        async move {
+            let (status, body) = app
+                .call(
+                    Some(reviewer),
+                    "GET",
+                    &format!("/api/v1/admin/registrations/{id}"),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            body
+        }
+    };
+    let before = detail(ids[0]).await;
+    assert_eq!(before["siren_check"], "not_verified");
+    assert!(before["register_checked_at"].is_null());
+
+    // No answer yet: nothing changes.
+    let checked = server::registration::reverify::round(&app.context)
+        .await
+        .expect("round");
+    assert_eq!(checked, 0);
+    assert_eq!(detail(ids[0]).await["siren_check"], "not_verified");
+    recherche.set(Mode::Replay);
+    // The 429 emptied the client's quota: a second later it has refilled.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let checked = server::registration::reverify::round(&app.context)
+        .await
+        .expect("round");
+    assert_eq!(checked, 2);
+
+    let poste = detail(ids[0]).await;
+    assert_eq!(poste["siren_check"], "verified");
+    assert!(poste["register_checked_at"].as_i64().is_some());
+    let events: Vec<String> = poste["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| h["detail"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        events.contains(
+            &"SIREN vérifié au répertoire SIRENE : LA POSTE, active, catégorie juridique 5510"
+                .to_string()
+        ),
+        "{events:?}"
+    );
+    let unknown = detail(ids[1]).await;
+    assert_eq!(unknown["siren_check"], "unknown");
+    assert!(
+        unknown["mismatches"]
+            .as_array()
+            .expect("mismatches")
+            .iter()
+            .any(|m| m
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("SIREN inconnu du répertoire SIRENE (vérifié le ")),
+        "{unknown}"
+    );
+
+    // Checked once: a later round has nothing to do, the history has one entry.
+    let checked = server::registration::reverify::round(&app.context)
+        .await
+        .expect("round");
+    assert_eq!(checked, 0);
+    let events = app
+        .count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM registration_events WHERE kind = 'siren_checked'",
+        )
+        .await;
+    assert_eq!(events, 2);
+}
+on_both_databases!(a_request_stored_unverified_is_checked_again_once_a_register_answers);

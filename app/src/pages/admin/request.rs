@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{AdminFrame, Load, Signed, failure, status_badge, status_label};
-use crate::api::admin::{RefusalReason, RefuseRequest, RegistrationDetail};
+use crate::api::admin::{RefusalReason, RefuseRequest, RegistrationDetail, SirenCheck};
 use crate::api::client::{self, CallError};
 use crate::components::focus;
 use crate::domain::OrganisationKind;
@@ -101,7 +101,7 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
             <div class="fr-col-12 fr-col-md-6">
                 <h3 class="fr-h5">"Structure"</h3>
                 <dl class="admin-facts">
-                    <dt>"Code SIREN"</dt><dd>{row.siren.clone()} {(!detail.siren_verified).then(|| view! { " " <span class="fr-badge fr-badge--sm fr-badge--warning">"SIREN non vérifié"</span> })}</dd>
+                    <dt>"Code SIREN"</dt><dd>{row.siren.clone()} " " {siren_check(detail.siren_check, detail.register_checked_at)}</dd>
                     <dt>"Code SIRET"</dt><dd>{detail.siret.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Raison sociale"</dt><dd>{row.company_name.clone()} <span class="fr-text--xs">{if detail.company_name_source == "register" { " (répertoire SIRENE)" } else { " (saisie par le demandeur)" }}</span></dd>
                 </dl>
@@ -162,6 +162,30 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
                 <li><strong>{dates::date_time(h.at)}</strong> {format!(" — {} — {}", h.actor, h.detail)}</li>
             }).collect_view()}
         </ol>
+    }
+}
+
+/// What the register said of the SIREN for this request, and when.
+fn siren_check(check: SirenCheck, at: Option<i64>) -> impl IntoView {
+    let when = at
+        .map(|at| format!(" le {}", dates::date_time(at)))
+        .unwrap_or_default();
+    match check {
+        SirenCheck::NotVerified => view! {
+            <span class="fr-badge fr-badge--sm fr-badge--warning">"SIREN non vérifié"</span>
+            <span class="fr-text--xs">" (nouvelle vérification automatique)"</span>
+        }
+        .into_any(),
+        SirenCheck::Verified => view! {
+            <span class="fr-badge fr-badge--sm fr-badge--success">"SIREN vérifié"</span>
+            <span class="fr-text--xs">{format!(" au répertoire SIRENE{when}")}</span>
+        }
+        .into_any(),
+        SirenCheck::Unknown => view! {
+            <span class="fr-badge fr-badge--sm fr-badge--error">"SIREN inconnu"</span>
+            <span class="fr-text--xs">{format!(" du répertoire SIRENE{when}")}</span>
+        }
+        .into_any(),
     }
 }
 
