@@ -5,35 +5,15 @@
 
 #![recursion_limit = "256"]
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use server::config::{Config, MailConfig, MailTransport};
+mod common;
+
+use common::{Row, percentile_ms};
 use server::store::Db;
 
 const REQUESTS: i64 = 100_000;
 const SAMPLES: usize = 200;
-
-fn config(database_url: String, dir: &std::path::Path) -> Config {
-    Config {
-        addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: PathBuf::from("target/site"),
-        database_url,
-        data_dir: dir.to_path_buf(),
-        public_url: "http://127.0.0.1".into(),
-        mail: MailConfig {
-            from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
-            transport: MailTransport::Files(dir.join("mail")),
-        },
-        admin_emails: vec![],
-        sirene_seed: false,
-        sirene: Default::default(),
-        review_target_days: 5,
-        password_link_days: 7,
-        trust_proxy: false,
-        password_policy: Default::default(),
-    }
-}
 
 /// 100 000 requests over two years: one in ten pending, the others decided.
 async fn fill(db: &Db) {
@@ -83,11 +63,6 @@ async fn fill(db: &Db) {
     tx.commit().await.expect("commit");
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
-
 /// Per query: label, median and p99 in milliseconds; then the anchor's median.
 struct Measured {
     rows: Vec<(&'static str, f64, f64)>,
@@ -95,7 +70,7 @@ struct Measured {
 }
 
 async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> Measured {
-    let running = server::startup::start(config(database_url, dir))
+    let running = server::startup::start(common::config(&database_url, dir))
         .await
         .expect("server starts");
     let db = running.context.db.clone();
@@ -199,8 +174,7 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> M
         let _ = response.bytes().await.expect("body");
         times.push(started.elapsed());
     }
-    times.sort();
-    measured.anchor = percentile(&times, 0.5).as_secs_f64() * 1000.0;
+    measured.anchor = percentile_ms(&mut times, 0.5);
     for (label, query) in cases {
         let url = format!("{base}/api/v1/admin/registrations?{query}");
         let mut times = Vec::with_capacity(SAMPLES);
@@ -216,11 +190,10 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> M
             let _ = response.bytes().await.expect("body");
             times.push(started.elapsed());
         }
-        times.sort();
         measured.rows.push((
             label,
-            percentile(&times, 0.5).as_secs_f64() * 1000.0,
-            percentile(&times, 0.99).as_secs_f64() * 1000.0,
+            percentile_ms(&mut times, 0.5),
+            percentile_ms(&mut times, 0.99),
         ));
     }
     running.server.abort();
@@ -254,45 +227,22 @@ async fn main() {
         ));
     }
     let names: Vec<&str> = engines.iter().map(|(n, _)| *n).collect();
-    println!(
-        "| measure | {} | anchor (same run) | {} |",
-        names.join(" | "),
-        names
-            .iter()
-            .map(|n| format!("{n} ÷ anchor"))
-            .collect::<Vec<_>>()
-            .join(" | ")
-    );
-    println!(
-        "|---|{}---|{}",
-        "---|".repeat(names.len()),
-        "---|".repeat(names.len())
-    );
-    let anchors: Vec<String> = engines
-        .iter()
-        .map(|(_, m)| format!("{:.2} ms", m.anchor))
-        .collect();
+    let anchors: Vec<f64> = engines.iter().map(|(_, m)| m.anchor).collect();
+    let mut rows = Vec::new();
     for (i, (label, _, _)) in engines[0].1.rows.iter().enumerate() {
-        for (p, pick) in [("median", 1), ("p99", 2)] {
-            let values: Vec<f64> = engines
-                .iter()
-                .map(|(_, m)| if pick == 1 { m.rows[i].1 } else { m.rows[i].2 })
-                .collect();
-            println!(
-                "| {label}, {p}, {REQUESTS} requests (anchor: GET /api/v1/health, median) | {} | {} | {} |",
-                values
+        for (p, median) in [("median", true), ("p99", false)] {
+            rows.push(Row {
+                label: format!(
+                    "{label}, {p}, {REQUESTS} requests (anchor: GET /api/v1/health, median)"
+                ),
+                values: engines
                     .iter()
-                    .map(|v| format!("{v:.2} ms"))
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-                anchors.join(" / "),
-                values
-                    .iter()
-                    .zip(&engines)
-                    .map(|(v, (_, m))| format!("{:.1}", v / m.anchor))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            );
+                    .map(|(_, m)| if median { m.rows[i].1 } else { m.rows[i].2 })
+                    .collect(),
+                anchors: anchors.clone(),
+                show: common::ms,
+            });
         }
     }
+    common::print_table(&names, &rows);
 }

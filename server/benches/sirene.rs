@@ -9,40 +9,21 @@
 
 #![recursion_limit = "256"]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use server::config::{Config, MailConfig, MailTransport};
+mod common;
+
+use common::{Row, percentile_ms};
 use server::sirene::stock::{Reader, Summary};
 use server::sirene::{search, synthetic};
 
 const DEFAULT_ROWS: u64 = 5_000_000;
 const LOOKUPS: usize = 2_000;
 const SEARCHES: usize = 400;
-
-fn config(database_url: &str, dir: &Path) -> Config {
-    Config {
-        addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: PathBuf::from("target/site"),
-        database_url: database_url.to_string(),
-        data_dir: dir.to_path_buf(),
-        public_url: "http://127.0.0.1".into(),
-        mail: MailConfig {
-            from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
-            transport: MailTransport::Files(dir.join("mail")),
-        },
-        admin_emails: vec![],
-        sirene_seed: false,
-        sirene: Default::default(),
-        review_target_days: 5,
-        password_link_days: 7,
-        trust_proxy: false,
-        password_policy: Default::default(),
-    }
-}
 
 /// What the bench asks of the loaded directory: SIRENs (most of them in the file) and names to search.
 struct Samples {
@@ -108,12 +89,6 @@ fn samples(file: &Path, rows: u64) -> Samples {
         .filter(|q| search::fold(q).replace(' ', "").len() >= search::MIN_QUERY_CHARS)
         .collect();
     Samples { sirens, queries }
-}
-
-fn percentile(times: &mut [Duration], p: f64) -> f64 {
-    times.sort();
-    let index = ((times.len() as f64 - 1.0) * p).round() as usize;
-    times[index].as_secs_f64() * 1000.0
 }
 
 /// The anchor: INSEE's file loaded by the sqlite3 tool into a table keyed by SIREN (journal and sync off).
@@ -194,7 +169,7 @@ async fn measure(
     });
     eprintln!("{name}: {import}");
 
-    let running = server::startup::start(config(database_url, dir))
+    let running = server::startup::start(common::config(database_url, dir))
         .await
         .expect("server starts");
     let ctx = running.context.clone();
@@ -221,14 +196,17 @@ async fn measure(
         ctx.register.lookup(siren).await.expect("lookup");
         times.push(started.elapsed());
     }
-    let lookup_server = (percentile(&mut times, 0.5), percentile(&mut times, 0.99));
+    let lookup_server = (
+        percentile_ms(&mut times, 0.5),
+        percentile_ms(&mut times, 0.99),
+    );
     let mut times = Vec::with_capacity(LOOKUPS);
     for _ in 0..LOOKUPS {
         let started = Instant::now();
         ctx.db.ping().await.expect("ping");
         times.push(started.elapsed());
     }
-    let ping_server = percentile(&mut times, 0.5);
+    let ping_server = percentile_ms(&mut times, 0.5);
 
     let client = reqwest::Client::new();
     let base = format!("http://{}", running.addr);
@@ -248,12 +226,15 @@ async fn measure(
     for siren in samples.sirens.iter().cycle().take(LOOKUPS) {
         times.push(get(format!("/api/v1/sirene/{siren}")).await);
     }
-    let lookup_http = (percentile(&mut times, 0.5), percentile(&mut times, 0.99));
+    let lookup_http = (
+        percentile_ms(&mut times, 0.5),
+        percentile_ms(&mut times, 0.99),
+    );
     let mut times = Vec::with_capacity(LOOKUPS);
     for _ in 0..LOOKUPS {
         times.push(get("/api/v1/health".to_string()).await);
     }
-    let health_http = percentile(&mut times, 0.5);
+    let health_http = percentile_ms(&mut times, 0.5);
     let mut times = Vec::with_capacity(SEARCHES);
     let mut slowest = Vec::with_capacity(SEARCHES);
     for query in samples.queries.iter().cycle().take(SEARCHES) {
@@ -269,7 +250,10 @@ async fn measure(
             time.as_secs_f64() * 1000.0
         );
     }
-    let search_http = (percentile(&mut times, 0.5), percentile(&mut times, 0.95));
+    let search_http = (
+        percentile_ms(&mut times, 0.5),
+        percentile_ms(&mut times, 0.95),
+    );
     running.server.abort();
     Engine {
         name,
@@ -335,73 +319,55 @@ async fn main() {
     }
 
     let per_second = |seconds: f64| rows as f64 / seconds;
-    let anchor_rate = per_second(anchor_seconds);
-    let mut table: Vec<[String; 4]> = Vec::new();
-    // One line: each engine's figure, the anchor (each engine's own when it has one), and their ratios.
-    let mut row =
-        |label: String, values: Vec<f64>, anchors: Vec<f64>, show: &dyn Fn(f64) -> String| {
-            let ratios: Vec<String> = values
-                .iter()
-                .zip(&anchors)
-                .map(|(v, a)| format!("{:.2}", v / a))
-                .collect();
-            let mut shown: Vec<String> = anchors.iter().map(|a| show(*a)).collect();
-            shown.dedup();
-            table.push([
-                label,
-                values
-                    .iter()
-                    .map(|v| show(*v))
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-                shown.join(" / "),
-                ratios.join(" | "),
-            ]);
-        };
     let n = engines.len();
     let same = |a: f64| vec![a; n];
     let m = format!("{:.1} M rows", rows as f64 / 1e6);
     let field = |e: &Engine, name: &str| e.import[name].as_f64().unwrap_or(f64::NAN);
-    let thousands = |v: f64| format!("{:.0} k", v / 1000.0);
-    row(
-        format!(
-            "SIRENE import rows/s, name index included, until the swap ({m}; anchor: sqlite3 .import)"
-        ),
-        engines
-            .iter()
-            .map(|e| per_second(field(e, "seconds")))
-            .collect(),
-        same(anchor_rate),
-        &thousands,
-    );
-    row(
-        format!("SIRENE load rows/s without the name index ({m}; anchor: sqlite3 .import)"),
-        engines
-            .iter()
-            .map(|e| per_second(field(e, "load_seconds")))
-            .collect(),
-        same(anchor_rate),
-        &thousands,
-    );
-    row(
-        "SIRENE import peak memory, MB (anchor: the 300 MB budget)".into(),
-        engines
-            .iter()
-            .map(|e| field(e, "peak_memory_bytes") / 1e6)
-            .collect(),
-        same(300.0),
-        &|v| format!("{v:.0}"),
-    );
-    row(
-        "SIRENE directory size, MB per million units (anchor: the sqlite3 .import table)".into(),
-        engines
-            .iter()
-            .map(|e| e.size_bytes as f64 / 1e6 / (field(e, "loaded") / 1e6))
-            .collect(),
-        same(anchor_size as f64 / 1e6 / (rows as f64 / 1e6)),
-        &|v| format!("{v:.1}"),
-    );
-    let ms = |v: f64| format!("{v:.3} ms");
+    let anchor_rate = per_second(anchor_seconds);
+    let mut table = vec![
+        Row {
+            label: format!(
+                "SIRENE import rows/s, name index included, until the swap ({m}; anchor: sqlite3 .import)"
+            ),
+            values: engines
+                .iter()
+                .map(|e| per_second(field(e, "seconds")))
+                .collect(),
+            anchors: same(anchor_rate),
+            show: |v| format!("{:.0} k", v / 1000.0),
+        },
+        Row {
+            label: format!(
+                "SIRENE load rows/s without the name index ({m}; anchor: sqlite3 .import)"
+            ),
+            values: engines
+                .iter()
+                .map(|e| per_second(field(e, "load_seconds")))
+                .collect(),
+            anchors: same(anchor_rate),
+            show: |v| format!("{:.0} k", v / 1000.0),
+        },
+        Row {
+            label: "SIRENE import peak memory, MB (anchor: the 300 MB budget)".into(),
+            values: engines
+                .iter()
+                .map(|e| field(e, "peak_memory_bytes") / 1e6)
+                .collect(),
+            anchors: same(300.0),
+            show: |v| format!("{v:.0}"),
+        },
+        Row {
+            label:
+                "SIRENE directory size, MB per million units (anchor: the sqlite3 .import table)"
+                    .into(),
+            values: engines
+                .iter()
+                .map(|e| e.size_bytes as f64 / 1e6 / (field(e, "loaded") / 1e6))
+                .collect(),
+            anchors: same(anchor_size as f64 / 1e6 / (rows as f64 / 1e6)),
+            show: |v| format!("{v:.1}"),
+        },
+    ];
     type Pick = fn(&Engine) -> f64;
     let latencies: [(&str, Pick, Pick); 6] = [
         (
@@ -436,25 +402,13 @@ async fn main() {
         ),
     ];
     for (label, pick, anchor) in latencies {
-        row(
-            label.into(),
-            engines.iter().map(pick).collect(),
-            engines.iter().map(anchor).collect(),
-            &ms,
-        );
+        table.push(Row {
+            label: label.into(),
+            values: engines.iter().map(pick).collect(),
+            anchors: engines.iter().map(anchor).collect(),
+            show: common::ms,
+        });
     }
     let names: Vec<&str> = engines.iter().map(|e| e.name).collect();
-    println!(
-        "| measure | {} | anchor (same run) | {} |",
-        names.join(" | "),
-        names
-            .iter()
-            .map(|n| format!("{n} ÷ anchor"))
-            .collect::<Vec<_>>()
-            .join(" | ")
-    );
-    println!("|---|{}---|{}", "---|".repeat(n), "---|".repeat(n));
-    for [label, values, anchor, ratios] in table {
-        println!("| {label} | {values} | {anchor} | {ratios} |");
-    }
+    common::print_table(&names, &table);
 }

@@ -47,15 +47,18 @@ pub async fn lookup(
             "unknown_siren",
             company::UNKNOWN_SIREN,
         )),
-        Err(unavailable) => {
-            tracing::warn!(error = %unavailable, "company register unavailable");
-            Err(ApiError::client(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "register_unavailable",
-                "Le répertoire SIRENE ne répond pas pour le moment.",
-            ))
-        }
+        Err(unavailable) => Err(register_unavailable(&unavailable)),
     }
+}
+
+/// 503: no source of the register could answer (the cause is logged, not sent).
+fn register_unavailable(cause: &crate::sirene::RegisterUnavailable) -> ApiError {
+    tracing::warn!(error = %cause, "company register unavailable");
+    ApiError::client(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "register_unavailable",
+        "Le répertoire SIRENE ne répond pas pour le moment.",
+    )
 }
 
 /// The most results a search returns.
@@ -118,13 +121,6 @@ pub async fn search(
                 })
                 .collect(),
         })),
-        Err(unavailable) => {
-            tracing::warn!(error = %unavailable, "company register unavailable for a search");
-            Err(ApiError::client(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "register_unavailable",
-                "Le répertoire SIRENE ne répond pas pour le moment.",
-            ))
-        }
+        Err(unavailable) => Err(register_unavailable(&unavailable)),
     }
 }

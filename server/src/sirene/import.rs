@@ -87,6 +87,8 @@ pub struct Progress {
     pub rows: AtomicU64,
     /// The file's size, when known.
     pub total_bytes: AtomicU64,
+    /// Set once the file is read: the name index is being built and the directory swapped.
+    pub finishing: std::sync::atomic::AtomicBool,
 }
 
 /// Rows may be skipped (a bad SIREN, a repeat), but more than this share means the file is not what it seems.
@@ -138,6 +140,7 @@ pub async fn import(
     }
     let mut report = report;
     report.load_seconds = started.elapsed().as_secs_f64();
+    progress.finishing.store(true, Ordering::Relaxed);
     report.seconds = report.load_seconds;
     let record = ImportRecord {
         source: source.describe(),
@@ -315,7 +318,7 @@ pub async fn report_progress(progress: Arc<Progress>, terminal: bool) {
         let bar = indicatif::ProgressBar::new(progress.total_bytes.load(Ordering::Relaxed));
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} · {msg} · reste {eta}",
+                "{spinner} {elapsed_precise} [{bar:30}] {bytes}/{total_bytes} · {msg} · reste {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),

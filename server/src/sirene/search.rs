@@ -83,6 +83,17 @@ pub fn as_prefix(word: &str, position: usize, words: usize, tier: Tier) -> bool 
     typed && word.chars().count() >= MIN_PREFIX_CHARS
 }
 
+/// The words of a query in a tier, each with whether it is matched as a prefix; `None` for no words.
+pub fn terms(words: &[String], tier: Tier) -> Option<Vec<(&str, bool)>> {
+    (!words.is_empty()).then(|| {
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), as_prefix(w, i, words.len(), tier)))
+            .collect()
+    })
+}
+
 /// How loosely the words of a query match a name; tiers are tried in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {

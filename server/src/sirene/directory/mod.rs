@@ -174,6 +174,10 @@ impl CompanyRegister for LocalDirectory {
     }
 }
 
+/// Writes an [`ImportRecord`] into the history (`$1` source, `$2` units, `$3` time, `$4` summary).
+const RECORD_IMPORT: &str =
+    "INSERT INTO sirene_imports (source, units, imported_at, summary) VALUES ($1, $2, $3, $4)";
+
 /// What the import history keeps of a load.
 pub struct ImportRecord {
     pub source: String,
@@ -201,15 +205,13 @@ impl Loader {
         match self {
             Self::File(file) => {
                 file.finish().await?;
-                sqlx::query(
-                    "INSERT INTO sirene_imports (source, units, imported_at, summary) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&record.source)
-                .bind(record.units)
-                .bind(crate::store::now_ms())
-                .bind(&record.summary)
-                .execute(&db.pool)
-                .await?;
+                sqlx::query(RECORD_IMPORT)
+                    .bind(&record.source)
+                    .bind(record.units)
+                    .bind(crate::store::now_ms())
+                    .bind(&record.summary)
+                    .execute(&db.pool)
+                    .await?;
                 Ok(())
             }
             Self::Tables(tables) => tables.finish(record).await,

@@ -62,16 +62,9 @@ pub fn pool(database_url: &str) -> anyhow::Result<PgPool> {
 /// The tsquery of a tier, written as lexemes (no text search parser on either side: the words are folded by
 /// [`search::fold`] when loading and when searching).
 fn tsquery(words: &[String], tier: Tier) -> Option<String> {
-    if words.is_empty() {
-        return None;
-    }
-    let terms: Vec<String> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let prefix = search::as_prefix(w, i, words.len(), tier);
-            format!("'{w}'{}", if prefix { ":*" } else { "" })
-        })
+    let terms: Vec<String> = search::terms(words, tier)?
+        .into_iter()
+        .map(|(word, prefix)| format!("'{word}'{}", if prefix { ":*" } else { "" }))
         .collect();
     Some(terms.join(" & "))
 }
@@ -230,15 +223,13 @@ impl TableLoader {
              ALTER INDEX sirene_names_loading_words RENAME TO sirene_names_words;",
         )
         .await?;
-        sqlx::query(
-            "INSERT INTO sirene_imports (source, units, imported_at, summary) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&record.source)
-        .bind(record.units)
-        .bind(crate::store::now_ms())
-        .bind(&record.summary)
-        .execute(&mut *swap)
-        .await?;
+        sqlx::query(super::RECORD_IMPORT)
+            .bind(&record.source)
+            .bind(record.units)
+            .bind(crate::store::now_ms())
+            .bind(&record.summary)
+            .execute(&mut *swap)
+            .await?;
         swap.commit().await?;
         self.lock.execute("SELECT pg_advisory_unlock_all()").await?;
         Ok(())

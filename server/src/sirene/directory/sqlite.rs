@@ -140,17 +140,10 @@ impl FileDirectory {
 
 /// The FTS5 query of a tier: every word as a whole token, or the last (or every) one as a prefix.
 fn fts_query(words: &[String], tier: Tier) -> Option<String> {
-    if words.is_empty() {
-        return None;
-    }
-    let terms: Vec<String> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let prefix = search::as_prefix(w, i, words.len(), tier);
-            // Folded words hold only letters and digits; quoting keeps FTS5 from reading one as an operator.
-            format!("\"{w}\"{}", if prefix { "*" } else { "" })
-        })
+    let terms: Vec<String> = search::terms(words, tier)?
+        .into_iter()
+        // Folded words hold only letters and digits; quoting keeps FTS5 from reading one as an operator.
+        .map(|(word, prefix)| format!("\"{word}\"{}", if prefix { "*" } else { "" }))
         .collect();
     Some(terms.join(" AND "))
 }

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::Deserialize;
 
-use super::{Failure, OnlineRegister, failure_of};
+use super::{Failure, OnlineRegister, fetch};
 use crate::sirene::{Company, UnitState};
 
 pub struct InseeSirene {
@@ -90,24 +90,14 @@ impl Unit {
 #[async_trait]
 impl OnlineRegister for InseeSirene {
     async fn lookup(&self, siren: &str) -> Result<Option<Company>, Failure> {
-        let response = self
+        let request = self
             .client
             .get(format!("{}/siren/{siren}", self.base))
             .header("X-INSEE-Api-Key-Integration", &self.key)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| Failure::Unavailable(e.to_string()))?;
-        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            .header(reqwest::header::ACCEPT, "application/json");
+        let Some(answer): Option<Answer> = fetch(request, true).await? else {
             return Ok(None);
-        }
-        if !response.status().is_success() {
-            return Err(failure_of(&response));
-        }
-        let answer: Answer = response
-            .json()
-            .await
-            .map_err(|e| Failure::Unavailable(format!("unreadable answer: {e}")))?;
+        };
         answer
             .unit
             .company()

@@ -57,6 +57,29 @@ fn failure_of(response: &reqwest::Response) -> Failure {
     }
 }
 
+/// Sends a request and reads its JSON answer; `Ok(None)` for a 404 when the API answers so for an unknown
+/// SIREN.
+async fn fetch<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    not_found_is_unknown: bool,
+) -> Result<Option<T>, Failure> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| Failure::Unavailable(e.to_string()))?;
+    if not_found_is_unknown && response.status() == reqwest::StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
+    if !response.status().is_success() {
+        return Err(failure_of(&response));
+    }
+    response
+        .json()
+        .await
+        .map(Some)
+        .map_err(|e| Failure::Unavailable(format!("unreadable answer: {e}")))
+}
+
 /// The HTTP client the online registers share (connections kept alive).
 pub fn http_client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::Deserialize;
 
-use super::{Failure, OnlineRegister, failure_of};
+use super::{Failure, OnlineRegister, fetch};
 use crate::sirene::{Company, UnitState};
 
 pub struct RechercheEntreprises {
@@ -63,20 +63,15 @@ impl Unit {
 #[async_trait]
 impl OnlineRegister for RechercheEntreprises {
     async fn lookup(&self, siren: &str) -> Result<Option<Company>, Failure> {
-        let response = self
-            .client
-            .get(format!("{}/search", self.base))
-            .query(&[("q", siren), ("page", "1"), ("per_page", "5")])
-            .send()
-            .await
-            .map_err(|e| Failure::Unavailable(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(failure_of(&response));
-        }
-        let answer: Answer = response
-            .json()
-            .await
-            .map_err(|e| Failure::Unavailable(format!("unreadable answer: {e}")))?;
+        let request = self.client.get(format!("{}/search", self.base)).query(&[
+            ("q", siren),
+            ("page", "1"),
+            ("per_page", "5"),
+        ]);
+        // The API answers 200 with no results for a SIREN it does not know.
+        let Some(answer): Option<Answer> = fetch(request, false).await? else {
+            return Ok(None);
+        };
         // A full-text search: only the unit with this very SIREN is the answer.
         Ok(answer
             .results
