@@ -54,29 +54,91 @@ impl NameBuckets {
         Ok(())
     }
 
-    /// The names of one length, in SIREN order.
-    pub fn take(&mut self, length: u8) -> anyhow::Result<Vec<(u32, String)>> {
-        use std::io::Read;
+    /// The names of one length, read back one at a time (memory stays bounded whatever the file's size), in
+    /// the order of the file: INSEE's is sorted by SIREN. An unsorted file only costs the index more merging,
+    /// and ties of length rank in file order.
+    pub fn take(&mut self, length: u8) -> anyhow::Result<Bucket> {
         let Some(writer) = self.files[usize::from(length)].take() else {
-            return Ok(Vec::new());
+            return Ok(Bucket { reader: None });
         };
         writer.into_inner().map_err(|e| e.into_error())?;
         let path = self.folder.path().join(length.to_string());
-        let bytes = std::fs::read(&path)?;
+        let file = File::open(&path)?;
+        // Unlinked now, gone once read: the folder does not hold two copies of the names at the end.
         std::fs::remove_file(&path)?;
-        let mut names = Vec::new();
-        let mut rest = bytes.as_slice();
-        while !rest.is_empty() {
-            let mut head = [0u8; 8];
-            rest.read_exact(&mut head)?;
-            let siren = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
-            let size = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
-            let (words, tail) = rest.split_at(size.min(rest.len()));
-            names.push((siren, String::from_utf8_lossy(words).into_owned()));
-            rest = tail;
+        Ok(Bucket {
+            reader: Some(std::io::BufReader::with_capacity(64 * 1024, file)),
+        })
+    }
+}
+
+/// The names of one length, as `(siren, words)`.
+pub struct Bucket {
+    reader: Option<std::io::BufReader<File>>,
+}
+
+impl Bucket {
+    fn read(reader: &mut std::io::BufReader<File>) -> anyhow::Result<Option<(u32, String)>> {
+        use std::io::{BufRead, Read};
+        if reader.fill_buf()?.is_empty() {
+            return Ok(None);
         }
-        // Already in order when the file is (INSEE's is sorted by SIREN); sorting costs nothing then.
-        names.sort_by_key(|(siren, _)| *siren);
-        Ok(names)
+        let mut head = [0u8; 8];
+        reader.read_exact(&mut head)?;
+        let siren = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        let size = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+        let mut words = vec![0u8; size];
+        reader
+            .read_exact(&mut words)
+            .context("a name cut short in its bucket")?;
+        Ok(Some((siren, String::from_utf8(words)?)))
+    }
+}
+
+impl Iterator for Bucket {
+    type Item = anyhow::Result<(u32, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let reader = self.reader.as_mut()?;
+        match Self::read(reader) {
+            Ok(Some(name)) => Some(Ok(name)),
+            Ok(None) => {
+                self.reader = None;
+                None
+            }
+            Err(error) => {
+                self.reader = None;
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_back_by_length_in_file_order() {
+        let folder = tempfile::tempdir().expect("folder");
+        let mut buckets = NameBuckets::new(folder.path()).expect("buckets");
+        let names = [
+            (100, "la poste"),
+            (200, "mairie de nantes"),
+            (300, "sncf"),
+            (400, "la ruche"),
+        ];
+        for (siren, words) in names {
+            buckets.push(siren, words).expect("push");
+        }
+        let mut seen = Vec::new();
+        for length in 0..=u8::MAX {
+            for name in buckets.take(length).expect("bucket") {
+                seen.push(name.expect("name"));
+            }
+        }
+        let words: Vec<&str> = seen.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(words, ["sncf", "la poste", "la ruche", "mairie de nantes"]);
+        assert_eq!(buckets.take(8).expect("taken").count(), 0, "read once");
     }
 }

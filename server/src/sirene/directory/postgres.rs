@@ -168,7 +168,8 @@ impl TableLoader {
             .await?;
         let mut out = Vec::with_capacity(SEND_AT + 4096);
         for length in 0..=u8::MAX {
-            for (siren, words) in names.take(length)? {
+            for name in names.take(length)? {
+                let (siren, words) = name?;
                 write!(out, "{}\t", search::rank_key(&words, siren))?;
                 for (i, word) in words.split(' ').enumerate() {
                     if i > 0 {

@@ -273,24 +273,29 @@ impl FileLoader {
     /// Feeds the name index length after length, so that its rowids (the rank keys) only grow.
     async fn write_names(&mut self) -> anyhow::Result<()> {
         for length in 0..=u8::MAX {
-            let names = self.names.take(length)?;
-            let conn = self.conn()?;
-            let mut chunks = names.chunks_exact(CHUNK);
-            for chunk in &mut chunks {
-                let mut insert = sqlx::query(INSERT_NAMES.as_str());
-                for (siren, words) in chunk {
-                    insert = insert
-                        .bind(search::rank_key(words, *siren))
-                        .bind(words.as_str());
+            let mut names = self.names.take(length)?;
+            loop {
+                let chunk: Vec<(u32, String)> =
+                    names.by_ref().take(CHUNK).collect::<anyhow::Result<_>>()?;
+                let conn = self.conn()?;
+                if chunk.len() == CHUNK {
+                    let mut insert = sqlx::query(INSERT_NAMES.as_str());
+                    for (siren, words) in &chunk {
+                        insert = insert
+                            .bind(search::rank_key(words, *siren))
+                            .bind(words.as_str());
+                    }
+                    insert.execute(&mut *conn).await?;
+                    continue;
                 }
-                insert.execute(&mut *conn).await?;
-            }
-            for (siren, words) in chunks.remainder() {
-                sqlx::query("INSERT INTO sirene_names (rowid, words) VALUES (?, ?)")
-                    .bind(search::rank_key(words, *siren))
-                    .bind(words.as_str())
-                    .execute(&mut *conn)
-                    .await?;
+                for (siren, words) in &chunk {
+                    sqlx::query("INSERT INTO sirene_names (rowid, words) VALUES (?, ?)")
+                        .bind(search::rank_key(words, *siren))
+                        .bind(words.as_str())
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                break;
             }
         }
         Ok(())
