@@ -1,40 +1,16 @@
 //! Administrators: their accounts (argon2id hashes), roles, the first administrator created on an empty
-//! database, and sign-in with throttling.
+//! database, and the changes administrators make to each other. Sign-in is the principals' one
+//! (`auth::sign_in`).
 
 use anyhow::Context;
+use app::api::admin::AdminView;
 
 use crate::audit::{self, Actor, Target};
-use crate::auth::{password, throttle, token};
-use crate::store::{Db, is_unique_violation, now_ms};
+use crate::auth::session::{self, Kind};
+use crate::auth::{Principal, password, token};
+use crate::store::{Db, decoded, is_unique_violation, now_ms};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Reads only.
-    Viewer,
-    /// Decides on requests.
-    Reviewer,
-    /// Also manages administrators and the refusal reasons.
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Reviewer => "reviewer",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "viewer" => Some(Self::Viewer),
-            "reviewer" => Some(Self::Reviewer),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
-    }
-}
+pub use app::api::admin::Role;
 
 #[derive(Clone, Debug)]
 pub struct Admin {
@@ -77,6 +53,7 @@ pub fn check_new(login: &str, email: &str, password: &str) -> Result<(), String>
     Ok(())
 }
 
+/// Creates an administrator; answers the stored row.
 pub async fn create(
     db: &Db,
     actor: &Actor,
@@ -84,12 +61,13 @@ pub async fn create(
     email: &str,
     role: Role,
     password: &str,
-) -> Result<Admin, CreateError> {
+) -> Result<AdminView, CreateError> {
     check_new(login, email, password).map_err(CreateError::Invalid)?;
     let hash = password::hash(password.to_string()).await?;
     let mut tx = db.pool.begin().await.context("cannot open a transaction")?;
-    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO admins (login, email, role, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
+    let inserted: Result<AdminRow, sqlx::Error> = sqlx::query_as(
+        "INSERT INTO admins (login, email, role, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, 0, $5)
+         RETURNING id, login, email, role, disabled, created_at",
     )
     .bind(login)
     .bind(email)
@@ -98,8 +76,8 @@ pub async fn create(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await;
-    let id = match inserted {
-        Ok((id,)) => id,
+    let row = match inserted {
+        Ok(row) => row,
         Err(error) if is_unique_violation(&error) => {
             return Err(CreateError::Taken(login.to_string()));
         }
@@ -113,7 +91,7 @@ pub async fn create(
         &mut tx,
         actor,
         "admin.created",
-        Some(Target::admin(id)),
+        Some(Target::admin(row.0)),
         serde_json::json!({ "login": login, "email": email, "role": role.code() }),
     )
     .await
@@ -121,11 +99,22 @@ pub async fn create(
     tx.commit()
         .await
         .context("cannot store the administrator")?;
-    Ok(Admin {
+    Ok(view(row).context("cannot read the administrator")?)
+}
+
+/// `id, login, email, role, disabled, created_at`.
+type AdminRow = (i64, String, String, String, i64, i64);
+
+fn view(
+    (id, login, email, role, disabled, created_at): AdminRow,
+) -> Result<AdminView, sqlx::Error> {
+    Ok(AdminView {
         id,
-        login: login.to_string(),
-        email: email.to_string(),
-        role,
+        login,
+        email,
+        role: decoded(Role::parse(&role), "role", &role)?,
+        disabled: disabled == 1,
+        created_at,
     })
 }
 
@@ -150,126 +139,43 @@ pub async fn bootstrap(db: &Db, email: &str) -> anyhow::Result<Option<(String, S
     }
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Admin>, sqlx::Error> {
-    let row: Option<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, login, email, role FROM admins WHERE id = $1 AND disabled = 0")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.and_then(|(id, login, email, role)| {
-        Some(Admin {
-            id,
-            login,
-            email,
-            role: Role::parse(&role)?,
-        })
-    }))
-}
+impl Principal for Admin {
+    const KIND: Kind = Kind::Admin;
 
-#[derive(Debug, thiserror::Error)]
-pub enum SignInError {
-    #[error("wrong login or password")]
-    Invalid,
-    #[error("too many failures, retry in {0} s")]
-    RateLimited(i64),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-/// Checks a login and password. Locked counters refuse before any check; an unknown or disabled login costs
-/// the same time as a wrong password; every outcome is in the audit trail.
-pub async fn sign_in(
-    db: &Db,
-    login: &str,
-    secret: &str,
-    address: &str,
-) -> Result<Admin, SignInError> {
-    let keys = throttle::Keys::new("admin", login, address);
-    if let Some(seconds) = throttle::locked(db, &keys)
-        .await
-        .context("cannot read the throttle")?
-    {
-        return Err(SignInError::RateLimited(seconds));
-    }
-    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, login, email, role, password_hash FROM admins WHERE login = $1 AND disabled = 0",
-    )
-    .bind(login.trim().to_lowercase())
-    .fetch_optional(&db.pool)
-    .await
-    .context("cannot read administrators")?;
-    let stored = row.as_ref().map(|r| r.4.clone());
-    let matches = password::verify(secret.to_string(), stored).await;
-    let mut conn = db
-        .pool
-        .acquire()
-        .await
-        .context("cannot reach the database")?;
-    let actor = Actor {
-        kind: "admin",
-        id: row.as_ref().map(|r| r.0),
-        login: Some(login.chars().take(64).collect()),
-        address: Some(address.to_string()),
-    };
-    match row {
-        Some((id, login, email, role, _)) if matches => {
-            throttle::succeeded(db, &keys)
-                .await
-                .context("cannot reset the throttle")?;
-            audit::record(
-                &mut conn,
-                &actor,
-                "admin.signed_in",
-                Some(Target::admin(id)),
-                serde_json::json!({}),
-            )
-            .await
-            .context("cannot record the sign-in")?;
-            let role = Role::parse(&role).context("unknown role in the database")?;
-            Ok(Admin {
+    async fn load(db: &Db, id: i64) -> Result<Option<Self>, sqlx::Error> {
+        let row: Option<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, login, email, role FROM admins WHERE id = $1 AND disabled = 0",
+        )
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+        Ok(row.and_then(|(id, login, email, role)| {
+            Some(Self {
                 id,
                 login,
                 email,
-                role,
+                role: Role::parse(&role)?,
             })
-        }
-        _ => {
-            throttle::failed(db, &keys)
-                .await
-                .context("cannot count the failure")?;
-            audit::record(
-                &mut conn,
-                &actor,
-                "admin.sign_in_failed",
-                None,
-                serde_json::json!({}),
-            )
-            .await
-            .context("cannot record the failure")?;
-            Err(SignInError::Invalid)
-        }
+        }))
+    }
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn login(&self) -> &str {
+        &self.login
     }
 }
 
-pub async fn list(db: &Db) -> Result<Vec<app::api::admin::AdminView>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+/// Every administrator, by identifiant.
+pub async fn list(db: &Db) -> Result<Vec<AdminView>, sqlx::Error> {
+    let rows: Vec<AdminRow> = sqlx::query_as(
         "SELECT id, login, email, role, disabled, created_at FROM admins ORDER BY login",
     )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, login, email, role, disabled, created_at)| app::api::admin::AdminView {
-                id,
-                login,
-                email,
-                role,
-                disabled: disabled == 1,
-                created_at,
-            },
-        )
-        .collect())
+    rows.into_iter().map(view).collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -327,9 +233,7 @@ pub async fn change(
         ));
     }
     if new_disabled == 1 {
-        sqlx::query("DELETE FROM sessions WHERE kind = 'admin' AND subject_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
+        session::close_all(&mut tx, Kind::Admin, id, None)
             .await
             .context("cannot end the sessions")?;
     }
@@ -383,14 +287,9 @@ pub async fn change_password(
         .execute(&mut *tx)
         .await
         .context("cannot store the password")?;
-    sqlx::query(
-        "DELETE FROM sessions WHERE kind = 'admin' AND subject_id = $1 AND token_hash <> $2",
-    )
-    .bind(admin.id)
-    .bind(current_session)
-    .execute(&mut *tx)
-    .await
-    .context("cannot end the other sessions")?;
+    session::close_all(&mut tx, Kind::Admin, admin.id, Some(current_session))
+        .await
+        .context("cannot end the other sessions")?;
     audit::record(
         &mut tx,
         actor,

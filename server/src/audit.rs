@@ -4,6 +4,7 @@
 use serde::Serialize;
 use sqlx::{Any, AnyConnection};
 
+use crate::auth::session::Kind;
 use crate::store::now_ms;
 
 /// Who acts.
@@ -16,13 +17,18 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn admin(id: i64, login: &str, address: Option<String>) -> Self {
+    /// An administrator or an API account.
+    pub fn principal(kind: Kind, id: i64, login: &str, address: Option<String>) -> Self {
         Self {
-            kind: "admin",
+            kind: kind.code(),
             id: Some(id),
             login: Some(login.to_string()),
             address,
         }
+    }
+
+    pub fn admin(id: i64, login: &str, address: Option<String>) -> Self {
+        Self::principal(Kind::Admin, id, login, address)
     }
 
     pub fn system() -> Self {
@@ -50,15 +56,20 @@ impl Target {
         }
     }
 
+    /// An administrator or an API account.
+    pub fn principal(kind: Kind, id: i64) -> Self {
+        Self {
+            kind: kind.code(),
+            id,
+        }
+    }
+
     pub fn admin(id: i64) -> Self {
-        Self { kind: "admin", id }
+        Self::principal(Kind::Admin, id)
     }
 
     pub fn account(id: i64) -> Self {
-        Self {
-            kind: "account",
-            id,
-        }
+        Self::principal(Kind::Account, id)
     }
 
     pub fn outbox(id: i64) -> Self {

@@ -21,8 +21,6 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-pub use app::components::layout::CONTACT_EMAIL as CONTACT;
-
 /// What every request handler may use.
 #[derive(Clone)]
 pub struct AppContext {

@@ -53,7 +53,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .admin_emails
         .first()
         .cloned()
-        .unwrap_or_else(|| crate::CONTACT.to_string());
+        .unwrap_or_else(|| app::api::CONTACT_EMAIL.to_string());
     if let Some((login, password)) = crate::admins::bootstrap(&db, &first_email).await? {
         // Shown once, so that a fresh installation has a working dashboard; only its hash is kept.
         tracing::warn!(

@@ -2,12 +2,116 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `POST /api/v1/admin/session`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct SignIn {
-    pub login: String,
-    pub password: String,
+/// An enum that travels as a fixed word: its variants and their words, `code` and `parse` both ways, and every
+/// variant in `ALL`, so that the browser and the server read and write the same words.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl $name {
+            /// Every variant, in order.
+            pub const ALL: &'static [$name] = &[$(Self::$variant,)+];
+
+            /// The word on the wire and in the database.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// The variant of a word, if it is one.
+            pub fn parse(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// An administrator's role, from the least to the most allowed.
+    Role {
+        /// Reads only.
+        Viewer = "viewer",
+        /// Also decides on requests, resends failed emails, manages API accounts.
+        Reviewer = "reviewer",
+        /// Also manages administrators and the refusal reasons.
+        Admin = "admin",
+    }
+}
+
+impl Role {
+    /// How the pages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Viewer => "lecteur",
+            Self::Reviewer => "instructeur",
+            Self::Admin => "administrateur",
+        }
+    }
+}
+
+wire_enum! {
+    /// Where a request stands.
+    RequestStatus {
+        /// Waiting for a decision.
+        Pending = "pending",
+        /// Validated: the account exists.
+        Approved = "approved",
+        /// Refused, with reasons.
+        Refused = "refused",
+    }
+}
+
+wire_enum! {
+    /// Where an email of the outbox stands.
+    OutboxStatus {
+        /// Not sent yet (first try or retries to come).
+        Waiting = "waiting",
+        /// Accepted by the mail server.
+        Sent = "sent",
+        /// Given up after its attempts; an administrator may send it again.
+        Failed = "failed",
+    }
+}
+
+wire_enum! {
+    /// What an email is.
+    MailKind {
+        /// To the applicant: the request is received.
+        Acknowledgement = "acknowledgement",
+        /// To the ministry's inbox: a new request to review.
+        AdminNotice = "admin_notice",
+        /// To the applicant: validated, with the identifiant and the password link.
+        Validation = "validation",
+        /// To the applicant: refused, with the reasons and the re-application link.
+        Refusal = "refusal",
+        /// To an account: a new password link (renewal, forgotten password, sent by an administrator).
+        PasswordLink = "password_link",
+        /// To an account: its identifiant.
+        LoginReminder = "login_reminder",
+    }
+}
+
+impl MailKind {
+    /// How the outbox page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Acknowledgement => "Accusé de réception",
+            Self::AdminNotice => "Avis aux administrateurs",
+            Self::Validation => "Validation",
+            Self::Refusal => "Refus",
+            Self::PasswordLink => "Lien de mot de passe",
+            Self::LoginReminder => "Rappel d'identifiant",
+        }
+    }
 }
 
 /// The signed-in administrator (`GET /api/v1/admin/session`). `csrf_token` goes in the `X-CSRF-Token` header
@@ -17,8 +121,7 @@ pub struct SignIn {
 pub struct AdminSession {
     pub login: String,
     pub email: String,
-    /// `admin`, `reviewer` or `viewer`.
-    pub role: String,
+    pub role: Role,
     pub csrf_token: String,
 }
 
@@ -28,8 +131,7 @@ pub struct AdminSession {
 pub struct RegistrationRow {
     pub id: i64,
     pub reference: String,
-    /// `pending`, `approved` or `refused`.
-    pub status: String,
+    pub status: RequestStatus,
     pub last_name: String,
     pub first_name: String,
     pub email: String,
@@ -86,9 +188,10 @@ pub struct RegistrationDetail {
     pub row: RegistrationRow,
     pub profile: String,
     pub siret: Option<String>,
-    /// E.164, and as typed.
+    /// E.164.
     pub phone: String,
-    pub phone_as_typed: String,
+    /// The national significant number (the digits after the prefix).
+    pub phone_national: String,
     /// `register` when the raison sociale comes from SIRENE, `applicant` when typed.
     pub company_name_source: String,
     pub siren_verified: bool,
@@ -158,7 +261,7 @@ pub struct Related {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DecisionView {
     /// `approved` or `refused`.
-    pub status: String,
+    pub status: RequestStatus,
     pub decided_at: i64,
     pub decided_by: Option<String>,
     /// The refusal reasons' labels.
@@ -198,7 +301,7 @@ pub struct RefuseRequest {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Decided {
     pub id: i64,
-    pub status: String,
+    pub status: RequestStatus,
     /// The new account's identifiant, when approved.
     pub login: Option<String>,
 }
@@ -219,11 +322,10 @@ pub struct RefusalReason {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OutboxItem {
     pub id: i64,
-    pub kind: String,
+    pub kind: MailKind,
     pub recipient: String,
     pub subject: String,
-    /// `waiting`, `sent` or `failed`.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: i64,
@@ -252,7 +354,7 @@ pub struct AdminView {
     pub id: i64,
     pub login: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub created_at: i64,
 }
@@ -263,7 +365,7 @@ pub struct AdminView {
 pub struct NewAdmin {
     pub login: String,
     pub email: String,
-    /// `admin`, `reviewer` or `viewer`.
+    /// A `Role`'s word: `admin`, `reviewer` or `viewer` (checked with a French message).
     pub role: String,
 }
 
@@ -279,6 +381,7 @@ pub struct CreatedAdmin {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdminChange {
+    /// A `Role`'s word (checked with a French message).
     #[serde(default)]
     pub role: Option<String>,
     #[serde(default)]

@@ -3,9 +3,12 @@
 
 use super::admin::{
     AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, NewAdmin, OutboxItem,
-    PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage, SignIn,
+    PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage,
 };
-use super::{CompanyLookup, CompanySearch, ErrorBody, RegistrationCreated, RegistrationRequest};
+use super::{
+    CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, RegistrationCreated,
+    RegistrationRequest,
+};
 
 /// Why a call did not give its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +20,15 @@ pub enum CallError {
 }
 
 impl CallError {
+    /// The error body's code, when the server answered one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(_, body) => Some(body.code),
+            Self::Network => None,
+        }
+    }
+
+    /// What to tell the user.
     pub fn message(&self) -> String {
         match self {
             Self::Api(_, body) => body.message.clone(),
@@ -88,7 +100,7 @@ pub fn encode(value: &str) -> String {
 /// API accounts: the password link, sign-in, recovery.
 pub mod account {
     use super::*;
-    use crate::api::{AccountSignIn, AccountView, NewPassword, PasswordSetup, Recovery, RenewLink};
+    use crate::api::{AccountView, Credentials, NewPassword, PasswordSetup, Recovery, RenewLink};
 
     pub async fn setup_info(token: &str) -> Result<PasswordSetup, CallError> {
         imp::get_json(&format!("/api/v1/password-setup/{}", encode(token))).await
@@ -118,7 +130,7 @@ pub mod account {
         .map(|_| ())
     }
 
-    pub async fn sign_in(body: &AccountSignIn) -> Result<(), CallError> {
+    pub async fn sign_in(body: &Credentials) -> Result<(), CallError> {
         imp::send::<_, ()>("POST", "/api/v1/account/session", Some(body), None)
             .await
             .map(|_| ())
@@ -157,7 +169,7 @@ pub mod admin {
         imp::get_json("/api/v1/admin/session").await
     }
 
-    pub async fn sign_in(body: &SignIn) -> Result<(), CallError> {
+    pub async fn sign_in(body: &Credentials) -> Result<(), CallError> {
         imp::send::<_, ()>("POST", "/api/v1/admin/session", Some(body), None)
             .await
             .map(|_| ())

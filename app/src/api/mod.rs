@@ -4,6 +4,9 @@
 
 pub mod admin;
 pub mod client;
+pub mod codes;
+
+pub use codes::ErrorCode;
 
 use std::collections::BTreeMap;
 
@@ -11,14 +14,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Field, FieldErrors, RawRegistration};
 
+/// Contact address of the Cellule Données, given in the guide for anything else: on the pages and in the
+/// emails.
+pub const CONTACT_EMAIL: &str = "contact@geodae.sante.gouv.fr";
+
 /// The body of every error answer: a stable machine code, a French sentence, per-field messages for forms.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
-    /// Stable code: `validation`, `invalid_siren`, `unknown_siren`, `register_unavailable`, `already_pending`,
-    /// `already_registered`, `malformed_json`, `unsupported_media_type`, `payload_too_large`, `not_found`,
-    /// `internal`…
-    pub code: String,
+    /// The stable code a program acts on.
+    pub code: ErrorCode,
     pub message: String,
     /// Per-field messages, keyed by the request's member names.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -29,9 +34,9 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_string(),
+            code,
             message: message.into(),
             fields: BTreeMap::new(),
             request_id: None,
@@ -45,7 +50,7 @@ impl ErrorBody {
                 .iter()
                 .map(|(field, message)| (field.key().to_string(), message.clone()))
                 .collect(),
-            ..Self::new("validation", "Certains champs sont à corriger.")
+            ..Self::new(ErrorCode::Validation, "Certains champs sont à corriger.")
         }
     }
 
@@ -173,7 +178,7 @@ pub struct RegistrationCreated {
     /// The reference quoted in emails, e.g. `DAE-7K3F9Q2M`.
     pub reference: String,
     /// `pending`
-    pub status: String,
+    pub status: admin::RequestStatus,
 }
 
 /// `GET /api/v1/health`.
@@ -211,10 +216,11 @@ pub struct RenewLink {
     pub token: String,
 }
 
-/// `POST /api/v1/account/session`: the identifiant or the email, and the password.
+/// What signs in: `POST /api/v1/admin/session` (the identifiant) and `POST /api/v1/account/session` (the
+/// identifiant or the email).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AccountSignIn {
+pub struct Credentials {
     pub login: String,
     pub password: String,
 }

@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 
-/// Contact address of the Cellule Données, given in the guide for anything else.
-pub const CONTACT_EMAIL: &str = "contact@geodae.sante.gouv.fr";
+pub use crate::api::CONTACT_EMAIL;
 
 #[component]
 pub fn Header() -> impl IntoView {

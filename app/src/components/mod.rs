@@ -5,6 +5,7 @@ pub mod field;
 pub mod layout;
 pub mod modal;
 pub mod phone_field;
+pub mod sign_in;
 
 /// Moves the keyboard focus to the element with this id (the first field in error after a submission).
 pub fn focus(id: &str) {

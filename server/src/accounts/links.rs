@@ -1,25 +1,20 @@
-//! API accounts after validation: the one-time password link (opening it never uses it up; only setting the
-//! password does, atomically), its renewal, sign-in, and recovery of a lost password or identifiant. Every
-//! recovery answer is the same whether the address exists or not, and sending is rate-limited.
+//! The one-time password link: opening it never uses it up; only setting the password does, atomically. A
+//! used or expired link can be renewed by mail, silently and with a rate limit.
 
 use anyhow::Context;
-use app::api::admin::HistoryEntry;
-use app::api::{AccountView, PasswordSetup};
+use app::api::PasswordSetup;
 use app::domain::password;
 use sqlx::{Any, AnyConnection};
 
+use super::recovery;
 use crate::AppContext;
 use crate::audit::{self, Actor, Target};
-use crate::auth::{password as hashing, throttle, token};
+use crate::auth::session::{self, Kind};
+use crate::auth::{password as hashing, token};
 use crate::mail::{outbox, templates};
 use crate::store::{Db, now_ms};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-/// Emails about one account: at most this many per hour (renewals, recoveries).
-const MAILS_PER_ACCOUNT_HOUR: i64 = 3;
-/// Recovery requests from one address: at most this many per hour.
-const RECOVERIES_PER_ADDRESS_HOUR: i64 = 20;
-const HOUR_MS: i64 = 60 * 60 * 1000;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum LinkState {
@@ -138,17 +133,10 @@ pub async fn set_password(
     .execute(&mut *tx)
     .await
     .context("cannot end the other links")?;
-    sqlx::query::<Any>("DELETE FROM sessions WHERE kind = 'account' AND subject_id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
+    session::close_all(&mut tx, Kind::Account, account_id, None)
         .await
         .context("cannot end the sessions")?;
-    let actor = Actor {
-        kind: "account",
-        id: Some(account_id),
-        login: Some(info.login.clone()),
-        address: None,
-    };
+    let actor = Actor::principal(Kind::Account, account_id, &info.login, None);
     audit::record(
         &mut tx,
         &actor,
@@ -200,331 +188,59 @@ pub async fn queue_password_link(
     outbox::enqueue(conn, &email, None).await
 }
 
+/// The holder of a link: who the email goes to.
+pub struct Holder {
+    pub id: i64,
+    pub login: String,
+    pub email: String,
+}
+
+/// Queues a fresh password link for `holder` in its own transaction, with the audit entry of an
+/// administrator's sending when `sent_by` says who, then wakes the mail worker.
+pub async fn send(
+    ctx: &AppContext,
+    holder: &Holder,
+    why: templates::LinkReason,
+    sent_by: Option<&Actor>,
+) -> anyhow::Result<()> {
+    let mut tx = ctx
+        .db
+        .pool
+        .begin()
+        .await
+        .context("cannot open a transaction")?;
+    queue_password_link(ctx, &mut tx, holder.id, &holder.login, &holder.email, why)
+        .await
+        .context("cannot queue the link")?;
+    if let Some(actor) = sent_by {
+        audit::record(
+            &mut tx,
+            actor,
+            "account.password_link_sent",
+            Some(Target::account(holder.id)),
+            serde_json::json!({ "email": holder.email }),
+        )
+        .await
+        .context("cannot record the sending")?;
+    }
+    tx.commit().await.context("cannot queue the link")?;
+    ctx.mail_wake.notify_one();
+    Ok(())
+}
+
 /// Sends a fresh link for the account of an expired or used one. Silent: nothing tells whether anything was
 /// sent.
 pub async fn renew(ctx: &AppContext, secret: &str, address: &str) -> anyhow::Result<()> {
     let Some(row) = token_row(&ctx.db, secret).await? else {
         return Ok(());
     };
-    if row.disabled || !allowed(ctx, row.account_id, address).await? {
+    if row.disabled || !recovery::allowed(ctx, row.account_id, address).await? {
         return Ok(());
     }
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
-    queue_password_link(
-        ctx,
-        &mut tx,
-        row.account_id,
-        &row.login,
-        &row.email,
-        templates::LinkReason::Renewal,
-    )
-    .await
-    .context("cannot queue the link")?;
-    tx.commit().await.context("cannot queue the link")?;
-    ctx.mail_wake.notify_one();
-    Ok(())
-}
-
-async fn allowed(ctx: &AppContext, account_id: i64, address: &str) -> anyhow::Result<bool> {
-    let per_address = throttle::allow(
-        &ctx.db,
-        &format!("recovery:ip:{address}"),
-        RECOVERIES_PER_ADDRESS_HOUR,
-        HOUR_MS,
-    )
-    .await
-    .context("cannot count recoveries")?;
-    let per_account = throttle::allow(
-        &ctx.db,
-        &format!("recovery:account:{account_id}"),
-        MAILS_PER_ACCOUNT_HOUR,
-        HOUR_MS,
-    )
-    .await
-    .context("cannot count recoveries")?;
-    if !(per_address && per_account) {
-        tracing::warn!(account_id, "recovery email not sent: rate limit");
-    }
-    Ok(per_address && per_account)
-}
-
-async fn active_by_email(db: &Db, email: &str) -> anyhow::Result<Option<(i64, String, String)>> {
-    sqlx::query_as("SELECT id, login, email FROM accounts WHERE email_key = $1 AND disabled = 0")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&db.pool)
-        .await
-        .context("cannot read accounts")
-}
-
-/// "Mot de passe oublié": a link to the password page, if an active account has this address.
-pub async fn forgot_password(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<()> {
-    let Some((id, login, email)) = active_by_email(&ctx.db, email).await? else {
-        return Ok(());
+    let holder = Holder {
+        id: row.account_id,
+        login: row.login,
+        email: row.email,
     };
-    if !allowed(ctx, id, address).await? {
-        return Ok(());
-    }
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
-    queue_password_link(
-        ctx,
-        &mut tx,
-        id,
-        &login,
-        &email,
-        templates::LinkReason::Forgotten,
-    )
-    .await
-    .context("cannot queue the link")?;
-    tx.commit().await.context("cannot queue the link")?;
-    ctx.mail_wake.notify_one();
-    Ok(())
-}
-
-/// "Identifiant oublié": the identifiant by email, if an active account has this address.
-pub async fn forgot_login(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<()> {
-    let Some((id, login, email)) = active_by_email(&ctx.db, email).await? else {
-        return Ok(());
-    };
-    if !allowed(ctx, id, address).await? {
-        return Ok(());
-    }
-    let mut conn = ctx
-        .db
-        .pool
-        .acquire()
-        .await
-        .context("cannot reach the database")?;
-    outbox::enqueue(
-        &mut conn,
-        &templates::login_reminder(&email, &login, &ctx.config.public_url),
-        None,
-    )
-    .await
-    .context("cannot queue the reminder")?;
-    ctx.mail_wake.notify_one();
-    Ok(())
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SignInError {
-    #[error("wrong identifiant or password")]
-    Invalid,
-    #[error("too many failures, retry in {0} s")]
-    RateLimited(i64),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-/// Signs an API account in by identifiant or email. The same protections as the administrators': throttling
-/// per login and address, an unknown or disabled account costs the same time as a wrong password.
-pub async fn sign_in(
-    db: &Db,
-    login: &str,
-    secret: &str,
-    address: &str,
-) -> Result<i64, SignInError> {
-    let key = login.trim().to_lowercase();
-    let keys = throttle::Keys::new("account", &key, address);
-    if let Some(seconds) = throttle::locked(db, &keys)
-        .await
-        .context("cannot read the throttle")?
-    {
-        return Err(SignInError::RateLimited(seconds));
-    }
-    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, login, password_hash FROM accounts WHERE (login = $1 OR email_key = $1) AND disabled = 0",
-    )
-    .bind(&key)
-    .fetch_optional(&db.pool)
-    .await
-    .context("cannot read accounts")?;
-    let stored = row.as_ref().and_then(|r| r.2.clone());
-    let matches = hashing::verify(secret.to_string(), stored).await;
-    let mut conn = db
-        .pool
-        .acquire()
-        .await
-        .context("cannot reach the database")?;
-    match row {
-        Some((id, login, Some(_))) if matches => {
-            throttle::succeeded(db, &keys)
-                .await
-                .context("cannot reset the throttle")?;
-            let actor = Actor {
-                kind: "account",
-                id: Some(id),
-                login: Some(login),
-                address: Some(address.to_string()),
-            };
-            audit::record(
-                &mut conn,
-                &actor,
-                "account.signed_in",
-                Some(Target::account(id)),
-                serde_json::json!({}),
-            )
-            .await
-            .context("cannot record the sign-in")?;
-            Ok(id)
-        }
-        _ => {
-            throttle::failed(db, &keys)
-                .await
-                .context("cannot count the failure")?;
-            Err(SignInError::Invalid)
-        }
-    }
-}
-
-/// The account page.
-pub async fn view(
-    db: &Db,
-    account_id: i64,
-    csrf_token: String,
-) -> anyhow::Result<Option<AccountView>> {
-    let row: Option<(String, String, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT a.login, a.email, r.company_name, r.siren, r.reference, a.created_at, r.id
-         FROM accounts a JOIN registrations r ON r.id = a.registration_id WHERE a.id = $1 AND a.disabled = 0",
-    )
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await
-    .context("cannot read the account")?;
-    let Some((login, email, company_name, siren, reference, created_at, registration_id)) = row
-    else {
-        return Ok(None);
-    };
-    let history = crate::review::history(db, registration_id).await?;
-    Ok(Some(AccountView {
-        login,
-        email,
-        company_name,
-        siren,
-        reference,
-        created_at,
-        csrf_token,
-        history: history
-            .into_iter()
-            .map(|entry| HistoryEntry {
-                // Administrators' logins are not shown to applicants.
-                actor: if entry.actor == "demandeur" {
-                    "Vous".into()
-                } else {
-                    "Administrateur Géo'DAE".into()
-                },
-                ..entry
-            })
-            .collect(),
-    }))
-}
-
-/// Disables or re-enables an account. Disabling ends its sessions and unused links. `false` when there is no
-/// such account.
-pub async fn set_disabled(
-    ctx: &AppContext,
-    actor: &Actor,
-    account_id: i64,
-    disabled: bool,
-) -> anyhow::Result<bool> {
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
-    let updated = sqlx::query::<Any>("UPDATE accounts SET disabled = $1 WHERE id = $2")
-        .bind(i64::from(disabled))
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await
-        .context("cannot change the account")?;
-    if updated.rows_affected() == 0 {
-        return Ok(false);
-    }
-    if disabled {
-        sqlx::query::<Any>("DELETE FROM sessions WHERE kind = 'account' AND subject_id = $1")
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await
-            .context("cannot end the sessions")?;
-        sqlx::query::<Any>(
-            "UPDATE account_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await
-        .context("cannot end the links")?;
-    }
-    let action = if disabled {
-        "account.disabled"
-    } else {
-        "account.enabled"
-    };
-    audit::record(
-        &mut tx,
-        actor,
-        action,
-        Some(Target::account(account_id)),
-        serde_json::json!({}),
-    )
-    .await
-    .context("cannot record the change")?;
-    tx.commit().await.context("cannot change the account")?;
-    Ok(true)
-}
-
-/// An administrator sends a fresh password link. `false` when there is no such active account.
-pub async fn send_password_link(
-    ctx: &AppContext,
-    actor: &Actor,
-    account_id: i64,
-) -> anyhow::Result<bool> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT login, email FROM accounts WHERE id = $1 AND disabled = 0")
-            .bind(account_id)
-            .fetch_optional(&ctx.db.pool)
-            .await
-            .context("cannot read the account")?;
-    let Some((login, email)) = row else {
-        return Ok(false);
-    };
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
-    queue_password_link(
-        ctx,
-        &mut tx,
-        account_id,
-        &login,
-        &email,
-        templates::LinkReason::Administrator,
-    )
-    .await
-    .context("cannot queue the link")?;
-    audit::record(
-        &mut tx,
-        actor,
-        "account.password_link_sent",
-        Some(Target::account(account_id)),
-        serde_json::json!({ "email": email }),
-    )
-    .await
-    .context("cannot record the sending")?;
-    tx.commit().await.context("cannot queue the link")?;
-    ctx.mail_wake.notify_one();
-    Ok(true)
+    send(ctx, &holder, templates::LinkReason::Renewal, None).await
 }

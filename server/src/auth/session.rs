@@ -1,7 +1,7 @@
 //! Server-side sessions in the database, so that several instances share them. The cookie carries a random
 //! token; the table keeps its digest, the CSRF token, and the idle and absolute deadlines.
 
-use sqlx::Any;
+use sqlx::{Any, AnyConnection};
 
 use super::token;
 use crate::store::{Db, now_ms};
@@ -117,14 +117,23 @@ pub async fn close_digest(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> 
         .map(|_| ())
 }
 
-/// Ends every session of one administrator or account (disabled, password changed).
-pub async fn close_all(db: &Db, kind: Kind, subject_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query::<Any>("DELETE FROM sessions WHERE kind = $1 AND subject_id = $2")
-        .bind(kind.code())
-        .bind(subject_id)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+/// Ends every session of one administrator or account (disabled, password changed), but the one whose token
+/// has the digest `except`, in the caller's transaction.
+pub async fn close_all(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    subject_id: i64,
+    except: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Any>(
+        "DELETE FROM sessions WHERE kind = $1 AND subject_id = $2 AND token_hash <> $3",
+    )
+    .bind(kind.code())
+    .bind(subject_id)
+    .bind(except.unwrap_or_default())
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// The `Set-Cookie` value opening a session: HttpOnly, SameSite=Strict, Secure when served over HTTPS.

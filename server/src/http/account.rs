@@ -2,35 +2,33 @@
 //! recovery (`/api/v1/account/forgot-password`, `/forgot-login`).
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use app::api::{
-    AccountSignIn, AccountView, ErrorBody, NewPassword, PasswordSetup, Recovery, RenewLink,
+    AccountView, Credentials, ErrorBody, ErrorCode, NewPassword, PasswordSetup, Recovery, RenewLink,
 };
 
 use super::auth::{
-    ClientAddress, check_csrf, cookie, invalid_credentials, rate_limited, same_origin, signed_in,
-    signed_out, unauthenticated,
+    AccountUser, ClientAddress, close_session, open_session, same_origin, unauthenticated,
 };
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::AppContext;
-use crate::accounts::{self, LinkState, SetupError, SignInError};
-use crate::auth::session::{self, Kind, Session};
+use crate::accounts::{self, LinkState, SetupError, links, recovery};
+use crate::auth::session::Kind;
 
 fn link_error(state: LinkState) -> ApiError {
     match state {
         LinkState::Unknown => ApiError::client(
             StatusCode::NOT_FOUND,
-            "link_unknown",
+            ErrorCode::LinkUnknown,
             "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau depuis « Mot de passe oublié ».",
         ),
         LinkState::Expired => ApiError::client(
             StatusCode::GONE,
-            "link_expired",
+            ErrorCode::LinkExpired,
             "Ce lien a expiré ou a déjà servi. Vous pouvez recevoir un nouveau lien par mail.",
         ),
     }
@@ -40,8 +38,10 @@ fn setup_error(error: SetupError) -> ApiError {
     match error {
         SetupError::Link(state) => link_error(state),
         SetupError::Policy(broken) => {
-            let mut body =
-                ErrorBody::new("validation", "Le mot de passe ne respecte pas les règles.");
+            let mut body = ErrorBody::new(
+                ErrorCode::Validation,
+                "Le mot de passe ne respecte pas les règles.",
+            );
             for (rule, message) in &broken {
                 let key = if *rule == app::domain::password::Rule::Confirmation {
                     "confirmation"
@@ -123,7 +123,7 @@ pub async fn renew(
     ApiJson(body): ApiJson<RenewLink>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
-    accounts::renew(&ctx, &body.token, &address).await?;
+    links::renew(&ctx, &body.token, &address).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -141,7 +141,7 @@ pub async fn forgot_password(
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
-    accounts::forgot_password(&ctx, &body.email, &address).await?;
+    recovery::forgot_password(&ctx, &body.email, &address).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -159,7 +159,7 @@ pub async fn forgot_login(
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
-    accounts::forgot_login(&ctx, &body.email, &address).await?;
+    recovery::forgot_login(&ctx, &body.email, &address).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -167,7 +167,7 @@ pub async fn forgot_login(
     post,
     path = "/account/session",
     tag = "account",
-    request_body = AccountSignIn,
+    request_body = Credentials,
     responses(
         (status = 204, description = "Connecté : cookie de session `geodae_compte` (HttpOnly, SameSite=Strict)"),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
@@ -178,48 +178,10 @@ pub async fn sign_in(
     State(ctx): State<AppContext>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<AccountSignIn>,
+    ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     same_origin(&headers)?;
-    match accounts::sign_in(&ctx.db, &body.login, &body.password, &address).await {
-        Ok(id) => {
-            let (secret, _) = session::open(&ctx.db, Kind::Account, id)
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            Ok(signed_in(
-                Kind::Account,
-                &secret,
-                ctx.config.secure_cookies(),
-            ))
-        }
-        Err(SignInError::Invalid) => Err(invalid_credentials()),
-        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
-        Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
-    }
-}
-
-/// The signed-in API account.
-pub struct AccountUser {
-    pub session: Session,
-}
-
-impl FromRequestParts<AppContext> for AccountUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        ctx: &AppContext,
-    ) -> Result<Self, Self::Rejection> {
-        let secret = cookie(&parts.headers, Kind::Account.cookie()).ok_or_else(unauthenticated)?;
-        let session = session::find(&ctx.db, Kind::Account, secret)
-            .await
-            .map_err(|e| {
-                ApiError::Internal(anyhow::Error::new(e).context("cannot read the session"))
-            })?
-            .ok_or_else(unauthenticated)?;
-        check_csrf(parts, &session)?;
-        Ok(Self { session })
-    }
+    open_session(&ctx, Kind::Account, &body, &address).await
 }
 
 #[utoipa::path(
@@ -235,14 +197,10 @@ pub async fn current(
     State(ctx): State<AppContext>,
     user: AccountUser,
 ) -> Result<Json<AccountView>, ApiError> {
-    accounts::view(
-        &ctx.db,
-        user.session.subject_id,
-        user.session.csrf_token.clone(),
-    )
-    .await?
-    .map(Json)
-    .ok_or_else(unauthenticated)
+    accounts::view(&ctx.db, user.principal.id, user.session.csrf_token.clone())
+        .await?
+        .map(Json)
+        .ok_or_else(unauthenticated)
 }
 
 #[utoipa::path(
@@ -259,8 +217,5 @@ pub async fn sign_out(
     State(ctx): State<AppContext>,
     user: AccountUser,
 ) -> Result<Response, ApiError> {
-    session::close_digest(&ctx.db, &user.session.token_hash)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(signed_out(Kind::Account, ctx.config.secure_cookies()))
+    close_session(&ctx, &user).await
 }

@@ -1,5 +1,6 @@
-//! Who is calling: the administrator of the session cookie, checked against the CSRF token on every
-//! state-changing request, the role a route needs, the client's address, and the same-origin check.
+//! Who is calling: the administrator or API account of the session cookie, checked against the CSRF token on
+//! every state-changing request, the role a route needs, the client's address, and the same-origin check;
+//! signing in and out, for every kind of principal.
 
 use std::net::SocketAddr;
 
@@ -7,46 +8,65 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 
+use app::api::{Credentials, ErrorCode};
+use axum::response::{IntoResponse, Response};
+
 use super::error::ApiError;
 use crate::AppContext;
-use crate::admins::{self, Admin, Role};
+use crate::accounts::Account;
+use crate::admins::{Admin, Role};
 use crate::audit::Actor;
+use crate::auth::Principal;
 use crate::auth::session::{self, Kind, Session};
+use crate::auth::sign_in::{self, SignInError};
 use crate::auth::token;
 
 /// The header that must repeat the session's CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The signed-in administrator.
-pub struct AdminUser {
-    pub admin: Admin,
+/// The principal of the session cookie, its session and the client's address.
+pub struct Signed<P> {
+    pub principal: P,
     pub session: Session,
     pub address: String,
+}
+
+/// The signed-in administrator.
+pub type AdminUser = Signed<Admin>;
+/// The signed-in API account.
+pub type AccountUser = Signed<Account>;
+
+impl<P: Principal> Signed<P> {
+    /// Who acts, for the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor::principal(
+            P::KIND,
+            self.principal.id(),
+            self.principal.login(),
+            Some(self.address.clone()),
+        )
+    }
 }
 
 impl AdminUser {
     /// 403 unless the administrator's role is at least `role`.
     pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        if self.admin.role >= role {
+        if self.principal.role >= role {
             Ok(())
         } else {
             Err(ApiError::client(
                 StatusCode::FORBIDDEN,
-                "forbidden",
+                ErrorCode::Forbidden,
                 "Votre rôle ne permet pas cette action.",
             ))
         }
-    }
-
-    pub fn actor(&self) -> Actor {
-        Actor::admin(self.admin.id, &self.admin.login, Some(self.address.clone()))
     }
 }
 
 pub fn unauthenticated() -> ApiError {
     ApiError::client(
         StatusCode::UNAUTHORIZED,
-        "unauthenticated",
+        ErrorCode::Unauthenticated,
         "Votre session a expiré ou vous n'êtes pas connecté : connectez-vous.",
     )
 }
@@ -54,7 +74,7 @@ pub fn unauthenticated() -> ApiError {
 fn csrf_refused() -> ApiError {
     ApiError::client(
         StatusCode::FORBIDDEN,
-        "csrf",
+        ErrorCode::Csrf,
         "La requête ne vient pas de cette application (jeton CSRF absent ou invalide) : rechargez la page.",
     )
 }
@@ -110,29 +130,29 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-impl FromRequestParts<AppContext> for AdminUser {
+impl<P: Principal> FromRequestParts<AppContext> for Signed<P> {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         ctx: &AppContext,
     ) -> Result<Self, Self::Rejection> {
-        let secret = cookie(&parts.headers, Kind::Admin.cookie()).ok_or_else(unauthenticated)?;
-        let session = session::find(&ctx.db, Kind::Admin, secret)
+        let secret = cookie(&parts.headers, P::KIND.cookie()).ok_or_else(unauthenticated)?;
+        let session = session::find(&ctx.db, P::KIND, secret)
             .await
             .map_err(|e| {
                 ApiError::Internal(anyhow::Error::new(e).context("cannot read the session"))
             })?
             .ok_or_else(unauthenticated)?;
-        let admin = admins::find(&ctx.db, session.subject_id)
+        let principal = P::load(&ctx.db, session.subject_id)
             .await
             .map_err(|e| {
-                ApiError::Internal(anyhow::Error::new(e).context("cannot read the administrator"))
+                ApiError::Internal(anyhow::Error::new(e).context("cannot read the principal"))
             })?
             .ok_or_else(unauthenticated)?;
         check_csrf(parts, &session)?;
         Ok(Self {
-            admin,
+            principal,
             session,
             address: client_address(ctx, parts),
         })
@@ -172,21 +192,58 @@ pub fn check_csrf(parts: &Parts, session: &Session) -> Result<(), ApiError> {
     }
 }
 
-/// 204 opening a session: the cookie is set.
-pub fn signed_in(kind: Kind, secret: &str, secure: bool) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(value) = axum::http::HeaderValue::from_str(&session::cookie(kind, secret, secure)) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+/// Signs a principal of `kind` in: 204 with the session cookie, 401 `invalid_credentials`, or 429 with
+/// `Retry-After` while throttled.
+pub async fn open_session(
+    ctx: &AppContext,
+    kind: Kind,
+    credentials: &Credentials,
+    address: &str,
+) -> Result<Response, ApiError> {
+    let signed = sign_in::sign_in(
+        &ctx.db,
+        kind,
+        &credentials.login,
+        &credentials.password,
+        address,
+    )
+    .await;
+    match signed {
+        Ok(id) => {
+            let (secret, _) = session::open(&ctx.db, kind, id)
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(with_cookie(&session::cookie(
+                kind,
+                &secret,
+                ctx.config.secure_cookies(),
+            )))
+        }
+        Err(SignInError::Invalid) => Err(invalid_credentials()),
+        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
+        Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
     }
-    response
 }
 
-/// 204 closing a session: the cookie is removed.
-pub fn signed_out(kind: Kind, secure: bool) -> axum::response::Response {
-    use axum::response::IntoResponse;
+/// Ends the caller's session (recorded in the audit trail): 204 removing the cookie.
+pub async fn close_session<P: Principal>(
+    ctx: &AppContext,
+    user: &Signed<P>,
+) -> Result<Response, ApiError> {
+    session::close_digest(&ctx.db, &user.session.token_hash)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    sign_in::signed_out(&ctx.db, &user.actor(), P::KIND, user.principal.id()).await?;
+    Ok(with_cookie(&session::removal_cookie(
+        P::KIND,
+        ctx.config.secure_cookies(),
+    )))
+}
+
+/// 204 setting a cookie.
+fn with_cookie(set_cookie: &str) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(value) = axum::http::HeaderValue::from_str(&session::removal_cookie(kind, secure)) {
+    if let Ok(value) = axum::http::HeaderValue::from_str(set_cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
@@ -196,18 +253,17 @@ pub fn signed_out(kind: Kind, secure: bool) -> axum::response::Response {
 pub fn invalid_credentials() -> ApiError {
     ApiError::client(
         StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
+        ErrorCode::InvalidCredentials,
         "Identifiant ou mot de passe incorrect.",
     )
 }
 
 /// 429 while sign-in is throttled, with `Retry-After`.
-pub fn rate_limited(seconds: i64) -> axum::response::Response {
-    use axum::response::IntoResponse;
+pub fn rate_limited(seconds: i64) -> Response {
     let minutes = (seconds + 59) / 60;
     let mut response = ApiError::client(
         StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        ErrorCode::RateLimited,
         format!(
             "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute{}.",
             if minutes > 1 { "s" } else { "" }

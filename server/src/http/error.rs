@@ -6,7 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use app::api::ErrorBody;
+use app::api::{CONTACT_EMAIL, ErrorBody, ErrorCode};
 use app::domain::FieldErrors;
 
 use super::request_id;
@@ -15,16 +15,16 @@ use super::request_id;
 pub enum ApiError {
     Validation(FieldErrors),
     /// A client error with its status, code and French message.
-    Client(StatusCode, &'static str, String),
+    Client(StatusCode, ErrorCode, String),
     /// 409 with the field it concerns.
-    Conflict(&'static str, String, FieldErrors),
+    Conflict(ErrorCode, String, FieldErrors),
     /// A complete error body with its status (per-field messages that are not form fields).
     Body(StatusCode, ErrorBody),
     Internal(anyhow::Error),
 }
 
 impl ApiError {
-    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Client(status, code, message.into())
     }
 }
@@ -40,17 +40,17 @@ impl From<JsonRejection> for ApiError {
         match rejection {
             JsonRejection::MissingJsonContentType(_) => Self::client(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Le corps de la requête doit être du JSON (Content-Type: application/json).",
             ),
             JsonRejection::JsonSyntaxError(_) => Self::client(
                 StatusCode::BAD_REQUEST,
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 "Le corps de la requête n'est pas du JSON valide.",
             ),
             JsonRejection::JsonDataError(e) => Self::client(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
+                ErrorCode::InvalidBody,
                 format!(
                     "Le corps de la requête n'a pas la forme attendue : {}",
                     e.body_text()
@@ -58,12 +58,12 @@ impl From<JsonRejection> for ApiError {
             ),
             JsonRejection::BytesRejection(_) => Self::client(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 "Le corps de la requête est trop volumineux ou n'a pas pu être lu.",
             ),
             _ => Self::client(
                 StatusCode::BAD_REQUEST,
-                "bad_request",
+                ErrorCode::BadRequest,
                 "La requête n'a pas pu être lue.",
             ),
         }
@@ -83,7 +83,7 @@ impl IntoResponse for ApiError {
             }
             Self::Conflict(code, message, fields) => {
                 let body = ErrorBody {
-                    code: code.to_string(),
+                    code,
                     message,
                     ..ErrorBody::validation(&fields)
                 };
@@ -104,9 +104,9 @@ pub fn internal_response(request_id: &str) -> Response {
     let body = ErrorBody {
         request_id: Some(request_id.to_string()),
         ..ErrorBody::new(
-            "internal",
+            ErrorCode::Internal,
             format!(
-                "Une erreur interne est survenue. Réessayez plus tard ; si elle persiste, écrivez à contact@geodae.sante.gouv.fr en citant la référence {request_id}."
+                "Une erreur interne est survenue. Réessayez plus tard ; si elle persiste, écrivez à {CONTACT_EMAIL} en citant la référence {request_id}."
             ),
         )
     };

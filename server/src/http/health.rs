@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use app::api::{ErrorBody, Health};
+use app::api::{ErrorBody, ErrorCode, Health};
 
 use super::error::ApiError;
 use crate::AppContext;
@@ -28,7 +28,7 @@ pub async fn health(State(ctx): State<AppContext>) -> Result<Json<Health>, ApiEr
             tracing::error!(%error, "database does not answer");
             Err(ApiError::client(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
+                ErrorCode::DatabaseUnavailable,
                 "La base de données ne répond pas.",
             ))
         }

@@ -40,7 +40,7 @@ where
                 .map_err(|rejection| {
                     ApiError::client(
                         axum::http::StatusCode::BAD_REQUEST,
-                        "invalid_query",
+                        app::api::ErrorCode::InvalidQuery,
                         format!(
                             "Les paramètres de l'adresse ne sont pas valides : {}",
                             rejection.body_text()

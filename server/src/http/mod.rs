@@ -13,6 +13,7 @@ mod registrations;
 pub mod request_id;
 mod sirene;
 
+use app::api::ErrorCode;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -52,22 +53,29 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(sirene::search))
         .routes(routes!(registrations::create))
         .routes(routes!(registrations::prefill))
-        .routes(routes!(admin::sign_in, admin::current, admin::sign_out))
-        .routes(routes!(admin::list))
-        .routes(routes!(admin::detail))
-        .routes(routes!(admin::approve))
-        .routes(routes!(admin::refuse))
-        .routes(routes!(admin::refusal_reasons))
-        .routes(routes!(admin::save_reason))
-        .routes(routes!(admin::outbox_list))
-        .routes(routes!(admin::outbox_resend))
-        .routes(routes!(admin::audit_list))
-        .routes(routes!(admin::admins_list, admin::admins_create))
-        .routes(routes!(admin::admins_change))
-        .routes(routes!(admin::change_password))
-        .routes(routes!(admin::account_disable))
-        .routes(routes!(admin::account_enable))
-        .routes(routes!(admin::account_password_link))
+        .routes(routes!(
+            admin::session::sign_in,
+            admin::session::current,
+            admin::session::sign_out
+        ))
+        .routes(routes!(admin::registrations::list))
+        .routes(routes!(admin::registrations::detail))
+        .routes(routes!(admin::registrations::approve))
+        .routes(routes!(admin::registrations::refuse))
+        .routes(routes!(admin::reasons::refusal_reasons))
+        .routes(routes!(admin::reasons::save_reason))
+        .routes(routes!(admin::outbox::outbox_list))
+        .routes(routes!(admin::outbox::outbox_resend))
+        .routes(routes!(admin::audit::audit_list))
+        .routes(routes!(
+            admin::admins::admins_list,
+            admin::admins::admins_create
+        ))
+        .routes(routes!(admin::admins::admins_change))
+        .routes(routes!(admin::session::change_password))
+        .routes(routes!(admin::accounts::account_disable))
+        .routes(routes!(admin::accounts::account_enable))
+        .routes(routes!(admin::accounts::account_password_link))
         .routes(routes!(account::setup_info, account::setup))
         .routes(routes!(account::renew))
         .routes(routes!(account::forgot_password))
@@ -95,7 +103,7 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
 async fn not_found() -> ApiError {
     ApiError::client(
         StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "Cette adresse de l'API n'existe pas.",
     )
 }

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use app::api::{ErrorBody, RegistrationCreated, RegistrationRequest};
+use app::api::admin::RequestStatus;
+use app::api::{ErrorBody, ErrorCode, RegistrationCreated, RegistrationRequest};
 use app::domain::{Field, FieldErrors};
 
 use super::error::ApiError;
@@ -36,23 +37,23 @@ pub async fn create(
             Json(RegistrationCreated {
                 id: submitted.id,
                 reference: submitted.reference,
-                status: "pending".into(),
+                status: RequestStatus::Pending,
             }),
         )),
         Err(SubmitError::Validation(errors)) => Err(ApiError::Validation(errors)),
         Err(SubmitError::AlreadyPending) => Err(conflict(
-            "already_pending",
+            ErrorCode::AlreadyPending,
             "Une demande est déjà en attente pour cette adresse email : vous recevrez la réponse des administrateurs par mail.",
         )),
         Err(SubmitError::AlreadyRegistered) => Err(conflict(
-            "already_registered",
+            ErrorCode::AlreadyRegistered,
             "Un compte existe déjà pour cette adresse email : connectez-vous avec vos identifiants.",
         )),
         Err(SubmitError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }
 
-fn conflict(code: &'static str, message: &str) -> ApiError {
+fn conflict(code: ErrorCode, message: &str) -> ApiError {
     let mut fields = FieldErrors::default();
     fields.insert(Field::Email, message);
     ApiError::Conflict(code, message.to_string(), fields)
@@ -73,17 +74,17 @@ pub async fn prefill(
     State(ctx): State<AppContext>,
     axum::extract::Path(link): axum::extract::Path<String>,
 ) -> Result<Json<RegistrationRequest>, ApiError> {
-    use crate::review::decide::{self, PrefillError};
-    match decide::prefill(&ctx, &link).await? {
+    use crate::registration::prefill::{self, PrefillError};
+    match prefill::prefill(&ctx, &link).await? {
         Ok(request) => Ok(Json(request)),
         Err(PrefillError::Expired) => Err(ApiError::client(
             StatusCode::GONE,
-            "link_expired",
+            ErrorCode::LinkExpired,
             "Ce lien a expiré : remplissez à nouveau le formulaire.",
         )),
         Err(PrefillError::Unknown) => Err(ApiError::client(
             StatusCode::NOT_FOUND,
-            "link_unknown",
+            ErrorCode::LinkUnknown,
             "Ce lien n'est pas valide : remplissez à nouveau le formulaire.",
         )),
     }

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use app::api::{CompanyLookup, CompanyMatch, CompanySearch, CompanyState, ErrorBody};
+use app::api::{CompanyLookup, CompanyMatch, CompanySearch, CompanyState, ErrorBody, ErrorCode};
 use app::domain::{Siren, company};
 
 use super::error::ApiError;
@@ -29,8 +29,13 @@ pub async fn lookup(
     State(ctx): State<AppContext>,
     Path(siren): Path<String>,
 ) -> Result<Json<CompanyLookup>, ApiError> {
-    let siren = Siren::parse(&siren)
-        .map_err(|e| ApiError::client(StatusCode::BAD_REQUEST, "invalid_siren", e.to_string()))?;
+    let siren = Siren::parse(&siren).map_err(|e| {
+        ApiError::client(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidSiren,
+            e.to_string(),
+        )
+    })?;
     match ctx.register.lookup(siren.as_str()).await {
         Ok(Some(found)) => Ok(Json(CompanyLookup {
             siren: found.siren,
@@ -44,7 +49,7 @@ pub async fn lookup(
         })),
         Ok(None) => Err(ApiError::client(
             StatusCode::NOT_FOUND,
-            "unknown_siren",
+            ErrorCode::UnknownSiren,
             company::UNKNOWN_SIREN,
         )),
         Err(unavailable) => Err(register_unavailable(&unavailable)),
@@ -56,7 +61,7 @@ fn register_unavailable(cause: &crate::sirene::RegisterUnavailable) -> ApiError 
     tracing::warn!(error = %cause, "company register unavailable");
     ApiError::client(
         StatusCode::SERVICE_UNAVAILABLE,
-        "register_unavailable",
+        ErrorCode::RegisterUnavailable,
         "Le répertoire SIRENE ne répond pas pour le moment.",
     )
 }
@@ -88,7 +93,7 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<CompanySearch>, ApiError> {
     let invalid =
-        |message: &str| ApiError::client(StatusCode::BAD_REQUEST, "invalid_query", message);
+        |message: &str| ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message);
     let query = params.q.unwrap_or_default();
     let letters = crate::sirene::search::fold(&query)
         .replace(' ', "")

@@ -6,10 +6,12 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
+use app::api::admin::MailKind;
+
 /// A message ready to be queued: the recipient and both parts, in French.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
-    pub kind: &'static str,
+    pub kind: MailKind,
     pub to: String,
     pub subject: String,
     pub text: String,

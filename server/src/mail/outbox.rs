@@ -2,8 +2,10 @@
 
 use sqlx::{Any, AnyConnection};
 
+use app::api::admin::{MailKind, OutboxItem, OutboxStatus};
+
 use super::Email;
-use crate::store::{Db, now_ms};
+use crate::store::{Db, decoded, now_ms};
 
 /// After this many failed attempts a message is marked failed (about a day of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -21,7 +23,7 @@ pub async fn enqueue(
         "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at)
          VALUES ($1, $2, $3, $4, $5, 'waiting', 0, $6, $7, $8)",
     )
-    .bind(email.kind)
+    .bind(email.kind.code())
     .bind(&email.to)
     .bind(&email.subject)
     .bind(&email.text)
@@ -92,23 +94,22 @@ pub async fn mark_failed(db: &Db, id: i64, attempts: i64, error: &str) -> Result
 /// The outbox for the administrators: newest first, optionally one status, before an id (keyset).
 pub async fn list(
     db: &Db,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     before: Option<i64>,
     limit: i64,
-) -> Result<Vec<app::api::admin::OutboxItem>, sqlx::Error> {
+) -> Result<Vec<OutboxItem>, sqlx::Error> {
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, String, String, String, String, i64, Option<String>, i64, Option<i64>, i64, Option<i64>)> =
         sqlx::query_as(
             "SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at, next_attempt_at, registration_id
              FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
         )
-        .bind(status.unwrap_or(""))
+        .bind(status.map_or("", OutboxStatus::code))
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(
             |(
                 id,
@@ -123,22 +124,22 @@ pub async fn list(
                 next_attempt_at,
                 registration_id,
             )| {
-                app::api::admin::OutboxItem {
+                Ok(OutboxItem {
                     id,
-                    kind,
+                    kind: decoded(MailKind::parse(&kind), "mail kind", &kind)?,
                     recipient,
                     subject,
-                    status,
+                    status: decoded(OutboxStatus::parse(&status), "outbox status", &status)?,
                     attempts,
                     last_error,
                     created_at,
                     sent_at,
                     next_attempt_at,
                     registration_id,
-                }
+                })
             },
         )
-        .collect())
+        .collect()
 }
 
 /// Puts a failed message back in the queue, due now, with a fresh count of attempts. `false` when the

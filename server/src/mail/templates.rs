@@ -1,7 +1,10 @@
 //! The emails' wording, in French, each with a plain-text and an HTML part.
 
+use app::api::CONTACT_EMAIL as CONTACT;
+use app::api::admin::MailKind;
+use app::domain::password::PasswordPolicy;
+
 use super::Email;
-use crate::CONTACT;
 
 /// What the acknowledgement and the administrators' notice say of a request.
 pub struct RequestSummary<'a> {
@@ -57,7 +60,7 @@ pub fn acknowledgement(r: &RequestSummary<'_>) -> Email {
         ),
     );
     Email {
-        kind: "acknowledgement",
+        kind: MailKind::Acknowledgement,
         to: r.email.to_string(),
         subject,
         text,
@@ -134,12 +137,20 @@ pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email
         ),
     );
     Email {
-        kind: "admin_notice",
+        kind: MailKind::AdminNotice,
         to: to.to_string(),
         subject,
         text,
         html,
     }
+}
+
+/// The one-time link to the password page, as an email presents it.
+pub struct PasswordLink<'a> {
+    pub url: &'a str,
+    pub valid_days: i64,
+    /// The rules the password must follow (the length is said in the email).
+    pub policy: &'a PasswordPolicy,
 }
 
 /// The validation email: the account exists, its identifiant, and the link to create the password.
@@ -149,15 +160,16 @@ pub fn validation(
     last_name: &str,
     reference: &str,
     login: &str,
-    link: &str,
-    valid_days: i64,
+    password: &PasswordLink<'_>,
 ) -> Email {
+    let (link, valid_days) = (password.url, password.valid_days);
+    let (min, max) = (password.policy.min, password.policy.max);
     let subject = "Géo'DAE : votre compte API a été validé".to_string();
     let text = format!(
         "Bonjour {first_name} {last_name},\n\n\
          Votre demande de création de compte avec un profil API (référence {reference}) a été validée.\n\n\
          Votre identifiant : {login}\n\n\
-         Pour créer votre mot de passe (de 8 à 12 caractères), ouvrez ce lien :\n{link}\n\n\
+         Pour créer votre mot de passe (de {min} à {max} caractères), ouvrez ce lien :\n{link}\n\n\
          Ce lien est personnel ; il sert une seule fois et expire dans {valid_days} jours. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.\n\n\
          Pour toute question, écrivez à la Cellule Données : {CONTACT}.\n\n\
          {SIGNATURE_TEXT}\n"
@@ -168,7 +180,7 @@ pub fn validation(
             "<p>Bonjour {first} {last},</p>\
              <p>Votre demande de création de compte avec un profil API (référence {reference}) <strong>a été validée</strong>.</p>\
              <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
-             <p><a href=\"{link}\">Créer mon mot de passe</a> (de 8 à 12 caractères)</p>\
+             <p><a href=\"{link}\">Créer mon mot de passe</a> (de {min} à {max} caractères)</p>\
              <p>Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur&nbsp;:<br>{link}</p>\
              <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_days} jours. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.</p>\
              <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>.</p>",
@@ -180,7 +192,7 @@ pub fn validation(
         ),
     );
     Email {
-        kind: "validation",
+        kind: MailKind::Validation,
         to: to.to_string(),
         subject,
         text,
@@ -243,7 +255,7 @@ pub fn refusal(
         ),
     );
     Email {
-        kind: "refusal",
+        kind: MailKind::Refusal,
         to: to.to_string(),
         subject,
         text,
@@ -299,7 +311,7 @@ pub fn password_link(to: &str, login: &str, link: &str, valid_days: i64, why: Li
         ),
     );
     Email {
-        kind: "password_link",
+        kind: MailKind::PasswordLink,
         to: to.to_string(),
         subject: subject.to_string(),
         text,
@@ -330,7 +342,7 @@ pub fn login_reminder(to: &str, login: &str, public_url: &str) -> Email {
         ),
     );
     Email {
-        kind: "login_reminder",
+        kind: MailKind::LoginReminder,
         to: to.to_string(),
         subject,
         text,
@@ -414,9 +426,36 @@ mod tests {
             "Test",
             "DAE-7K3F9Q2M",
             "mtest",
-            "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
-            7,
+            &PasswordLink {
+                url: "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
+                valid_days: 7,
+                policy: &PasswordPolicy::default(),
+            },
         );
+        assert!(
+            email.text.contains("(de 8 à 12 caractères)"),
+            "{}",
+            email.text
+        );
+        let longer = PasswordPolicy {
+            min: 10,
+            max: 64,
+            ..PasswordPolicy::default()
+        };
+        let configured = validation(
+            "contact@exemple.fr",
+            "Marie",
+            "Test",
+            "DAE-7K3F9Q2M",
+            "mtest",
+            &PasswordLink {
+                url: "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
+                valid_days: 7,
+                policy: &longer,
+            },
+        );
+        assert!(configured.text.contains("(de 10 à 64 caractères)"));
+        assert!(configured.html.contains("(de 10 à 64 caractères)"));
         insta::assert_snapshot!("validation_text", email.text);
         insta::assert_snapshot!("validation_html", email.html);
     }

@@ -1,15 +1,20 @@
 //! Submitting an account request: every field re-validated with the browser's parsers, the company name taken
 //! from the register, the request and its emails written in one transaction.
 
+pub mod company;
+pub mod events;
+pub mod prefill;
 pub mod reverify;
 
 use anyhow::Context;
 use app::api::RegistrationRequest;
+use app::domain::company as messages;
 use app::domain::registration::require_company_name;
-use app::domain::{Field, FieldErrors, OrganisationKind, ValidRegistration, company};
+use app::domain::{Field, FieldErrors, ValidRegistration};
 use rand::Rng;
 use sqlx::Any;
 
+use self::company::{Answer, Applied};
 use crate::AppContext;
 use crate::mail::outbox;
 use crate::mail::templates::{self, RequestSummary};
@@ -98,7 +103,7 @@ async fn company_record(
         Ok(None) => {
             return Err(field_error(
                 Field::Siren,
-                company::UNKNOWN_SIREN.to_string(),
+                messages::UNKNOWN_SIREN.to_string(),
             ));
         }
         Ok(Some(Company {
@@ -106,29 +111,22 @@ async fn company_record(
             name,
             ..
         })) => {
-            return Err(field_error(Field::Siren, company::ceased(name.as_deref())));
+            return Err(field_error(Field::Siren, messages::ceased(name.as_deref())));
         }
         Ok(Some(found)) => {
-            let mut flags = Vec::new();
             let name = match &found.name {
                 Some(name) if found.diffusible => name.clone(),
-                _ => {
-                    flags.push("Structure non diffusible au répertoire SIRENE : raison sociale saisie par le demandeur.".to_string());
-                    require_company_name(typed)
-                        .map_err(|e| field_error(Field::CompanyName, e))?
-                        .to_string()
-                }
+                _ => require_company_name(typed)
+                    .map_err(|e| field_error(Field::CompanyName, e))?
+                    .to_string(),
             };
-            if let Some(category) = &found.legal_category
-                && let Some(expected) = OrganisationKind::expected_for_legal_category(category)
-                && expected != valid.organisation_kind
-            {
-                flags.push(format!(
-                            "Type de structure « {} » alors que la catégorie juridique {category} correspond à « {} ».",
-                            valid.organisation_kind.label(),
-                            expected.label()
-                        ));
-            }
+            let flags = company::points(
+                Answer::Found(&found),
+                Applied {
+                    company_name: &name,
+                    organisation_kind: Some(valid.organisation_kind),
+                },
+            );
             CompanyRecord {
                 from_register: found.diffusible && found.name.is_some(),
                 name,
@@ -144,6 +142,13 @@ async fn company_record(
             let name = require_company_name(typed)
                 .map_err(|e| field_error(Field::CompanyName, e))?
                 .to_string();
+            let flags = company::points(
+                Answer::NotVerified,
+                Applied {
+                    company_name: &name,
+                    organisation_kind: Some(valid.organisation_kind),
+                },
+            );
             CompanyRecord {
                 name,
                 from_register: false,
@@ -151,10 +156,7 @@ async fn company_record(
                 state: None,
                 diffusible: None,
                 legal_category: None,
-                flags: vec![format!(
-                    "{} : le répertoire SIRENE ne répondait pas lors de la demande.",
-                    company::SIREN_NOT_VERIFIED
-                )],
+                flags,
             }
         }
     };
@@ -174,7 +176,7 @@ async fn insert(
     let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
         "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
             siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
-            legal_category, phone, phone_as_typed, warnings, created_at, queue, search_text, register_checked_at)
+            legal_category, phone, phone_national, warnings, created_at, queue, search_text, register_checked_at)
          VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 0, $20, $21)
          RETURNING id",
     )
@@ -197,7 +199,7 @@ async fn insert(
     .bind(valid.phone.nsn())
     .bind(serde_json::to_string(flags).unwrap_or_else(|_| "[]".into()))
     .bind(now)
-    .bind(crate::review::search_text(&[
+    .bind(events::search_text(&[
         &reference,
         valid.last_name.as_str(),
         valid.first_name.as_str(),
@@ -208,13 +210,18 @@ async fn insert(
     .bind(company.verified.then_some(now))
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query::<Any>(
-        "INSERT INTO registration_events (registration_id, at, actor, kind, detail) VALUES ($1, $2, 'demandeur', 'submitted', $3)",
+    events::record(
+        &mut tx,
+        id,
+        now,
+        events::APPLICANT,
+        "submitted",
+        &format!(
+            "Demande déposée par {} {}",
+            valid.first_name.as_str(),
+            valid.last_name.as_str()
+        ),
     )
-    .bind(id)
-    .bind(now)
-    .bind(format!("Demande déposée par {} {}", valid.first_name.as_str(), valid.last_name.as_str()))
-    .execute(&mut *tx)
     .await?;
 
     let summary = RequestSummary {

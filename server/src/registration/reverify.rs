@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::Any;
 
+use super::events;
 use crate::AppContext;
 use crate::sirene::Company;
 use crate::store::now_ms;
@@ -79,14 +80,7 @@ async fn record(ctx: &AppContext, id: i64, answer: Option<&Company>) -> anyhow::
         ),
         None => "SIREN inconnu du répertoire SIRENE".to_string(),
     };
-    sqlx::query::<Any>(
-        "INSERT INTO registration_events (registration_id, at, actor, kind, detail) VALUES ($1, $2, 'système', 'siren_checked', $3)",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(detail)
-    .execute(&mut *tx)
-    .await?;
+    events::record(&mut tx, id, now, events::SYSTEM, "siren_checked", &detail).await?;
     tx.commit().await?;
     Ok(true)
 }

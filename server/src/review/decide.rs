@@ -3,22 +3,22 @@
 //! exactly once: two administrators deciding at the same moment get one decision and one email.
 
 use anyhow::Context;
-use app::api::RegistrationRequest;
-use app::api::admin::{Decided, RefusalReason};
-use app::domain::PhoneNumber;
+use app::api::admin::{Decided, RefusalReason, RequestStatus};
 use app::domain::login::{first_free, login_base};
 use sqlx::{Any, AnyConnection};
 
 use crate::AppContext;
+use crate::accounts;
 use crate::admins::Admin;
 use crate::audit::{self, Actor, Target};
 use crate::links;
 use crate::mail::{outbox, templates};
-use crate::store::{is_unique_violation, now_ms};
+use crate::registration::events;
+use crate::store::{decoded, is_unique_violation, now_ms};
 
 /// How long a re-application link from a refusal email works.
 pub const REAPPLY_LINK_DAYS: i64 = 30;
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// Longest free text of a refusal.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
@@ -28,7 +28,7 @@ pub enum DecideError {
     NotFound,
     #[error("already decided")]
     AlreadyDecided {
-        status: String,
+        status: RequestStatus,
         by: Option<String>,
         at: i64,
     },
@@ -61,14 +61,14 @@ struct Applicant {
 async fn take_decision(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: RequestStatus,
     admin: &Admin,
     now: i64,
 ) -> Result<Applicant, DecideError> {
     let updated = sqlx::query::<Any>(
         "UPDATE registrations SET status = $1, queue = 1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status = 'pending'",
     )
-    .bind(status)
+    .bind(status.code())
     .bind(now)
     .bind(admin.id)
     .bind(id)
@@ -84,7 +84,7 @@ async fn take_decision(
         return Err(match existing {
             None => DecideError::NotFound,
             Some((status, at, by)) => DecideError::AlreadyDecided {
-                status,
+                status: decoded(RequestStatus::parse(&status), "status", &status)?,
                 by,
                 at: at.unwrap_or_default(),
             },
@@ -96,27 +96,6 @@ async fn take_decision(
     .bind(id)
     .fetch_one(&mut *conn)
     .await?)
-}
-
-async fn event(
-    conn: &mut AnyConnection,
-    id: i64,
-    at: i64,
-    actor: &str,
-    kind: &str,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query::<Any>(
-        "INSERT INTO registration_events (registration_id, at, actor, kind, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(at)
-    .bind(actor)
-    .bind(kind)
-    .bind(detail)
-    .execute(conn)
-    .await
-    .map(|_| ())
 }
 
 /// Validates a request: creates the account with its identifiant and sends the validation email with a
@@ -158,7 +137,7 @@ async fn approve_once(
 ) -> Result<Decided, DecideError> {
     let now = now_ms();
     let mut tx = ctx.db.pool.begin().await?;
-    let applicant = take_decision(&mut tx, id, "approved", admin, now).await?;
+    let applicant = take_decision(&mut tx, id, RequestStatus::Approved, admin, now).await?;
     let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
         .bind(&applicant.email_key)
         .fetch_optional(&mut *tx)
@@ -187,9 +166,8 @@ async fn approve_once(
     .await
     .map_err(anyhow::Error::new)?;
 
-    let link = crate::accounts::issue_password_link(ctx, &mut tx, account_id).await?;
-    let valid_days = ctx.config.password_link_days;
-    event(
+    let link = accounts::issue_password_link(ctx, &mut tx, account_id).await?;
+    events::record(
         &mut tx,
         id,
         now,
@@ -212,14 +190,17 @@ async fn approve_once(
         &applicant.last_name,
         &applicant.reference,
         &login,
-        &link,
-        valid_days,
+        &templates::PasswordLink {
+            url: &link,
+            valid_days: ctx.config.password_link_days,
+            policy: &ctx.config.password_policy,
+        },
     );
     outbox::enqueue(&mut tx, &email, Some(id)).await?;
     tx.commit().await?;
     Ok(Decided {
         id,
-        status: "approved".into(),
+        status: RequestStatus::Approved,
         login: Some(login),
     })
 }
@@ -260,8 +241,10 @@ pub async fn refuse(
             "Le message ne doit pas dépasser {MAX_MESSAGE_CHARS} caractères."
         )));
     }
+    // Each reason once, in the order chosen, however often it was sent.
     let mut codes: Vec<&String> = codes.iter().collect();
-    codes.dedup();
+    let mut seen = std::collections::HashSet::new();
+    codes.retain(|code| seen.insert(*code));
     if codes.is_empty() {
         return Err(DecideError::Invalid(
             "Choisissez au moins un motif de refus.".into(),
@@ -282,7 +265,7 @@ pub async fn refuse(
     let key = ctx.link_key().await?;
     let now = now_ms();
     let mut tx = ctx.db.pool.begin().await?;
-    let applicant = take_decision(&mut tx, id, "refused", admin, now).await?;
+    let applicant = take_decision(&mut tx, id, RequestStatus::Refused, admin, now).await?;
     let code_list: Vec<&str> = chosen.iter().map(|r| r.code.as_str()).collect();
     sqlx::query::<Any>(
         "UPDATE registrations SET refusal_reasons = $1, refusal_message = $2 WHERE id = $3",
@@ -293,7 +276,7 @@ pub async fn refuse(
     .execute(&mut *tx)
     .await?;
     let labels: Vec<&str> = chosen.iter().map(|r| r.label.as_str()).collect();
-    event(
+    events::record(
         &mut tx,
         id,
         now,
@@ -313,7 +296,12 @@ pub async fn refuse(
     let link = format!(
         "{}/inscription?reprise={}",
         ctx.config.public_url,
-        links::sign(&key, "reprise", id, now + REAPPLY_LINK_DAYS * DAY_MS)
+        links::sign(
+            &key,
+            crate::registration::prefill::LINK_PURPOSE,
+            id,
+            now + REAPPLY_LINK_DAYS * DAY_MS
+        )
     );
     let bodies: Vec<String> = chosen.iter().map(|r| r.body.clone()).collect();
     let email = templates::refusal(
@@ -330,72 +318,7 @@ pub async fn refuse(
     ctx.mail_wake.notify_one();
     Ok(Decided {
         id,
-        status: "refused".into(),
+        status: RequestStatus::Refused,
         login: None,
     })
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum PrefillError {
-    Unknown,
-    Expired,
-}
-
-/// The refused request's data for the form, from a re-application link.
-pub async fn prefill(
-    ctx: &AppContext,
-    link: &str,
-) -> Result<Result<RegistrationRequest, PrefillError>, anyhow::Error> {
-    let key = ctx.link_key().await?;
-    let id = match links::verify(&key, "reprise", link, now_ms()) {
-        Ok(id) => id,
-        Err(links::LinkError::Expired) => return Ok(Err(PrefillError::Expired)),
-        Err(links::LinkError::Unknown) => return Ok(Err(PrefillError::Unknown)),
-    };
-    #[allow(clippy::type_complexity)]
-    let row: Option<(String, String, String, String, String, String, Option<String>, String, String, String)> =
-        sqlx::query_as(
-            "SELECT profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, company_name_source, phone
-             FROM registrations WHERE id = $1 AND status = 'refused'",
-        )
-        .bind(id)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .context("cannot read the refused request")?;
-    let Some((
-        profile,
-        last_name,
-        first_name,
-        email,
-        organisation_kind,
-        siren,
-        siret,
-        company_name,
-        source,
-        phone,
-    )) = row
-    else {
-        return Ok(Err(PrefillError::Unknown));
-    };
-    let (phone_prefix, phone_number) = match PhoneNumber::from_e164(&phone) {
-        Ok(number) => (number.prefix().code().to_string(), number.nsn().to_string()),
-        Err(_) => ("+33".to_string(), String::new()),
-    };
-    Ok(Ok(RegistrationRequest {
-        profile,
-        last_name,
-        first_name,
-        email,
-        organisation_kind,
-        siren,
-        siret: siret.unwrap_or_default(),
-        // The register's name is filled again by the lookup; a typed one is given back.
-        company_name: if source == "applicant" {
-            company_name
-        } else {
-            String::new()
-        },
-        phone_prefix,
-        phone_number,
-    }))
 }

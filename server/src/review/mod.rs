@@ -1,53 +1,25 @@
-//! The administrators' review of requests: the dashboard's list, one request with everything a reviewer
-//! needs to decide, and the decisions (in `decide`).
+//! The administrators' review of requests: the dashboard's list (here), one request with everything a
+//! reviewer needs to decide (`detail`), and the decisions (`decide`).
 
 pub mod decide;
+pub mod detail;
 
 use anyhow::Context;
-use app::api::admin::{
-    DecisionView, HistoryEntry, RegisterView, RegistrationDetail, RegistrationPage,
-    RegistrationRow, Related, SirenCheck, StatusCounts, WeekActivity,
-};
-use app::domain::OrganisationKind;
+use app::api::admin::{RegistrationPage, RegistrationRow, StatusCounts, WeekActivity};
 use app::domain::person_name::fold;
 use sqlx::{Any, AssertSqlSafe};
 
 use crate::AppContext;
-use crate::sirene::UnitState;
 use crate::store::now_ms;
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const WEEK_MS: i64 = 7 * DAY_MS;
 /// Weeks shown in the dashboard's chart.
 const CHART_WEEKS: i64 = 12;
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 200;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Pending,
-    Approved,
-    Refused,
-}
-
-impl Status {
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "pending" => Some(Self::Pending),
-            "approved" => Some(Self::Approved),
-            "refused" => Some(Self::Refused),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Refused => "refused",
-        }
-    }
-}
+pub use app::api::admin::RequestStatus as Status;
 
 /// Where a page starts: after this row of the sort order (queue, creation time, id).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,11 +55,6 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
-/// The text a search matches: reference, names, email, SIREN and raison sociale, lowercase without accents.
-pub fn search_text(parts: &[&str]) -> String {
-    fold(&parts.join(" "))
-}
-
 /// The indexed column a search names exactly (a SIREN or SIRET, a reference, an email address), with the value
 /// to compare; otherwise no column and the folded text to look for anywhere.
 fn exact_search(search: &str) -> (Option<&'static str>, String) {
@@ -113,36 +80,36 @@ enum Bind {
 }
 
 #[derive(sqlx::FromRow)]
-struct RowRecord {
-    id: i64,
-    reference: String,
-    status: String,
-    last_name: String,
-    first_name: String,
-    email: String,
-    siren: String,
-    company_name: String,
-    organisation_kind: String,
-    created_at: i64,
-    decided_at: Option<i64>,
-    warnings: String,
-    queue: i64,
+pub(crate) struct RowRecord {
+    pub(crate) id: i64,
+    pub(crate) reference: String,
+    pub(crate) status: String,
+    pub(crate) last_name: String,
+    pub(crate) first_name: String,
+    pub(crate) email: String,
+    pub(crate) siren: String,
+    pub(crate) company_name: String,
+    pub(crate) organisation_kind: String,
+    pub(crate) created_at: i64,
+    pub(crate) decided_at: Option<i64>,
+    pub(crate) warnings: String,
+    pub(crate) queue: i64,
 }
 
-const ROW_COLUMNS: &str = "id, reference, status, last_name, first_name, email, siren, company_name, organisation_kind, created_at, decided_at, warnings, queue";
+pub(crate) const ROW_COLUMNS: &str = "id, reference, status, last_name, first_name, email, siren, company_name, organisation_kind, created_at, decided_at, warnings, queue";
 
 impl RowRecord {
-    fn view(self, now: i64, overdue_after_days: i64) -> RegistrationRow {
+    pub(crate) fn view(self, now: i64, overdue_after_days: i64) -> RegistrationRow {
         let until = self.decided_at.unwrap_or(now);
         let waited_days = (until - self.created_at).max(0) / DAY_MS;
         let flags = serde_json::from_str::<Vec<String>>(&self.warnings)
             .map(|w| w.len())
             .unwrap_or(0);
         RegistrationRow {
-            overdue: self.status == "pending" && waited_days >= overdue_after_days,
+            overdue: self.status == Status::Pending.code() && waited_days >= overdue_after_days,
             id: self.id,
             reference: self.reference,
-            status: self.status,
+            status: Status::parse(&self.status).unwrap_or(Status::Pending),
             last_name: self.last_name,
             first_name: self.first_name,
             email: self.email,
@@ -272,9 +239,9 @@ async fn counts(
     overdue_after_days: i64,
 ) -> anyhow::Result<StatusCounts> {
     // One count per status, each answered from the (status, created_at, id) index.
-    let count = |status: &'static str| async move {
+    let count = |status: Status| async move {
         sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM registrations WHERE status = $1")
-            .bind(status)
+            .bind(status.code())
             .fetch_one(&ctx.db.pool)
             .await
             .map(|(n,)| n)
@@ -291,9 +258,9 @@ async fn counts(
         .context("cannot count overdue requests")
     };
     let (pending, approved, refused, overdue) = tokio::try_join!(
-        count("pending"),
-        count("approved"),
-        count("refused"),
+        count(Status::Pending),
+        count(Status::Approved),
+        count(Status::Refused),
         overdue
     )?;
     let counts = StatusCounts {
@@ -345,252 +312,6 @@ fn date(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms / 1000)
         .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
         .unwrap_or_default()
-}
-
-#[derive(sqlx::FromRow)]
-struct DetailRecord {
-    profile: String,
-    siret: Option<String>,
-    phone: String,
-    phone_as_typed: String,
-    company_name_source: String,
-    siren_verified: i64,
-    register_checked_at: Option<i64>,
-    email_key: String,
-    refusal_reasons: Option<String>,
-    refusal_message: Option<String>,
-    decided_by: Option<String>,
-}
-
-/// Everything about one request; `None` when there is no such request.
-pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<RegistrationDetail>> {
-    let now = now_ms();
-    let record: Option<RowRecord> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {ROW_COLUMNS} FROM registrations WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&ctx.db.pool)
-    .await
-    .context("cannot read the request")?;
-    let Some(record) = record else {
-        return Ok(None);
-    };
-    let more: DetailRecord = sqlx::query_as(
-        "SELECT r.profile, r.siret, r.phone, r.phone_as_typed, r.company_name_source, r.siren_verified, r.register_checked_at, r.email_key,
-                r.refusal_reasons, r.refusal_message, a.login AS decided_by
-         FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&ctx.db.pool)
-    .await
-    .context("cannot read the request")?;
-    let warnings: Vec<String> = serde_json::from_str(&record.warnings).unwrap_or_default();
-
-    let register = match ctx.register.lookup(&record.siren).await {
-        Ok(found) => found,
-        Err(unavailable) => {
-            tracing::warn!(error = %unavailable, "company register unavailable for a review");
-            None
-        }
-    };
-    let check = SirenCheck::from_code(more.siren_verified);
-    let mut mismatches = Vec::new();
-    match check {
-        SirenCheck::NotVerified => mismatches.push(
-            "SIREN non vérifié : le répertoire SIRENE ne répondait pas lors de la demande ; il est interrogé à nouveau automatiquement."
-                .to_string(),
-        ),
-        SirenCheck::Unknown => mismatches.push(format!(
-            "SIREN inconnu du répertoire SIRENE (vérifié le {}).",
-            more.register_checked_at.map(app::domain::dates::date_time).unwrap_or_default()
-        )),
-        SirenCheck::Verified => {}
-    }
-    if let Some(company) = &register {
-        if company.state == UnitState::Ceased {
-            mismatches.push("La structure est cessée au répertoire SIRENE.".to_string());
-        }
-        if !company.diffusible {
-            mismatches.push(
-                "Structure non diffusible : raison sociale saisie par le demandeur, à vérifier."
-                    .to_string(),
-            );
-        }
-        if let Some(name) = &company.name
-            && fold(name) != fold(&record.company_name)
-        {
-            mismatches.push(format!(
-                "Raison sociale saisie « {} », répertoire « {name} ».",
-                record.company_name
-            ));
-        }
-        if let (Some(category), Some(kind)) = (
-            &company.legal_category,
-            OrganisationKind::from_code(&record.organisation_kind),
-        ) && let Some(expected) = OrganisationKind::expected_for_legal_category(category)
-            && expected != kind
-        {
-            mismatches.push(format!(
-                        "Type de structure « {} », mais la catégorie juridique {category} correspond à « {} ».",
-                        kind.label(),
-                        expected.label()
-                    ));
-        }
-    } else if check == SirenCheck::Verified {
-        mismatches.push("Le SIREN n'est plus au répertoire local.".to_string());
-    }
-
-    let related = related(ctx, id, &more.email_key, &record.siren).await?;
-    let decision = decision(ctx, id, &record, &more).await?;
-    let history = history(&ctx.db, id).await?;
-    Ok(Some(RegistrationDetail {
-        profile: more.profile,
-        siret: more.siret,
-        phone: more.phone,
-        phone_as_typed: more.phone_as_typed,
-        company_name_source: more.company_name_source,
-        siren_verified: check == SirenCheck::Verified,
-        siren_check: check,
-        register_checked_at: more.register_checked_at,
-        register: register.map(|c| RegisterView {
-            company_name: c.name,
-            state: c.state.code().to_string(),
-            legal_category: c.legal_category,
-            diffusible: c.diffusible,
-        }),
-        mismatches,
-        warnings,
-        related,
-        decision,
-        history,
-        row: record.view(now, ctx.config.review_target_days),
-    }))
-}
-
-async fn related(
-    ctx: &AppContext,
-    id: i64,
-    email_key: &str,
-    siren: &str,
-) -> anyhow::Result<Vec<Related>> {
-    let same = |row_email: &str, row_siren: &str| {
-        let mut same = Vec::new();
-        if row_email == email_key {
-            same.push("email".to_string());
-        }
-        if row_siren == siren {
-            same.push("siren".to_string());
-        }
-        same
-    };
-    let requests: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, reference, status, email_key, siren, created_at FROM registrations
-         WHERE (email_key = $1 OR siren = $2) AND id <> $3 ORDER BY created_at DESC LIMIT 50",
-    )
-    .bind(email_key)
-    .bind(siren)
-    .bind(id)
-    .fetch_all(&ctx.db.pool)
-    .await
-    .context("cannot read related requests")?;
-    let accounts: Vec<(i64, String, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, login, disabled, email_key, siren, created_at FROM accounts
-         WHERE (email_key = $1 OR siren = $2) AND registration_id <> $3 ORDER BY created_at DESC LIMIT 50",
-    )
-    .bind(email_key)
-    .bind(siren)
-    .bind(id)
-    .fetch_all(&ctx.db.pool)
-    .await
-    .context("cannot read related accounts")?;
-    let mut related: Vec<Related> = accounts
-        .into_iter()
-        .map(
-            |(id, login, disabled, email, row_siren, created_at)| Related {
-                kind: "account".into(),
-                id,
-                label: login,
-                status: if disabled == 1 { "disabled" } else { "active" }.into(),
-                same: same(&email, &row_siren),
-                created_at,
-            },
-        )
-        .collect();
-    related.extend(requests.into_iter().map(
-        |(id, reference, status, email, row_siren, created_at)| Related {
-            kind: "registration".into(),
-            id,
-            label: reference,
-            status,
-            same: same(&email, &row_siren),
-            created_at,
-        },
-    ));
-    Ok(related)
-}
-
-async fn decision(
-    ctx: &AppContext,
-    id: i64,
-    record: &RowRecord,
-    more: &DetailRecord,
-) -> anyhow::Result<Option<DecisionView>> {
-    let Some(decided_at) = record.decided_at else {
-        return Ok(None);
-    };
-    let codes: Vec<String> = more
-        .refusal_reasons
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok())
-        .unwrap_or_default();
-    let mut reasons = Vec::new();
-    for code in codes {
-        let label: Option<(String,)> =
-            sqlx::query_as("SELECT label FROM refusal_reasons WHERE code = $1")
-                .bind(&code)
-                .fetch_optional(&ctx.db.pool)
-                .await
-                .context("cannot read refusal reasons")?;
-        reasons.push(label.map_or(code, |(l,)| l));
-    }
-    let account: Option<(i64, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, login, disabled, password_hash FROM accounts WHERE registration_id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&ctx.db.pool)
-    .await
-    .context("cannot read the account")?;
-    Ok(Some(DecisionView {
-        status: record.status.clone(),
-        decided_at,
-        decided_by: more.decided_by.clone(),
-        reasons,
-        message: more.refusal_message.clone(),
-        login: account.as_ref().map(|a| a.1.clone()),
-        account_id: account.as_ref().map(|a| a.0),
-        account_disabled: account.as_ref().is_some_and(|a| a.2 == 1),
-        account_activated: account.as_ref().is_some_and(|a| a.3.is_some()),
-    }))
-}
-
-/// A request's events, oldest first.
-pub async fn history(db: &crate::store::Db, id: i64) -> anyhow::Result<Vec<HistoryEntry>> {
-    let events: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT at, actor, kind, detail FROM registration_events WHERE registration_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await
-    .context("cannot read the history")?;
-    Ok(events
-        .into_iter()
-        .map(|(at, actor, action, detail)| HistoryEntry {
-            at,
-            actor,
-            action,
-            detail,
-        })
-        .collect())
 }
 
 #[cfg(test)]

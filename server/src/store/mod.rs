@@ -109,6 +109,11 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// A stored word read back as its enum (`Role::parse`…): a word the code never writes is a decoding error.
+pub fn decoded<T>(parsed: Option<T>, column: &str, word: &str) -> Result<T, sqlx::Error> {
+    parsed.ok_or_else(|| sqlx::Error::Decode(format!("unknown {column} {word:?}").into()))
+}
+
 /// True when the error is a unique-constraint violation (a lost race on an insert).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     error

@@ -374,6 +374,21 @@ async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in(backend: Back
         (429, Some("rate_limited")),
         "locked after the failures: {body}"
     );
+
+    // Like the administrators', every sign-in and failure of an account is in the audit trail.
+    let actions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT action, COUNT(*) FROM audit_log WHERE actor_kind = 'account' AND action LIKE 'account.sign%' GROUP BY action ORDER BY action",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit");
+    assert_eq!(
+        actions,
+        vec![
+            ("account.sign_in_failed".to_string(), 6),
+            ("account.signed_in".to_string(), 1)
+        ]
+    );
 }
 on_both_databases!(sign_in_is_throttled_and_disabled_accounts_cannot_sign_in);
 

@@ -228,6 +228,26 @@ async fn a_non_diffusible_company_types_its_name_and_is_marked() {
         ("Cabinet Martin", "applicant")
     );
     assert!(warnings.contains("non diffusible"), "{warnings}");
+
+    // The request page lists the point once, as the register says it now.
+    let id = body["id"].as_i64().expect("id");
+    let reviewer = app.admin("relecture", "viewer").await;
+    let (status, detail) = app
+        .call(
+            Some(&reviewer),
+            "GET",
+            &format!("/api/v1/admin/registrations/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{detail}");
+    let points: Vec<&str> = ["mismatches", "warnings"]
+        .iter()
+        .flat_map(|list| detail[*list].as_array().expect("list"))
+        .filter_map(Value::as_str)
+        .filter(|point| point.contains("non diffusible"))
+        .collect();
+    assert_eq!(points.len(), 1, "{detail}");
 }
 
 async fn with_the_register_unavailable_the_request_is_marked_not_verified(backend: Backend) {

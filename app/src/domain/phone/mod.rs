@@ -314,6 +314,22 @@ impl PhoneNumber {
     pub fn nsn(&self) -> &str {
         &self.nsn
     }
+
+    /// The number as written at home, in pairs: `06 12 34 56 78` (nine digits after the trunk 0, where the
+    /// plan has one), `41 23 45` in Saint-Pierre-et-Miquelon.
+    pub fn national(&self) -> String {
+        let trunk = if self.prefix.plan().trunk_zero && self.nsn.len() == 9 {
+            "0"
+        } else {
+            ""
+        };
+        let digits: Vec<char> = format!("{trunk}{}", self.nsn).chars().collect();
+        digits
+            .chunks(2)
+            .map(|pair| pair.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 #[cfg(test)]

@@ -288,3 +288,12 @@ fn rule_table_agrees_with_libphonenumber_on_generated_numbers() {
         &disagreements[..disagreements.len().min(20)]
     );
 }
+
+#[test]
+fn numbers_are_written_in_pairs_as_at_home() {
+    let mobile = PhoneNumber::parse(PhonePrefix::from_code("+33").expect("+33"), "0612345678")
+        .expect("valid");
+    assert_eq!(mobile.national(), "06 12 34 56 78");
+    let spm = PhoneNumber::from_e164(&format!("+508{}", "412345")).expect("valid");
+    assert_eq!(spm.national(), "41 23 45");
+}

@@ -242,7 +242,7 @@ fn RequestsTable(rows: ReadSignal<Vec<RegistrationRow>>) -> impl IntoView {
                                 {dates::days(row.waited_days)}
                                 {row.overdue.then(|| view! { " " <span class="fr-badge fr-badge--sm fr-badge--warning">"En retard"</span> })}
                             </td>
-                            <td>{status_badge(&row.status)}</td>
+                            <td>{status_badge(row.status.code())}</td>
                             <td>{if row.flags == 0 { "—".to_string() } else { row.flags.to_string() }}</td>
                         </tr>
                     </For>

@@ -12,7 +12,8 @@ pub mod settings;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::admin::AdminSession;
+use crate::api::ErrorCode;
+use crate::api::admin::{AdminSession, Role};
 use crate::api::client::{self, CallError};
 
 /// Something loaded from the API.
@@ -37,7 +38,7 @@ impl Signed {
     /// Reviewers and admins decide; viewers only read.
     pub fn can_decide(&self) -> bool {
         self.0
-            .with(|s| s.as_ref().is_some_and(|s| s.role != "viewer"))
+            .with(|s| s.as_ref().is_some_and(|s| s.role != Role::Viewer))
     }
 }
 
@@ -70,7 +71,7 @@ pub fn to_sign_in() {
 
 /// Handles an API error of an administrators' page: an ended session leads to the sign-in page.
 pub fn failure(error: &CallError) -> String {
-    if matches!(error, CallError::Api(401, _)) {
+    if error.code() == Some(ErrorCode::Unauthenticated) {
         to_sign_in();
     }
     error.message()
@@ -106,14 +107,14 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin">"Demandes"</a></li>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mails">"Mails"</a></li>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/journal">"Journal"</a></li>
-                    <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| s.role == "admin"))>
+                    <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| s.role == Role::Admin))>
                         <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/motifs">"Motifs de refus"</a></li>
                         <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/administrateurs">"Administrateurs"</a></li>
                     </Show>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mot-de-passe">"Mon mot de passe"</a></li>
                 </ul>
                 <p class="admin-nav__who">
-                    {move || session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.login, role_label(&s.role))))}
+                    {move || session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.login, s.role.label())))}
                     " "
                     <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" on:click=sign_out>"Se déconnecter"</button>
                 </p>
@@ -124,14 +125,6 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
                 {children.read_value()()}
             </Show>
         </div>
-    }
-}
-
-pub fn role_label(role: &str) -> &'static str {
-    match role {
-        "admin" => "administrateur",
-        "reviewer" => "instructeur",
-        _ => "lecteur",
     }
 }
 

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use super::{AdminFrame, Load, Signed, failure, status_badge};
-use crate::api::admin::OutboxItem;
+use crate::api::admin::{OutboxItem, OutboxStatus};
 use crate::api::client;
 use crate::domain::dates;
 
@@ -16,16 +16,6 @@ pub fn OutboxPage() -> impl IntoView {
         <AdminFrame title="Mails envoyés">
             <Outbox />
         </AdminFrame>
-    }
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "acknowledgement" => "Accusé de réception",
-        "admin_notice" => "Avis aux administrateurs",
-        "validation" => "Validation",
-        "refusal" => "Refus",
-        _ => "Autre",
     }
 }
 
@@ -83,14 +73,14 @@ fn Outbox() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|m| {
                                 let id = m.id;
-                                let failed = m.status == "failed";
+                                let failed = m.status == OutboxStatus::Failed;
                                 view! {
                                     <tr>
                                         <td>{dates::date_time(m.created_at)}</td>
-                                        <td>{kind_label(&m.kind)}</td>
+                                        <td>{m.kind.label()}</td>
                                         <td>{m.recipient.clone()}</td>
                                         <td>{m.subject.clone()}</td>
-                                        <td>{status_badge(&m.status)}{m.sent_at.map(|t| view! { <br /><span class="fr-text--xs">{dates::date_time(t)}</span> })}</td>
+                                        <td>{status_badge(m.status.code())}{m.sent_at.map(|t| view! { <br /><span class="fr-text--xs">{dates::date_time(t)}</span> })}</td>
                                         <td>{m.attempts}</td>
                                         <td class="fr-text--xs">{m.last_error.clone().unwrap_or_default()}</td>
                                         <td>{(failed && signed.can_decide()).then(|| view! {

@@ -7,11 +7,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{AdminFrame, Load, Signed, failure, status_badge, status_label};
-use crate::api::admin::{RefusalReason, RefuseRequest, RegistrationDetail, SirenCheck};
+use crate::api::ErrorCode;
+use crate::api::admin::{
+    RefusalReason, RefuseRequest, RegistrationDetail, RequestStatus, SirenCheck,
+};
 use crate::api::client::{self, CallError};
 use crate::components::focus;
-use crate::domain::OrganisationKind;
 use crate::domain::dates;
+use crate::domain::{OrganisationKind, PhoneNumber};
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
@@ -61,7 +64,7 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
     let row = detail.row.clone();
     let kind = OrganisationKind::from_code(&row.organisation_kind)
         .map_or(row.organisation_kind.clone(), |k| k.label().to_string());
-    let pending = row.status == "pending";
+    let pending = row.status == RequestStatus::Pending;
     let points: Vec<String> = detail
         .mismatches
         .iter()
@@ -74,7 +77,7 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
     let decision = detail.decision.clone();
     view! {
         <h2 class="fr-h3">
-            {row.reference.clone()} " " {status_badge(&row.status)}
+            {row.reference.clone()} " " {status_badge(row.status.code())}
             {row.overdue.then(|| view! { " " <span class="fr-badge fr-badge--warning">"En retard"</span> })}
         </h2>
         <p>{format!("Reçue le {} — attente : {}", dates::date_time(row.created_at), dates::days(row.waited_days))}</p>
@@ -93,7 +96,9 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
                     <dt>"Nom"</dt><dd>{row.last_name.clone()}</dd>
                     <dt>"Prénom"</dt><dd>{row.first_name.clone()}</dd>
                     <dt>"Email"</dt><dd><a href=format!("mailto:{}", row.email)>{row.email.clone()}</a></dd>
-                    <dt>"Téléphone"</dt><dd>{detail.phone.clone()} <span class="fr-text--xs">{format!(" (saisi : {})", detail.phone_as_typed)}</span></dd>
+                    <dt>"Téléphone"</dt><dd>{detail.phone.clone()} <span class="fr-text--xs">{
+                        PhoneNumber::from_e164(&detail.phone).ok().map(|n| format!(" (au format national : {})", n.national()))
+                    }</span></dd>
                     <dt>"Profil"</dt><dd>{if detail.profile == "api" { "API".to_string() } else { detail.profile.clone() }}</dd>
                     <dt>"Type de structure"</dt><dd>{kind}</dd>
                 </dl>
@@ -144,8 +149,8 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
         <h3 class="fr-h5 fr-mt-3w">"Décision"</h3>
         {match decision {
             Some(d) => view! {
-                <div class=if d.status == "approved" { "fr-alert fr-alert--success" } else { "fr-alert fr-alert--info" }>
-                    <p>{format!("{} par {} le {}.", if d.status == "approved" { "Validée" } else { "Refusée" }, d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at))}</p>
+                <div class=if d.status == RequestStatus::Approved { "fr-alert fr-alert--success" } else { "fr-alert fr-alert--info" }>
+                    <p>{format!("{} par {} le {}.", if d.status == RequestStatus::Approved { "Validée" } else { "Refusée" }, d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at))}</p>
                     {d.login.clone().map(|l| view! { <p>{format!("Identifiant du compte : {l}")}</p> })}
                     {d.account_id.map(|account| view! { <AccountActions account disabled=d.account_disabled activated=d.account_activated reload /> })}
                     {(!d.reasons.is_empty()).then(|| view! { <p>{format!("Motifs : {}", d.reasons.join(" ; "))}</p> })}
@@ -213,7 +218,10 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
             Ok(_) => reload.update(|n| *n += 1),
             Err(e) => {
                 set_error.set(Some(failure(&e)));
-                if matches!(e, CallError::Api(409, _)) {
+                if matches!(
+                    e.code(),
+                    Some(ErrorCode::AlreadyDecided | ErrorCode::AlreadyRegistered)
+                ) {
                     reload.update(|n| *n += 1);
                 }
             }

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use super::{AdminFrame, Load, Signed, failure, role_label};
+use super::{AdminFrame, Load, Signed, failure};
+use crate::api::admin::Role;
 use crate::api::admin::{AdminChange, AdminView, NewAdmin, PasswordChange, RefusalReason};
 use crate::api::client;
 use crate::domain::dates;
@@ -101,11 +102,9 @@ fn Admins() -> impl IntoView {
                                         <td>{a.email.clone()}</td>
                                         <td>
                                             <label class="fr-sr-only" for=select_id.clone()>{format!("Rôle de {}", a.login)}</label>
-                                            <select class="fr-select" id=select_id prop:value=a.role.clone()
+                                            <select class="fr-select" id=select_id prop:value=a.role.code()
                                                 on:change=move |ev| change(id, AdminChange { role: Some(event_target_value(&ev)), disabled: None }, "Rôle modifié.")>
-                                                <option value="viewer">{role_label("viewer")}</option>
-                                                <option value="reviewer">{role_label("reviewer")}</option>
-                                                <option value="admin">{role_label("admin")}</option>
+                                                {role_options()}
                                             </select>
                                         </td>
                                         <td>{if disabled { "Désactivé" } else { "Actif" }}</td>
@@ -142,9 +141,9 @@ fn Admins() -> impl IntoView {
                     <label class="fr-label" for="new-role">"Rôle" <span class="fr-hint-text">"lecteur, instructeur ou administrateur"</span></label>
                     <select class="fr-select" id="new-role" prop:value=move || new.with(|n| n.role.clone())
                         on:change=move |ev| new.update(|n| n.role = event_target_value(&ev))>
-                        <option value="viewer">"lecteur (lit les demandes)"</option>
-                        <option value="reviewer">"instructeur (décide)"</option>
-                        <option value="admin">"administrateur (gère aussi les administrateurs et les motifs)"</option>
+                        {Role::ALL.iter().map(|role| view! {
+                            <option value=role.code()>{format!("{} ({})", role.label(), role_scope(*role))}</option>
+                        }).collect_view()}
                     </select>
                 </div>
             </div>
@@ -315,5 +314,22 @@ fn OwnPassword() -> impl IntoView {
             {field("confirm-password", "Confirmer le mot de passe", None, confirm, "new-password")}
             <button class="fr-btn" type="submit">"Changer mon mot de passe"</button>
         </form>
+    }
+}
+
+/// One option per role, for a role's select.
+fn role_options() -> impl IntoView {
+    Role::ALL
+        .iter()
+        .map(|role| view! { <option value=role.code()>{role.label()}</option> })
+        .collect_view()
+}
+
+/// What a role may do, in a few words.
+fn role_scope(role: Role) -> &'static str {
+    match role {
+        Role::Viewer => "lit les demandes",
+        Role::Reviewer => "décide",
+        Role::Admin => "gère aussi les administrateurs et les motifs",
     }
 }

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use crate::api::AccountView;
-use crate::api::client::{self, CallError};
+use crate::api::client;
+use crate::api::{AccountView, ErrorCode};
 use crate::domain::dates;
 use crate::pages::admin::{Load, go};
 
@@ -17,7 +17,7 @@ pub fn AccountPage() -> impl IntoView {
         spawn_local(async move {
             match client::account::session().await {
                 Ok(a) => account.set(Load::Ready(a)),
-                Err(CallError::Api(401, _)) => go("/connexion"),
+                Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => go("/connexion"),
                 Err(e) => account.set(Load::Failed(e.message())),
             }
         });

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::client::{self, CallError};
-use crate::api::{NewPassword, PasswordSetup};
+use crate::api::{ErrorCode, NewPassword, PasswordSetup};
 use crate::components::focus;
 use crate::domain::password::{Rule, check};
 
@@ -32,8 +32,12 @@ pub fn PasswordSetupPage() -> impl IntoView {
         spawn_local(async move {
             link.set(match client::account::setup_info(&token).await {
                 Ok(info) => Link::Ready(info),
-                Err(CallError::Api(410, body)) => Link::Expired(body.message),
-                Err(CallError::Api(404, body)) => Link::Unknown(body.message),
+                Err(CallError::Api(_, body)) if body.code == ErrorCode::LinkExpired => {
+                    Link::Expired(body.message)
+                }
+                Err(CallError::Api(_, body)) if body.code == ErrorCode::LinkUnknown => {
+                    Link::Unknown(body.message)
+                }
                 Err(e) => Link::Failed(e.message()),
             });
         });
@@ -142,7 +146,9 @@ fn PasswordForm(info: PasswordSetup, token: String, link: RwSignal<Link>) -> imp
         spawn_local(async move {
             match client::account::set_password(&token, &body).await {
                 Ok(()) => link.set(Link::Done),
-                Err(CallError::Api(410, b)) => link.set(Link::Expired(b.message)),
+                Err(CallError::Api(_, b)) if b.code == ErrorCode::LinkExpired => {
+                    link.set(Link::Expired(b.message));
+                }
                 Err(CallError::Api(_, b)) => {
                     set_busy.set(false);
                     let detail = b.fields.values().cloned().collect::<Vec<_>>().join(" ");

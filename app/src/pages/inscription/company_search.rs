@@ -6,8 +6,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::CompanyMatch;
 use crate::api::client::{CallError, CompanySearcher};
+use crate::api::{CompanyMatch, ErrorCode};
 use crate::components::combobox::{ComboOption, Combobox};
 use crate::components::focus;
 
@@ -83,7 +83,7 @@ pub fn CompanySearchPanel(
                             });
                             set_results.set(found.results);
                         }
-                        Err(CallError::Api(400, body)) => {
+                        Err(CallError::Api(_, body)) if body.code == ErrorCode::InvalidQuery => {
                             set_results.set(Vec::new());
                             set_status.set(body.message);
                         }

@@ -129,7 +129,13 @@ impl FormState {
                 return Some(e);
             }
             let visible = state.touched.with(|t| t.contains(&field))
-                || state.data.with(|d| eager(field, d.get(field)));
+                || state.data.with(|d| {
+                    eager(
+                        field,
+                        d.get(field),
+                        PhonePrefix::from_code(d.get(Field::PhonePrefix)),
+                    )
+                });
             if visible {
                 state.errors().get(field).map(str::to_string)
             } else {
@@ -160,8 +166,8 @@ impl FormState {
 }
 
 /// Whether an error may show before the field is left: when more typing cannot mend it, or when the number
-/// is complete.
-fn eager(field: Field, value: &str) -> bool {
+/// is as long as the chosen prefix's longest numbers (10 digits with +33 and its trunk 0, 6 with +687).
+fn eager(field: Field, value: &str, prefix: Option<PhonePrefix>) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let stray = |allowed: &dyn Fn(char) -> bool| value.chars().any(|c| !allowed(c));
     match field {
@@ -171,8 +177,32 @@ fn eager(field: Field, value: &str) -> bool {
         Field::Siren => digits >= 9 || stray(&|c| c.is_ascii_digit() || c.is_whitespace()),
         Field::Siret => digits >= 14 || stray(&|c| c.is_ascii_digit() || c.is_whitespace()),
         Field::PhoneNumber => {
-            digits >= 10 || stray(&|c| c.is_ascii_digit() || " .-()/+\u{a0}".contains(c))
+            let complete = prefix.map_or(10, |prefix| {
+                let plan = prefix.plan();
+                plan.lengths.iter().copied().max().unwrap_or(9) + usize::from(plan.trunk_zero)
+            });
+            digits >= complete || stray(&|c| c.is_ascii_digit() || " .-()/+\u{a0}".contains(c))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_number_is_complete_at_its_prefix_length() {
+        let prefix = |code| PhonePrefix::from_code(code);
+        assert!(!eager(Field::PhoneNumber, "06 12 34 56 7", prefix("+33")));
+        assert!(eager(Field::PhoneNumber, "06 12 34 56 78", prefix("+33")));
+        // New Caledonia: six digits, no trunk 0; French Polynesia: up to nine.
+        assert!(eager(Field::PhoneNumber, "25 12 34", prefix("+687")));
+        assert!(!eager(Field::PhoneNumber, "25 12 3", prefix("+687")));
+        assert!(!eager(Field::PhoneNumber, "87 12 34 5", prefix("+689")));
+        assert!(eager(Field::PhoneNumber, "87 12 34 56 7", prefix("+689")));
+        // Saint-Pierre-et-Miquelon has six- and nine-digit numbers: six digits may still grow.
+        assert!(!eager(Field::PhoneNumber, "41 23 45", prefix("+508")));
+        assert!(eager(Field::PhoneNumber, "06 12 ab", prefix("+33")));
     }
 }

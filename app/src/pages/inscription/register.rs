@@ -1,7 +1,7 @@
 //! What the company register said of the SIREN being typed, and what the form makes of it.
 
 use crate::api::client::CallError;
-use crate::api::{CompanyLookup, CompanyState};
+use crate::api::{CompanyLookup, CompanyState, ErrorCode};
 use crate::domain::company;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -28,7 +28,7 @@ impl Register {
                 Self::NonDiffusible(company)
             }
             Ok(company) => Self::Found(company),
-            Err(CallError::Api(404, _)) => Self::Unknown(siren),
+            Err(e) if e.code() == Some(ErrorCode::UnknownSiren) => Self::Unknown(siren),
             Err(_) => Self::Unavailable(siren),
         }
     }

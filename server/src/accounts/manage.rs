@@ -1,0 +1,95 @@
+//! What administrators do to an account: disable or re-enable it, send it a fresh password link.
+
+use anyhow::Context;
+use sqlx::Any;
+
+use super::links::{self, Holder};
+use crate::AppContext;
+use crate::audit::{self, Actor, Target};
+use crate::auth::session::{self, Kind};
+use crate::mail::templates;
+use crate::store::now_ms;
+
+/// Disables or re-enables an account. Disabling ends its sessions and unused links. `false` when there is no
+/// such account.
+pub async fn set_disabled(
+    ctx: &AppContext,
+    actor: &Actor,
+    account_id: i64,
+    disabled: bool,
+) -> anyhow::Result<bool> {
+    let mut tx = ctx
+        .db
+        .pool
+        .begin()
+        .await
+        .context("cannot open a transaction")?;
+    let updated = sqlx::query::<Any>("UPDATE accounts SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .context("cannot change the account")?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if disabled {
+        session::close_all(&mut tx, Kind::Account, account_id, None)
+            .await
+            .context("cannot end the sessions")?;
+        sqlx::query::<Any>(
+            "UPDATE account_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .context("cannot end the links")?;
+    }
+    let action = if disabled {
+        "account.disabled"
+    } else {
+        "account.enabled"
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        action,
+        Some(Target::account(account_id)),
+        serde_json::json!({}),
+    )
+    .await
+    .context("cannot record the change")?;
+    tx.commit().await.context("cannot change the account")?;
+    Ok(true)
+}
+
+/// An administrator sends a fresh password link. `false` when there is no such active account.
+pub async fn send_password_link(
+    ctx: &AppContext,
+    actor: &Actor,
+    account_id: i64,
+) -> anyhow::Result<bool> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT login, email FROM accounts WHERE id = $1 AND disabled = 0")
+            .bind(account_id)
+            .fetch_optional(&ctx.db.pool)
+            .await
+            .context("cannot read the account")?;
+    let Some((login, email)) = row else {
+        return Ok(false);
+    };
+    let holder = Holder {
+        id: account_id,
+        login,
+        email,
+    };
+    links::send(
+        ctx,
+        &holder,
+        templates::LinkReason::Administrator,
+        Some(actor),
+    )
+    .await?;
+    Ok(true)
+}

@@ -1,0 +1,88 @@
+//! API accounts after validation: the one-time password link and its renewal (`links`), recovery of a lost
+//! password or identifiant (`recovery`), the administrators' actions on an account (`manage`) and the account
+//! page. Sign-in is the principals' one (`auth::sign_in`).
+
+pub mod links;
+pub mod manage;
+pub mod recovery;
+
+use anyhow::Context;
+use app::api::AccountView;
+use app::api::admin::HistoryEntry;
+
+use crate::auth::Principal;
+use crate::auth::session::Kind;
+use crate::registration::events;
+use crate::store::Db;
+
+pub use links::{LinkState, SetupError, issue_password_link, set_password, setup_info};
+
+/// A signed-in API account.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub login: String,
+}
+
+impl Principal for Account {
+    const KIND: Kind = Kind::Account;
+
+    async fn load(db: &Db, id: i64) -> Result<Option<Self>, sqlx::Error> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, login FROM accounts WHERE id = $1 AND disabled = 0")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?;
+        Ok(row.map(|(id, login)| Self { id, login }))
+    }
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn login(&self) -> &str {
+        &self.login
+    }
+}
+
+/// The account page.
+pub async fn view(
+    db: &Db,
+    account_id: i64,
+    csrf_token: String,
+) -> anyhow::Result<Option<AccountView>> {
+    let row: Option<(String, String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT a.login, a.email, r.company_name, r.siren, r.reference, a.created_at, r.id
+         FROM accounts a JOIN registrations r ON r.id = a.registration_id WHERE a.id = $1 AND a.disabled = 0",
+    )
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
+    .context("cannot read the account")?;
+    let Some((login, email, company_name, siren, reference, created_at, registration_id)) = row
+    else {
+        return Ok(None);
+    };
+    let history = events::history(db, registration_id).await?;
+    Ok(Some(AccountView {
+        login,
+        email,
+        company_name,
+        siren,
+        reference,
+        created_at,
+        csrf_token,
+        history: history
+            .into_iter()
+            .map(|entry| HistoryEntry {
+                // Administrators' logins are not shown to applicants.
+                actor: if entry.actor == events::APPLICANT {
+                    "Vous".into()
+                } else {
+                    "Administrateur Géo'DAE".into()
+                },
+                ..entry
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,93 @@
+//! "Mot de passe oublié" and "Identifiant oublié": every answer is the same whether the address has an account
+//! or not, and sending is rate-limited per account and per client address.
+
+use anyhow::Context;
+
+use super::links::{self, Holder};
+use crate::AppContext;
+use crate::auth::throttle;
+use crate::mail::{outbox, templates};
+use crate::store::Db;
+
+const HOUR_MS: i64 = 60 * 60 * 1000;
+/// Emails about one account: at most this many per hour (renewals, recoveries).
+const MAILS_PER_ACCOUNT_HOUR: i64 = 3;
+/// Recovery requests from one address: at most this many per hour.
+const RECOVERIES_PER_ADDRESS_HOUR: i64 = 20;
+
+/// Whether one more email about this account may go, asked from this client address.
+pub(super) async fn allowed(
+    ctx: &AppContext,
+    account_id: i64,
+    address: &str,
+) -> anyhow::Result<bool> {
+    let per_address = throttle::allow(
+        &ctx.db,
+        &format!("recovery:ip:{address}"),
+        RECOVERIES_PER_ADDRESS_HOUR,
+        HOUR_MS,
+    )
+    .await
+    .context("cannot count recoveries")?;
+    let per_account = throttle::allow(
+        &ctx.db,
+        &format!("recovery:account:{account_id}"),
+        MAILS_PER_ACCOUNT_HOUR,
+        HOUR_MS,
+    )
+    .await
+    .context("cannot count recoveries")?;
+    if !(per_address && per_account) {
+        tracing::warn!(account_id, "recovery email not sent: rate limit");
+    }
+    Ok(per_address && per_account)
+}
+
+/// The active account of an address that may receive one more email.
+async fn holder(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<Option<Holder>> {
+    let Some(holder) = active_by_email(&ctx.db, email).await? else {
+        return Ok(None);
+    };
+    Ok(allowed(ctx, holder.id, address).await?.then_some(holder))
+}
+
+async fn active_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Holder>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, login, email FROM accounts WHERE email_key = $1 AND disabled = 0",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await
+    .context("cannot read accounts")?;
+    Ok(row.map(|(id, login, email)| Holder { id, login, email }))
+}
+
+/// "Mot de passe oublié": a link to the password page, if an active account has this address.
+pub async fn forgot_password(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<()> {
+    match holder(ctx, email, address).await? {
+        Some(holder) => links::send(ctx, &holder, templates::LinkReason::Forgotten, None).await,
+        None => Ok(()),
+    }
+}
+
+/// "Identifiant oublié": the identifiant by email, if an active account has this address.
+pub async fn forgot_login(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<()> {
+    let Some(holder) = holder(ctx, email, address).await? else {
+        return Ok(());
+    };
+    let mut conn = ctx
+        .db
+        .pool
+        .acquire()
+        .await
+        .context("cannot reach the database")?;
+    outbox::enqueue(
+        &mut conn,
+        &templates::login_reminder(&holder.email, &holder.login, &ctx.config.public_url),
+        None,
+    )
+    .await
+    .context("cannot queue the reminder")?;
+    ctx.mail_wake.notify_one();
+    Ok(())
+}

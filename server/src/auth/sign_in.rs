@@ -1,0 +1,120 @@
+//! One sign-in for every kind of principal. Locked counters refuse before any check; an unknown, disabled or
+//! password-less login costs the same time as a wrong password; success and failure are in the audit trail.
+
+use anyhow::Context;
+use sqlx::AnyConnection;
+
+use super::session::Kind;
+use super::{password, throttle};
+use crate::audit::{self, Actor, Target};
+use crate::store::Db;
+
+/// Why a sign-in was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Wrong identifiant or password (which one is never said).
+    #[error("wrong identifiant or password")]
+    Invalid,
+    /// Too many failures: retry after this many seconds.
+    #[error("too many failures, retry in {0} s")]
+    RateLimited(i64),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Kind {
+    /// The row a login designates: id, identifiant, password hash (`NULL` until the first password is set).
+    fn credentials_query(self) -> &'static str {
+        match self {
+            Self::Admin => {
+                "SELECT id, login, password_hash FROM admins WHERE login = $1 AND disabled = 0"
+            }
+            // An API account signs in with its identifiant or its email address.
+            Self::Account => {
+                "SELECT id, login, password_hash FROM accounts WHERE (login = $1 OR email_key = $1) AND disabled = 0"
+            }
+        }
+    }
+}
+
+/// Checks a login and password of a principal of `kind`; returns its id.
+pub async fn sign_in(
+    db: &Db,
+    kind: Kind,
+    login: &str,
+    secret: &str,
+    address: &str,
+) -> Result<i64, SignInError> {
+    let key = login.trim().to_lowercase();
+    let keys = throttle::Keys::new(kind.code(), &key, address);
+    if let Some(seconds) = throttle::locked(db, &keys)
+        .await
+        .context("cannot read the throttle")?
+    {
+        return Err(SignInError::RateLimited(seconds));
+    }
+    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(kind.credentials_query())
+        .bind(&key)
+        .fetch_optional(&db.pool)
+        .await
+        .context("cannot read the credentials")?;
+    let stored = row.as_ref().and_then(|(_, _, hash)| hash.clone());
+    let matches = password::verify(secret.to_string(), stored).await;
+    let mut conn = db
+        .pool
+        .acquire()
+        .await
+        .context("cannot reach the database")?;
+    match row {
+        Some((id, login, Some(_))) if matches => {
+            throttle::succeeded(db, &keys)
+                .await
+                .context("cannot reset the throttle")?;
+            let actor = Actor::principal(kind, id, &login, Some(address.to_string()));
+            record(&mut conn, &actor, kind, "signed_in", Some(id)).await?;
+            Ok(id)
+        }
+        _ => {
+            throttle::failed(db, &keys)
+                .await
+                .context("cannot count the failure")?;
+            let actor = Actor {
+                kind: kind.code(),
+                id: row.as_ref().map(|(id, _, _)| *id),
+                login: Some(login.chars().take(64).collect()),
+                address: Some(address.to_string()),
+            };
+            record(&mut conn, &actor, kind, "sign_in_failed", None).await?;
+            Err(SignInError::Invalid)
+        }
+    }
+}
+
+/// `admin.signed_in`, `account.sign_in_failed`…
+async fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    kind: Kind,
+    what: &str,
+    target: Option<i64>,
+) -> anyhow::Result<()> {
+    audit::record(
+        conn,
+        actor,
+        &format!("{}.{what}", kind.code()),
+        target.map(|id| Target::principal(kind, id)),
+        serde_json::json!({}),
+    )
+    .await
+    .context("cannot record the sign-in")
+}
+
+/// Records that a principal signed out.
+pub async fn signed_out(db: &Db, actor: &Actor, kind: Kind, id: i64) -> anyhow::Result<()> {
+    let mut conn = db
+        .pool
+        .acquire()
+        .await
+        .context("cannot reach the database")?;
+    record(&mut conn, actor, kind, "signed_out", Some(id)).await
+}

@@ -1,0 +1,201 @@
+//! `/admin/registrations`: the dashboard's list, one request, and the decisions.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use app::api::admin::{
+    Decided, RefuseRequest, RegistrationDetail, RegistrationPage, RequestStatus,
+};
+use app::api::{ErrorBody, ErrorCode};
+
+use super::super::auth::AdminUser;
+use super::super::error::ApiError;
+use super::super::json::{ApiJson, ApiQuery};
+use super::{id_of, not_found};
+use crate::AppContext;
+use crate::admins::Role;
+use crate::review::decide::{self, DecideError};
+use crate::review::{self, Cursor, ListQuery, Status, detail as request};
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `pending`, `approved` or `refused`; all when absent.
+    status: Option<String>,
+    /// Searched in the names, email, SIREN, raison sociale and reference.
+    q: Option<String>,
+    /// The `next` of the previous page.
+    after: Option<String>,
+    /// 1 to 200, 50 by default.
+    limit: Option<i64>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/admin/registrations",
+    tag = "admin",
+    params(ListParams),
+    responses(
+        (status = 200, description = "Une page du tableau de bord, les demandes en attente d'abord, les plus anciennes d'abord", body = RegistrationPage),
+        (status = 400, description = "`invalid_query`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody)
+    )
+)]
+pub async fn list(
+    State(ctx): State<AppContext>,
+    _user: AdminUser,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<RegistrationPage>, ApiError> {
+    let invalid =
+        |message: &str| ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message);
+    let status = match params
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "all")
+    {
+        None => None,
+        Some(code) => Some(
+            Status::parse(code)
+                .ok_or_else(|| invalid("Le statut doit être pending, approved ou refused."))?,
+        ),
+    };
+    let after = match params.after.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => Some(
+            Cursor::parse(text).ok_or_else(|| invalid("Le paramètre after n'est pas valide."))?,
+        ),
+    };
+    let query = ListQuery {
+        status,
+        search: params.q.map(|q| q.chars().take(200).collect()),
+        after,
+        limit: params.limit.unwrap_or(review::DEFAULT_PAGE),
+    };
+    review::list(&ctx, &query)
+        .await
+        .map(Json)
+        .map_err(ApiError::Internal)
+}
+
+#[utoipa::path(
+    get,
+    path = "/admin/registrations/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    responses(
+        (status = 200, description = "La demande, ce qu'en dit le répertoire, les demandes liées, l'historique", body = RegistrationDetail),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody)
+    )
+)]
+pub async fn detail(
+    State(ctx): State<AppContext>,
+    _user: AdminUser,
+    Path(id): Path<String>,
+) -> Result<Json<RegistrationDetail>, ApiError> {
+    let id = id_of(&id, "Cette demande")?;
+    request::detail(&ctx, id)
+        .await
+        .map_err(ApiError::Internal)?
+        .map(Json)
+        .ok_or_else(|| not_found("Cette demande"))
+}
+
+fn decide_error(error: DecideError) -> ApiError {
+    match error {
+        DecideError::NotFound => not_found("Cette demande"),
+        DecideError::AlreadyDecided { status, by, at } => {
+            let verb = if status == RequestStatus::Approved {
+                "validée"
+            } else {
+                "refusée"
+            };
+            let when = app::domain::dates::date_time(at);
+            ApiError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyDecided,
+                format!(
+                    "Cette demande a déjà été {verb} par {} le {when}.",
+                    by.as_deref().unwrap_or("un administrateur")
+                ),
+            )
+        }
+        DecideError::Invalid(message) => ApiError::client(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+            message,
+        ),
+        DecideError::AlreadyRegistered => ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::AlreadyRegistered,
+            "Un compte existe déjà pour l'adresse email de cette demande.",
+        ),
+        DecideError::Internal(error) => ApiError::Internal(error),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/admin/registrations/{id}/approve",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    responses(
+        (status = 200, description = "Validée : compte créé, mail de validation envoyé", body = Decided),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`already_decided` (qui et quand) ou `already_registered`", body = ErrorBody)
+    )
+)]
+pub async fn approve(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+) -> Result<Json<Decided>, ApiError> {
+    user.require(Role::Reviewer)?;
+    let id = id_of(&id, "Cette demande")?;
+    decide::approve(&ctx, &user.principal, &user.actor(), id)
+        .await
+        .map(Json)
+        .map_err(decide_error)
+}
+
+#[utoipa::path(
+    post,
+    path = "/admin/registrations/{id}/refuse",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    request_body = RefuseRequest,
+    responses(
+        (status = 200, description = "Refusée : mail de refus envoyé avec les motifs", body = Decided),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`already_decided`", body = ErrorBody),
+        (status = 422, description = "`validation` : aucun motif, motif inconnu, message trop long", body = ErrorBody)
+    )
+)]
+pub async fn refuse(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+    body: Result<ApiJson<RefuseRequest>, ApiError>,
+) -> Result<Json<Decided>, ApiError> {
+    // The role is checked before the body is read: a viewer gets 403 whatever they send.
+    user.require(Role::Reviewer)?;
+    let ApiJson(body) = body?;
+    let id = id_of(&id, "Cette demande")?;
+    decide::refuse(
+        &ctx,
+        &user.principal,
+        &user.actor(),
+        id,
+        &body.reasons,
+        &body.message,
+    )
+    .await
+    .map(Json)
+    .map_err(decide_error)
+}

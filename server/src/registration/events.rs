@@ -1,0 +1,61 @@
+//! A request's history: what happened to it, when and by whom, shown to the reviewers and to the applicant;
+//! and the folded text the dashboard's search matches.
+
+use anyhow::Context;
+use app::api::admin::HistoryEntry;
+use app::domain::person_name::fold;
+use sqlx::{Any, AnyConnection};
+
+use crate::store::Db;
+
+/// The actor of the applicant's own events.
+pub const APPLICANT: &str = "demandeur";
+/// The actor of the server's own events (the register checked again).
+pub const SYSTEM: &str = "système";
+
+/// Adds an event to a request's history, in the caller's transaction.
+pub async fn record(
+    conn: &mut AnyConnection,
+    registration_id: i64,
+    at: i64,
+    actor: &str,
+    kind: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Any>(
+        "INSERT INTO registration_events (registration_id, at, actor, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(registration_id)
+    .bind(at)
+    .bind(actor)
+    .bind(kind)
+    .bind(detail)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A request's events, oldest first.
+pub async fn history(db: &Db, registration_id: i64) -> anyhow::Result<Vec<HistoryEntry>> {
+    let events: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT at, actor, kind, detail FROM registration_events WHERE registration_id = $1 ORDER BY id",
+    )
+    .bind(registration_id)
+    .fetch_all(&db.pool)
+    .await
+    .context("cannot read the history")?;
+    Ok(events
+        .into_iter()
+        .map(|(at, actor, action, detail)| HistoryEntry {
+            at,
+            actor,
+            action,
+            detail,
+        })
+        .collect())
+}
+
+/// The text a search matches: reference, names, email, SIREN and raison sociale, lowercase without accents.
+pub fn search_text(parts: &[&str]) -> String {
+    fold(&parts.join(" "))
+}

@@ -1,0 +1,78 @@
+//! Applying again after a refusal: the refusal email links to the form filled with the refused request's data,
+//! by a signed link that expires.
+
+use anyhow::Context;
+use app::api::RegistrationRequest;
+use app::domain::PhoneNumber;
+
+use crate::AppContext;
+use crate::links;
+use crate::store::now_ms;
+
+/// What the signed re-application link is for.
+pub const LINK_PURPOSE: &str = "reprise";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PrefillError {
+    Unknown,
+    Expired,
+}
+
+/// The refused request's data for the form, from a re-application link.
+pub async fn prefill(
+    ctx: &AppContext,
+    link: &str,
+) -> Result<Result<RegistrationRequest, PrefillError>, anyhow::Error> {
+    let key = ctx.link_key().await?;
+    let id = match links::verify(&key, LINK_PURPOSE, link, now_ms()) {
+        Ok(id) => id,
+        Err(links::LinkError::Expired) => return Ok(Err(PrefillError::Expired)),
+        Err(links::LinkError::Unknown) => return Ok(Err(PrefillError::Unknown)),
+    };
+    #[allow(clippy::type_complexity)]
+    let row: Option<(String, String, String, String, String, String, Option<String>, String, String, String)> =
+        sqlx::query_as(
+            "SELECT profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, company_name_source, phone
+             FROM registrations WHERE id = $1 AND status = 'refused'",
+        )
+        .bind(id)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .context("cannot read the refused request")?;
+    let Some((
+        profile,
+        last_name,
+        first_name,
+        email,
+        organisation_kind,
+        siren,
+        siret,
+        company_name,
+        source,
+        phone,
+    )) = row
+    else {
+        return Ok(Err(PrefillError::Unknown));
+    };
+    let (phone_prefix, phone_number) = match PhoneNumber::from_e164(&phone) {
+        Ok(number) => (number.prefix().code().to_string(), number.nsn().to_string()),
+        Err(_) => ("+33".to_string(), String::new()),
+    };
+    Ok(Ok(RegistrationRequest {
+        profile,
+        last_name,
+        first_name,
+        email,
+        organisation_kind,
+        siren,
+        siret: siret.unwrap_or_default(),
+        // The register's name is filled again by the lookup; a typed one is given back.
+        company_name: if source == "applicant" {
+            company_name
+        } else {
+            String::new()
+        },
+        phone_prefix,
+        phone_number,
+    }))
+}

@@ -1,0 +1,213 @@
+//! One request with everything a reviewer needs to decide: what the register says now, the points to check,
+//! the related requests and accounts, the decision, the history.
+
+use anyhow::Context;
+use app::api::admin::{DecisionView, RegisterView, RegistrationDetail, Related, SirenCheck};
+use app::domain::OrganisationKind;
+use sqlx::AssertSqlSafe;
+
+use super::{ROW_COLUMNS, RowRecord, Status};
+use crate::AppContext;
+use crate::registration::company::{self, Answer, Applied};
+use crate::registration::events;
+use crate::store::now_ms;
+
+#[derive(sqlx::FromRow)]
+struct DetailRecord {
+    profile: String,
+    siret: Option<String>,
+    phone: String,
+    phone_national: String,
+    company_name_source: String,
+    siren_verified: i64,
+    register_checked_at: Option<i64>,
+    email_key: String,
+    refusal_reasons: Option<String>,
+    refusal_message: Option<String>,
+    decided_by: Option<String>,
+}
+
+/// Everything about one request; `None` when there is no such request.
+pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<RegistrationDetail>> {
+    let now = now_ms();
+    let record: Option<RowRecord> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {ROW_COLUMNS} FROM registrations WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .context("cannot read the request")?;
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    let more: DetailRecord = sqlx::query_as(
+        "SELECT r.profile, r.siret, r.phone, r.phone_national, r.company_name_source, r.siren_verified, r.register_checked_at, r.email_key,
+                r.refusal_reasons, r.refusal_message, a.login AS decided_by
+         FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&ctx.db.pool)
+    .await
+    .context("cannot read the request")?;
+
+    let register = ctx.register.lookup(&record.siren).await;
+    if let Err(unavailable) = &register {
+        tracing::warn!(error = %unavailable, "company register unavailable for a review");
+    }
+    let check = SirenCheck::from_code(more.siren_verified);
+    let answer = match (&register, check) {
+        (_, SirenCheck::NotVerified) => Answer::NotVerified,
+        (_, SirenCheck::Unknown) => Answer::Unknown {
+            checked_at: more.register_checked_at,
+        },
+        (Ok(Some(company)), SirenCheck::Verified) => Answer::Found(company),
+        (Ok(None), SirenCheck::Verified) => Answer::Gone,
+        (Err(_), SirenCheck::Verified) => Answer::Unavailable,
+    };
+    let mismatches = company::points(
+        answer,
+        Applied {
+            company_name: &record.company_name,
+            organisation_kind: OrganisationKind::from_code(&record.organisation_kind),
+        },
+    );
+    // The company points stored at submission are listed above as they stand now, not twice.
+    let warnings: Vec<String> = serde_json::from_str::<Vec<String>>(&record.warnings)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|warning| !company::is_point(warning))
+        .collect();
+    let register = register.ok().flatten();
+
+    let related = related(ctx, id, &more.email_key, &record.siren).await?;
+    let decision = decision(ctx, id, &record, &more).await?;
+    let history = events::history(&ctx.db, id).await?;
+    Ok(Some(RegistrationDetail {
+        profile: more.profile,
+        siret: more.siret,
+        phone: more.phone,
+        phone_national: more.phone_national,
+        company_name_source: more.company_name_source,
+        siren_verified: check == SirenCheck::Verified,
+        siren_check: check,
+        register_checked_at: more.register_checked_at,
+        register: register.map(|c| RegisterView {
+            company_name: c.name,
+            state: c.state.code().to_string(),
+            legal_category: c.legal_category,
+            diffusible: c.diffusible,
+        }),
+        mismatches,
+        warnings,
+        related,
+        decision,
+        history,
+        row: record.view(now, ctx.config.review_target_days),
+    }))
+}
+
+async fn related(
+    ctx: &AppContext,
+    id: i64,
+    email_key: &str,
+    siren: &str,
+) -> anyhow::Result<Vec<Related>> {
+    let same = |row_email: &str, row_siren: &str| {
+        let mut same = Vec::new();
+        if row_email == email_key {
+            same.push("email".to_string());
+        }
+        if row_siren == siren {
+            same.push("siren".to_string());
+        }
+        same
+    };
+    let requests: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, reference, status, email_key, siren, created_at FROM registrations
+         WHERE (email_key = $1 OR siren = $2) AND id <> $3 ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(email_key)
+    .bind(siren)
+    .bind(id)
+    .fetch_all(&ctx.db.pool)
+    .await
+    .context("cannot read related requests")?;
+    let accounts: Vec<(i64, String, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, login, disabled, email_key, siren, created_at FROM accounts
+         WHERE (email_key = $1 OR siren = $2) AND registration_id <> $3 ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(email_key)
+    .bind(siren)
+    .bind(id)
+    .fetch_all(&ctx.db.pool)
+    .await
+    .context("cannot read related accounts")?;
+    let mut related: Vec<Related> = accounts
+        .into_iter()
+        .map(
+            |(id, login, disabled, email, row_siren, created_at)| Related {
+                kind: "account".into(),
+                id,
+                label: login,
+                status: if disabled == 1 { "disabled" } else { "active" }.into(),
+                same: same(&email, &row_siren),
+                created_at,
+            },
+        )
+        .collect();
+    related.extend(requests.into_iter().map(
+        |(id, reference, status, email, row_siren, created_at)| Related {
+            kind: "registration".into(),
+            id,
+            label: reference,
+            status,
+            same: same(&email, &row_siren),
+            created_at,
+        },
+    ));
+    Ok(related)
+}
+
+async fn decision(
+    ctx: &AppContext,
+    id: i64,
+    record: &RowRecord,
+    more: &DetailRecord,
+) -> anyhow::Result<Option<DecisionView>> {
+    let Some(decided_at) = record.decided_at else {
+        return Ok(None);
+    };
+    let codes: Vec<String> = more
+        .refusal_reasons
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let mut reasons = Vec::new();
+    for code in codes {
+        let label: Option<(String,)> =
+            sqlx::query_as("SELECT label FROM refusal_reasons WHERE code = $1")
+                .bind(&code)
+                .fetch_optional(&ctx.db.pool)
+                .await
+                .context("cannot read refusal reasons")?;
+        reasons.push(label.map_or(code, |(l,)| l));
+    }
+    let account: Option<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, login, disabled, password_hash FROM accounts WHERE registration_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .context("cannot read the account")?;
+    Ok(Some(DecisionView {
+        status: Status::parse(&record.status).unwrap_or(Status::Pending),
+        decided_at,
+        decided_by: more.decided_by.clone(),
+        reasons,
+        message: more.refusal_message.clone(),
+        login: account.as_ref().map(|a| a.1.clone()),
+        account_id: account.as_ref().map(|a| a.0),
+        account_disabled: account.as_ref().is_some_and(|a| a.2 == 1),
+        account_activated: account.as_ref().is_some_and(|a| a.3.is_some()),
+    }))
+}
