@@ -2,6 +2,8 @@
 //! database, and the changes administrators make to each other. Sign-in is the principals' one
 //! (`auth::sign_in`).
 
+#![warn(missing_docs)]
+
 use anyhow::Context;
 use app::api::admin::AdminView;
 
@@ -12,23 +14,32 @@ use crate::store::{Db, decoded, is_unique_violation, now_ms};
 
 pub use app::api::admin::Role;
 
+/// A signed-in administrator.
 #[derive(Clone, Debug)]
 pub struct Admin {
+    /// The internal id.
     pub id: i64,
+    /// The identifiant.
     pub login: String,
+    /// The address.
     pub email: String,
+    /// What they may do.
     pub role: Role,
 }
 
 /// Administrators' passwords: at least 12 characters (they open every request's personal data).
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// Why an administrator was not created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
+    /// A field is wrong: the French message says which and what is expected.
     #[error("{0}")]
     Invalid(String),
+    /// The identifiant is taken.
     #[error("the login {0} is taken")]
     Taken(String),
+    /// A database or hashing failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -178,12 +189,16 @@ pub async fn list(db: &Db) -> Result<Vec<AdminView>, sqlx::Error> {
     rows.into_iter().map(view).collect()
 }
 
+/// Why a change to an administrator was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
+    /// No such administrator.
     #[error("no such administrator")]
     NotFound,
+    /// Not allowed (oneself, the last admin, a wrong current password…): the French message says why.
     #[error("{0}")]
     Refused(String),
+    /// A database or hashing failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -64,7 +64,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let mailer = Arc::new(Mailer::new(&config.mail)?);
     let context = AppContext {
         config: Arc::new(config.clone()),
-        register: Arc::new(Chain::new(&config.sirene, db.clone(), directory.clone())?),
+        register: Arc::new(Chain::new(&config.sirene, db.clone(), &directory)?),
         directory,
         db: db.clone(),
         mail_wake: Arc::new(Notify::new()),

@@ -119,9 +119,13 @@ impl MailKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdminSession {
+    /// The identifiant.
     pub login: String,
+    /// The address.
     pub email: String,
+    /// What the administrator may do.
     pub role: Role,
+    /// The token to repeat in `X-CSRF-Token`.
     pub csrf_token: String,
 }
 
@@ -129,17 +133,27 @@ pub struct AdminSession {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegistrationRow {
+    /// The internal id.
     pub id: i64,
+    /// The reference quoted to the applicant, e.g. `DAE-7K3F9Q2M`.
     pub reference: String,
+    /// Where it stands.
     pub status: RequestStatus,
+    /// Nom.
     pub last_name: String,
+    /// Prénom.
     pub first_name: String,
+    /// The applicant's address.
     pub email: String,
+    /// The nine digits.
     pub siren: String,
+    /// The raison sociale (from the register, or typed for a non-diffusible unit).
     pub company_name: String,
+    /// An `OrganisationKind`'s code.
     pub organisation_kind: String,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
+    /// When it was validated or refused.
     pub decided_at: Option<i64>,
     /// Whole days the request has waited (until its decision, or until now).
     pub waited_days: i64,
@@ -153,9 +167,11 @@ pub struct RegistrationRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegistrationPage {
+    /// The rows of this page.
     pub items: Vec<RegistrationRow>,
     /// Pass as `after` for the next page; absent on the last page.
     pub next: Option<String>,
+    /// Requests per status (on the first page).
     pub counts: StatusCounts,
     /// Requests received and decided per week, oldest week first.
     pub weeks: Vec<WeekActivity>,
@@ -163,21 +179,29 @@ pub struct RegistrationPage {
     pub overdue_after_days: i64,
 }
 
+/// Requests per status.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusCounts {
+    /// Waiting for a decision.
     pub pending: i64,
+    /// Validated.
     pub approved: i64,
+    /// Refused.
     pub refused: i64,
+    /// Pending for longer than the review target.
     pub overdue: i64,
 }
 
+/// One week of the dashboard's chart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WeekActivity {
     /// Monday of the week, `YYYY-MM-DD`.
     pub week: String,
+    /// Requests received that week.
     pub received: i64,
+    /// Requests decided that week.
     pub decided: i64,
 }
 
@@ -185,8 +209,11 @@ pub struct WeekActivity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegistrationDetail {
+    /// What the dashboard shows of it.
     pub row: RegistrationRow,
+    /// A `Profile`'s code.
     pub profile: String,
+    /// The SIRET, when given.
     pub siret: Option<String>,
     /// E.164.
     pub phone: String,
@@ -194,10 +221,13 @@ pub struct RegistrationDetail {
     pub phone_national: String,
     /// `register` when the raison sociale comes from SIRENE, `applicant` when typed.
     pub company_name_source: String,
+    /// Whether the register knew the SIREN (`siren_check` says more).
     pub siren_verified: bool,
     /// What the register said of the SIREN for this request, and when it said it.
     pub siren_check: SirenCheck,
+    /// When a register last answered for it.
     pub register_checked_at: Option<i64>,
+    /// What the register says now; absent when it does not answer or know the SIREN.
     pub register: Option<RegisterView>,
     /// Differences between what was sent and what the register says.
     pub mismatches: Vec<String>,
@@ -205,7 +235,9 @@ pub struct RegistrationDetail {
     pub warnings: Vec<String>,
     /// Other requests and accounts with the same email or SIREN.
     pub related: Vec<Related>,
+    /// The decision, once taken.
     pub decision: Option<DecisionView>,
+    /// What happened to the request, oldest first.
     pub history: Vec<HistoryEntry>,
 }
 
@@ -233,55 +265,73 @@ impl SirenCheck {
     }
 }
 
+/// What the register says of a request's SIREN now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegisterView {
+    /// The raison sociale; absent for a non-diffusible unit.
     pub company_name: Option<String>,
     /// `active` or `ceased`.
     pub state: String,
+    /// The catégorie juridique.
     pub legal_category: Option<String>,
+    /// Whether its details are public.
     pub diffusible: bool,
 }
 
+/// Another request or account with the same email or SIREN.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Related {
     /// `registration` or `account`.
     pub kind: String,
+    /// Its internal id.
     pub id: i64,
     /// The reference of a request, the identifiant of an account.
     pub label: String,
+    /// A `RequestStatus`'s code for a request; `active` or `disabled` for an account.
     pub status: String,
     /// `email`, `siren` or both.
     pub same: Vec<String>,
+    /// When it was created.
     pub created_at: i64,
 }
 
+/// How a request was decided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DecisionView {
     /// `approved` or `refused`.
     pub status: RequestStatus,
+    /// When.
     pub decided_at: i64,
+    /// By which administrator.
     pub decided_by: Option<String>,
     /// The refusal reasons' labels.
     pub reasons: Vec<String>,
+    /// The free text added to a refusal.
     pub message: Option<String>,
     /// The account's identifiant, when approved.
     pub login: Option<String>,
     /// The account, when approved: its id for the account actions, and whether it is disabled.
     pub account_id: Option<i64>,
+    /// Whether the account is disabled.
     pub account_disabled: bool,
     /// Whether the account has chosen its password.
     pub account_activated: bool,
 }
 
+/// One event of a request's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    /// When (ms since the epoch).
     pub at: i64,
+    /// Who: the applicant, an administrator's identifiant, the server.
     pub actor: String,
+    /// What, as a code (`submitted`, `approved`, `refused`, `siren_checked`).
     pub action: String,
+    /// What, in French.
     pub detail: String,
 }
 
@@ -300,7 +350,9 @@ pub struct RefuseRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Decided {
+    /// The request.
     pub id: i64,
+    /// Its new status.
     pub status: RequestStatus,
     /// The new account's identifiant, when approved.
     pub login: Option<String>,
@@ -310,10 +362,13 @@ pub struct Decided {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefusalReason {
+    /// Its stable code.
     pub code: String,
+    /// What the administrators read.
     pub label: String,
     /// The sentence the applicant reads in the email.
     pub body: String,
+    /// Whether it is offered when refusing.
     pub active: bool,
 }
 
@@ -321,16 +376,27 @@ pub struct RefusalReason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OutboxItem {
+    /// The internal id.
     pub id: i64,
+    /// What it is.
     pub kind: MailKind,
+    /// Its recipient.
     pub recipient: String,
+    /// Its subject.
     pub subject: String,
+    /// Where it stands.
     pub status: OutboxStatus,
+    /// Sending attempts so far.
     pub attempts: i64,
+    /// The last failure, as the mail server gave it.
     pub last_error: Option<String>,
+    /// When it was queued.
     pub created_at: i64,
+    /// When it was accepted by the mail server.
     pub sent_at: Option<i64>,
+    /// When the next attempt is due.
     pub next_attempt_at: i64,
+    /// The request it tells of.
     pub registration_id: Option<i64>,
 }
 
@@ -338,12 +404,19 @@ pub struct OutboxItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
+    /// The entry's id (entries are never changed).
     pub id: i64,
+    /// When (ms since the epoch).
     pub at: i64,
+    /// Who: `kind:login`.
     pub actor: String,
+    /// What, e.g. `registration.approved`.
     pub action: String,
+    /// What was acted upon: `kind:id`.
     pub target: Option<String>,
+    /// The details, as JSON.
     pub detail: String,
+    /// The client's address.
     pub ip: Option<String>,
 }
 
@@ -351,11 +424,17 @@ pub struct AuditEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdminView {
+    /// The internal id.
     pub id: i64,
+    /// The identifiant.
     pub login: String,
+    /// The address.
     pub email: String,
+    /// What they may do.
     pub role: Role,
+    /// A disabled administrator cannot sign in.
     pub disabled: bool,
+    /// When they were created.
     pub created_at: i64,
 }
 
@@ -363,7 +442,9 @@ pub struct AdminView {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewAdmin {
+    /// The identifiant: 2 to 40 lowercase letters, digits, dots, dashes.
     pub login: String,
+    /// The address.
     pub email: String,
     /// A `Role`'s word: `admin`, `reviewer` or `viewer` (checked with a French message).
     pub role: String,
@@ -373,7 +454,9 @@ pub struct NewAdmin {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedAdmin {
+    /// The stored administrator.
     pub admin: AdminView,
+    /// The first password, shown once.
     pub password: String,
 }
 
@@ -385,6 +468,7 @@ pub struct AdminChange {
     #[serde(default)]
     pub role: Option<String>,
     #[serde(default)]
+    /// `true` to disable, `false` to enable.
     pub disabled: Option<bool>,
 }
 
@@ -392,6 +476,8 @@ pub struct AdminChange {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
+    /// The current password.
     pub current: String,
+    /// The new one (12 characters at least).
     pub new: String,
 }

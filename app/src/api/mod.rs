@@ -2,6 +2,8 @@
 //!
 //! The server serialises exactly these types, so a change here is seen by both sides at compile time.
 
+#![warn(missing_docs)]
+
 pub mod admin;
 pub mod client;
 pub mod codes;
@@ -24,6 +26,7 @@ pub const CONTACT_EMAIL: &str = "contact@geodae.sante.gouv.fr";
 pub struct ErrorBody {
     /// The stable code a program acts on.
     pub code: ErrorCode,
+    /// The French sentence to show.
     pub message: String,
     /// Per-field messages, keyed by the request's member names.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -34,6 +37,7 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
+    /// A body with no per-field message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -43,6 +47,7 @@ impl ErrorBody {
         }
     }
 
+    /// 422: the fields to correct, each with its message.
     pub fn validation(errors: &FieldErrors) -> Self {
         Self {
             fields: errors
@@ -64,9 +69,11 @@ impl ErrorBody {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyLookup {
+    /// The nine digits.
     pub siren: String,
     /// The raison sociale; `null` for a non-diffusible unit, whose name is not public.
     pub company_name: Option<String>,
+    /// Active or ceased at the register.
     pub state: CompanyState,
     /// `categorieJuridiqueUniteLegale`, e.g. `5710` (SAS), `7210` (commune).
     pub legal_category: Option<String>,
@@ -78,6 +85,7 @@ pub struct CompanyLookup {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanySearch {
+    /// Best first; at most the `limit` asked.
     pub results: Vec<CompanyMatch>,
 }
 
@@ -85,17 +93,22 @@ pub struct CompanySearch {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyMatch {
+    /// The nine digits.
     pub siren: String,
+    /// The name as the register writes it.
     pub company_name: String,
     /// `categorieJuridiqueUniteLegale`, e.g. `5710` (SAS), `7210` (commune).
     pub legal_category: Option<String>,
 }
 
+/// Whether a unit still exists at the register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CompanyState {
+    /// Active (`A`).
     Active,
+    /// Ceased (`C`): it cannot apply.
     Ceased,
 }
 
@@ -106,11 +119,15 @@ pub enum CompanyState {
 pub struct RegistrationRequest {
     /// `api`
     pub profile: String,
+    /// Nom, as typed.
     pub last_name: String,
+    /// Prénom, as typed.
     pub first_name: String,
+    /// The professional email address.
     pub email: String,
     /// `entreprise_association`, `administration_collectivite` or `copropriete_particulier`
     pub organisation_kind: String,
+    /// Nine digits; spaces are accepted and removed.
     pub siren: String,
     /// May be empty.
     pub siret: String,
@@ -139,6 +156,7 @@ impl RegistrationRequest {
         }
     }
 
+    /// The text of one field, to edit it.
     pub fn get_mut(&mut self, field: Field) -> &mut String {
         match field {
             Field::Profile => &mut self.profile,
@@ -154,6 +172,7 @@ impl RegistrationRequest {
         }
     }
 
+    /// The request as the field parsers read it.
     pub fn raw(&self) -> RawRegistration<'_> {
         RawRegistration {
             profile: &self.profile,
@@ -174,6 +193,7 @@ impl RegistrationRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegistrationCreated {
+    /// The request's internal id.
     pub id: i64,
     /// The reference quoted in emails, e.g. `DAE-7K3F9Q2M`.
     pub reference: String,
@@ -195,9 +215,11 @@ pub struct Health {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordSetup {
+    /// The account's identifiant.
     pub login: String,
     /// Used by the checklist (the password must not contain it).
     pub email: String,
+    /// The rules the new password must follow.
     pub policy: crate::domain::password::PasswordPolicy,
 }
 
@@ -205,7 +227,9 @@ pub struct PasswordSetup {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewPassword {
+    /// The new password.
     pub password: String,
+    /// The same, typed again.
     pub confirmation: String,
 }
 
@@ -213,6 +237,7 @@ pub struct NewPassword {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RenewLink {
+    /// The token of the expired or used link.
     pub token: String,
 }
 
@@ -221,7 +246,9 @@ pub struct RenewLink {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Credentials {
+    /// The identifiant (administrators) or the identifiant or email (API accounts).
     pub login: String,
+    /// The password.
     pub password: String,
 }
 
@@ -229,6 +256,7 @@ pub struct Credentials {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Recovery {
+    /// The address the account was created with.
     pub email: String,
 }
 
@@ -236,12 +264,19 @@ pub struct Recovery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountView {
+    /// The identifiant.
     pub login: String,
+    /// The address emails go to.
     pub email: String,
+    /// The raison sociale of the request.
     pub company_name: String,
+    /// The SIREN of the request.
     pub siren: String,
+    /// The reference of the request.
     pub reference: String,
+    /// When the account was created (ms since the epoch).
     pub created_at: i64,
+    /// The token to repeat in `X-CSRF-Token`.
     pub csrf_token: String,
     /// The request's history, oldest first.
     pub history: Vec<admin::HistoryEntry>,

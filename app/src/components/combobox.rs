@@ -69,7 +69,7 @@ pub fn Combobox(
                         (None, false) => count - 1,
                         (Some(i), true) => (i + 1) % count,
                         (Some(i), false) => (i + count - 1) % count,
-                    })
+                    });
                 });
             }
             "Home" | "End" if open.get_untracked() && count > 0 => {

@@ -90,7 +90,7 @@ pub fn TextField(
                 on:input=move |ev| on_input.run(event_target_value(&ev))
                 on:blur=move |_| {
                     if let Some(cb) = on_blur {
-                        cb.run(())
+                        cb.run(());
                     }
                 }
             />
@@ -136,7 +136,7 @@ pub fn SelectField(
                 on:change=move |ev| on_change.run(event_target_value(&ev))
                 on:blur=move |_| {
                     if let Some(cb) = on_blur {
-                        cb.run(())
+                        cb.run(());
                     }
                 }
             >

@@ -16,19 +16,25 @@ use crate::store::{Db, now_ms};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-#[derive(Debug, PartialEq, Eq)]
+/// Why a link cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkState {
+    /// No link has this token.
     Unknown,
     /// Expired or already used.
     Expired,
 }
 
+/// Why a password was not set.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
+    /// The link cannot be used.
     #[error("link {0:?}")]
     Link(LinkState),
+    /// The rules the password breaks, each with its message.
     #[error("the password breaks the policy")]
     Policy(Vec<(password::Rule, String)>),
+    /// A database or hashing failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -190,8 +196,11 @@ pub async fn queue_password_link(
 
 /// The holder of a link: who the email goes to.
 pub struct Holder {
+    /// The account's id.
     pub id: i64,
+    /// Its identifiant.
     pub login: String,
+    /// Its address.
     pub email: String,
 }
 

@@ -2,6 +2,8 @@
 //! password or identifiant (`recovery`), the administrators' actions on an account (`manage`) and the account
 //! page. Sign-in is the principals' one (`auth::sign_in`).
 
+#![warn(missing_docs)]
+
 pub mod links;
 pub mod manage;
 pub mod recovery;
@@ -20,7 +22,9 @@ pub use links::{LinkState, SetupError, issue_password_link, set_password, setup_
 /// A signed-in API account.
 #[derive(Clone, Debug)]
 pub struct Account {
+    /// Its internal id.
     pub id: i64,
+    /// Its identifiant.
     pub login: String,
 }
 

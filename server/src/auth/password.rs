@@ -15,6 +15,7 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow!("cannot hash a password: {e}"))
 }
 
+/// Hashes a password with argon2id, on a blocking thread.
 pub async fn hash(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await

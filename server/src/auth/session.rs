@@ -13,13 +13,17 @@ pub const ABSOLUTE_MS: i64 = 12 * 60 * 60 * 1000;
 /// `last_seen_at` is written at most this often.
 const TOUCH_MS: i64 = 60 * 1000;
 
+/// The kinds of principal that hold sessions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// An administrator (`/admin`).
     Admin,
+    /// An API account (`/compte`).
     Account,
 }
 
 impl Kind {
+    /// The word stored in the sessions table and the audit trail.
     pub fn code(self) -> &'static str {
         match self {
             Self::Admin => "admin",
@@ -36,10 +40,14 @@ impl Kind {
     }
 }
 
+/// A live session.
 #[derive(Clone, Debug)]
 pub struct Session {
+    /// The digest of the cookie's token (the token itself is never stored).
     pub token_hash: String,
+    /// The administrator's or account's id.
     pub subject_id: i64,
+    /// The token every state-changing request repeats in `X-CSRF-Token`.
     pub csrf_token: String,
 }
 
@@ -104,6 +112,7 @@ pub async fn find(db: &Db, kind: Kind, secret: &str) -> Result<Option<Session>, 
     }))
 }
 
+/// Ends the session of this cookie token.
 pub async fn close(db: &Db, secret: &str) -> Result<(), sqlx::Error> {
     close_digest(db, &token::digest(secret)).await
 }

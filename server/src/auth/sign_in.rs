@@ -18,6 +18,7 @@ pub enum SignInError {
     /// Too many failures: retry after this many seconds.
     #[error("too many failures, retry in {0} s")]
     RateLimited(i64),
+    /// A database or hashing failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

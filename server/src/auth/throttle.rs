@@ -18,11 +18,14 @@ const WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The counters of one sign-in attempt.
 pub struct Keys {
+    /// The counter of the login.
     pub login: String,
+    /// The counter of the client address.
     pub address: String,
 }
 
 impl Keys {
+    /// The counters of a sign-in of `scope` (`admin`, `account`).
     pub fn new(scope: &str, login: &str, address: &str) -> Self {
         Self {
             login: format!("{scope}:login:{}", login.trim().to_lowercase()),

@@ -13,8 +13,11 @@ use crate::sirene::{Company, UnitState};
 pub enum Answer<'a> {
     /// The register knows the unit.
     Found(&'a Company),
-    /// A register that should know said it does not, at this time (ms since the epoch).
-    Unknown { checked_at: Option<i64> },
+    /// A register that should know said it does not.
+    Unknown {
+        /// When it said so (ms since the epoch).
+        checked_at: Option<i64>,
+    },
     /// No register answered when the request was submitted; it is checked again in the background.
     NotVerified,
     /// Verified at submission, but the register no longer has it.
@@ -26,7 +29,9 @@ pub enum Answer<'a> {
 /// What the applicant gave about the company.
 #[derive(Clone, Copy, Debug)]
 pub struct Applied<'a> {
+    /// The raison sociale stored with the request.
     pub company_name: &'a str,
+    /// The type de structure chosen.
     pub organisation_kind: Option<OrganisationKind>,
 }
 

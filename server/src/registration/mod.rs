@@ -1,6 +1,8 @@
 //! Submitting an account request: every field re-validated with the browser's parsers, the company name taken
 //! from the register, the request and its emails written in one transaction.
 
+#![warn(missing_docs)]
+
 pub mod company;
 pub mod events;
 pub mod prefill;
@@ -24,18 +26,25 @@ use crate::store::{is_unique_violation, now_ms};
 /// A stored request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Submitted {
+    /// The internal id.
     pub id: i64,
+    /// The reference quoted to the applicant.
     pub reference: String,
 }
 
+/// Why a request was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
+    /// Fields to correct.
     #[error("invalid fields")]
     Validation(FieldErrors),
+    /// A request of this address is being reviewed.
     #[error("a request is already pending for this address")]
     AlreadyPending,
+    /// An account exists for this address.
     #[error("an account already exists for this address")]
     AlreadyRegistered,
+    /// A database failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -51,6 +60,7 @@ struct CompanyRecord {
     flags: Vec<String>,
 }
 
+/// Stores a request: fields re-validated, the register asked, the request and its emails in one transaction. The same request sent twice in a short while gets the first one back.
 pub async fn submit(
     ctx: &AppContext,
     request: &RegistrationRequest,

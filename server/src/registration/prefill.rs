@@ -12,9 +12,12 @@ use crate::store::now_ms;
 /// What the signed re-application link is for.
 pub const LINK_PURPOSE: &str = "reprise";
 
+/// Why a re-application link gives nothing.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PrefillError {
+    /// Not a link of this installation, or its request is not refused.
     Unknown,
+    /// Past its end.
     Expired,
 }
 

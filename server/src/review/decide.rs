@@ -22,20 +22,29 @@ pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// Longest free text of a refusal.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
+/// Why a decision was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum DecideError {
+    /// No such request.
     #[error("no such request")]
     NotFound,
+    /// Another decision came first.
     #[error("already decided")]
     AlreadyDecided {
+        /// The decision taken.
         status: RequestStatus,
+        /// By whom.
         by: Option<String>,
+        /// When (ms since the epoch).
         at: i64,
     },
+    /// The refusal is incomplete: the French message says why.
     #[error("{0}")]
     Invalid(String),
+    /// An account exists for the request's address.
     #[error("an account already exists for this address")]
     AlreadyRegistered,
+    /// A database failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -1,6 +1,8 @@
 //! The administrators' review of requests: the dashboard's list (here), one request with everything a
 //! reviewer needs to decide (`detail`), and the decisions (`decide`).
 
+#![warn(missing_docs)]
+
 pub mod decide;
 pub mod detail;
 
@@ -16,7 +18,9 @@ pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const WEEK_MS: i64 = 7 * DAY_MS;
 /// Weeks shown in the dashboard's chart.
 const CHART_WEEKS: i64 = 12;
+/// Rows of a dashboard page when the query does not say.
 pub const DEFAULT_PAGE: i64 = 50;
+/// The most rows a page holds.
 pub const MAX_PAGE: i64 = 200;
 
 pub use app::api::admin::RequestStatus as Status;
@@ -30,6 +34,7 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// Reads the `next` of a previous page.
     pub fn parse(text: &str) -> Option<Self> {
         let mut parts = text.split('-').map(str::parse::<i64>);
         match (parts.next(), parts.next(), parts.next(), parts.next()) {
@@ -47,11 +52,16 @@ impl Cursor {
     }
 }
 
+/// What the dashboard asks.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
+    /// Only requests of this status.
     pub status: Option<Status>,
+    /// Text searched in the names, email, SIREN, raison sociale and reference.
     pub search: Option<String>,
+    /// Where the page starts.
     pub after: Option<Cursor>,
+    /// Rows wanted (clamped to 1…`MAX_PAGE`).
     pub limit: i64,
 }
 

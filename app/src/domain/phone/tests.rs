@@ -262,7 +262,7 @@ fn rule_table_agrees_with_libphonenumber_on_generated_numbers() {
         for len in 5..=10usize {
             for lead_len in 1..=len.min(4) {
                 for lead in 0..10u32.pow(lead_len as u32) {
-                    let mut nsn = format!("{lead:0width$}", width = lead_len);
+                    let mut nsn = format!("{lead:0lead_len$}");
                     while nsn.len() < len {
                         nsn.push(char::from(b'0' + rng.random_range(0..10u8)));
                     }

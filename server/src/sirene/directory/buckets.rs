@@ -61,7 +61,9 @@ impl NameBuckets {
         let Some(writer) = self.files[usize::from(length)].take() else {
             return Ok(Bucket { reader: None });
         };
-        writer.into_inner().map_err(|e| e.into_error())?;
+        writer
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         let path = self.folder.path().join(length.to_string());
         let file = File::open(&path)?;
         // Unlinked now, gone once read: the folder does not hold two copies of the names at the end.

@@ -40,7 +40,7 @@ pub struct Chain {
 }
 
 impl Chain {
-    pub fn new(config: &SireneConfig, db: Db, local: Arc<LocalDirectory>) -> anyhow::Result<Self> {
+    pub fn new(config: &SireneConfig, db: Db, local: &Arc<LocalDirectory>) -> anyhow::Result<Self> {
         let client = super::http_client()?;
         let steps = config
             .sources

@@ -179,7 +179,7 @@ async fn refusal_quotes_the_reasons_and_links_to_a_filled_form(backend: Backend)
     assert_eq!(prefill["phone_number"], "123456789");
     assert_eq!(prefill["first_name"], "Marie");
 
-    let forged = format!("{}x", token);
+    let forged = format!("{token}x");
     let (status, body) = app
         .get(&format!("/api/v1/registrations/reprise/{forged}"))
         .await;

@@ -39,6 +39,7 @@ impl CallError {
     }
 }
 
+/// `GET /api/v1/sirene/{siren}`: what the register says of a SIREN.
 pub async fn lookup_siren(siren: &str) -> Result<CompanyLookup, CallError> {
     imp::get_json(&format!("/api/v1/sirene/{siren}")).await
 }
@@ -52,6 +53,7 @@ pub struct CompanySearcher {
 }
 
 impl CompanySearcher {
+    /// `GET /api/v1/sirene?q=&limit=`: units by name, best first.
     pub async fn search(&self, query: &str, limit: usize) -> Result<CompanySearch, CallError> {
         let url = format!("/api/v1/sirene?q={}&limit={limit}", encode(query));
         #[cfg(feature = "hydrate")]
@@ -73,6 +75,7 @@ impl CompanySearcher {
     }
 }
 
+/// `POST /api/v1/registrations`: sends the request.
 pub async fn submit_registration(
     request: &RegistrationRequest,
 ) -> Result<RegistrationCreated, CallError> {
@@ -98,212 +101,10 @@ pub fn encode(value: &str) -> String {
 }
 
 /// API accounts: the password link, sign-in, recovery.
-pub mod account {
-    use super::*;
-    use crate::api::{AccountView, Credentials, NewPassword, PasswordSetup, Recovery, RenewLink};
-
-    pub async fn setup_info(token: &str) -> Result<PasswordSetup, CallError> {
-        imp::get_json(&format!("/api/v1/password-setup/{}", encode(token))).await
-    }
-
-    pub async fn set_password(token: &str, body: &NewPassword) -> Result<(), CallError> {
-        imp::send::<_, ()>(
-            "POST",
-            &format!("/api/v1/password-setup/{}", encode(token)),
-            Some(body),
-            None,
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn renew(token: &str) -> Result<(), CallError> {
-        imp::send::<_, ()>(
-            "POST",
-            "/api/v1/password-setup/renew",
-            Some(&RenewLink {
-                token: token.to_string(),
-            }),
-            None,
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn sign_in(body: &Credentials) -> Result<(), CallError> {
-        imp::send::<_, ()>("POST", "/api/v1/account/session", Some(body), None)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn session() -> Result<AccountView, CallError> {
-        imp::get_json("/api/v1/account/session").await
-    }
-
-    pub async fn sign_out(csrf: &str) -> Result<(), CallError> {
-        imp::send::<(), ()>("DELETE", "/api/v1/account/session", None, Some(csrf))
-            .await
-            .map(|_| ())
-    }
-
-    /// `what` is `password` or `login`.
-    pub async fn forgot(what: &str, email: &str) -> Result<(), CallError> {
-        imp::send::<_, ()>(
-            "POST",
-            &format!("/api/v1/account/forgot-{what}"),
-            Some(&Recovery {
-                email: email.to_string(),
-            }),
-            None,
-        )
-        .await
-        .map(|_| ())
-    }
-}
+pub mod account;
 
 /// The administrators' API. State-changing calls carry the session's CSRF token.
-pub mod admin {
-    use super::*;
-
-    pub async fn session() -> Result<AdminSession, CallError> {
-        imp::get_json("/api/v1/admin/session").await
-    }
-
-    pub async fn sign_in(body: &Credentials) -> Result<(), CallError> {
-        imp::send::<_, ()>("POST", "/api/v1/admin/session", Some(body), None)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn sign_out(csrf: &str) -> Result<(), CallError> {
-        imp::send::<(), ()>("DELETE", "/api/v1/admin/session", None, Some(csrf))
-            .await
-            .map(|_| ())
-    }
-
-    /// `query` is the query string without `?`.
-    pub async fn registrations(query: &str) -> Result<RegistrationPage, CallError> {
-        imp::get_json(&format!("/api/v1/admin/registrations?{query}")).await
-    }
-
-    pub async fn registration(id: i64) -> Result<RegistrationDetail, CallError> {
-        imp::get_json(&format!("/api/v1/admin/registrations/{id}")).await
-    }
-
-    pub async fn approve(id: i64, csrf: &str) -> Result<Decided, CallError> {
-        imp::send::<(), Decided>(
-            "POST",
-            &format!("/api/v1/admin/registrations/{id}/approve"),
-            None,
-            Some(csrf),
-        )
-        .await?
-        .ok_or(CallError::Network)
-    }
-
-    pub async fn refuse(id: i64, body: &RefuseRequest, csrf: &str) -> Result<Decided, CallError> {
-        imp::send::<_, Decided>(
-            "POST",
-            &format!("/api/v1/admin/registrations/{id}/refuse"),
-            Some(body),
-            Some(csrf),
-        )
-        .await?
-        .ok_or(CallError::Network)
-    }
-
-    pub async fn refusal_reasons() -> Result<Vec<RefusalReason>, CallError> {
-        imp::get_json("/api/v1/admin/refusal-reasons").await
-    }
-
-    pub async fn outbox(query: &str) -> Result<Vec<OutboxItem>, CallError> {
-        imp::get_json(&format!("/api/v1/admin/outbox?{query}")).await
-    }
-
-    pub async fn resend(id: i64, csrf: &str) -> Result<(), CallError> {
-        imp::send::<(), ()>(
-            "POST",
-            &format!("/api/v1/admin/outbox/{id}/resend"),
-            None,
-            Some(csrf),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn audit(query: &str) -> Result<Vec<AuditEntry>, CallError> {
-        imp::get_json(&format!("/api/v1/admin/audit?{query}")).await
-    }
-
-    pub async fn save_reason(
-        reason: &RefusalReason,
-        csrf: &str,
-    ) -> Result<RefusalReason, CallError> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            label: &'a str,
-            body: &'a str,
-            active: bool,
-        }
-        let body = Body {
-            label: &reason.label,
-            body: &reason.body,
-            active: reason.active,
-        };
-        imp::send::<_, RefusalReason>(
-            "PUT",
-            &format!("/api/v1/admin/refusal-reasons/{}", encode(&reason.code)),
-            Some(&body),
-            Some(csrf),
-        )
-        .await?
-        .ok_or(CallError::Network)
-    }
-
-    /// `action` is `disable`, `enable` or `password-link`.
-    pub async fn account_action(id: i64, action: &str, csrf: &str) -> Result<(), CallError> {
-        imp::send::<(), ()>(
-            "POST",
-            &format!("/api/v1/admin/accounts/{id}/{action}"),
-            None,
-            Some(csrf),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn admins() -> Result<Vec<AdminView>, CallError> {
-        imp::get_json("/api/v1/admin/admins").await
-    }
-
-    pub async fn create_admin(body: &NewAdmin, csrf: &str) -> Result<CreatedAdmin, CallError> {
-        imp::send::<_, CreatedAdmin>("POST", "/api/v1/admin/admins", Some(body), Some(csrf))
-            .await?
-            .ok_or(CallError::Network)
-    }
-
-    pub async fn change_admin(id: i64, body: &AdminChange, csrf: &str) -> Result<(), CallError> {
-        imp::send::<_, ()>(
-            "PATCH",
-            &format!("/api/v1/admin/admins/{id}"),
-            Some(body),
-            Some(csrf),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn change_password(body: &PasswordChange, csrf: &str) -> Result<(), CallError> {
-        imp::send::<_, ()>(
-            "PUT",
-            "/api/v1/admin/session/password",
-            Some(body),
-            Some(csrf),
-        )
-        .await
-        .map(|_| ())
-    }
-}
+pub mod admin;
 
 #[cfg(feature = "hydrate")]
 mod imp {

@@ -1,0 +1,154 @@
+//! The administrators' API. State-changing calls carry the session's CSRF token.
+
+use super::*;
+
+/// `GET /api/v1/admin/session`: the signed-in administrator and the CSRF token.
+pub async fn session() -> Result<AdminSession, CallError> {
+    imp::get_json("/api/v1/admin/session").await
+}
+
+/// `POST /api/v1/admin/session`: signs in (the session cookie is set).
+pub async fn sign_in(body: &Credentials) -> Result<(), CallError> {
+    imp::send::<_, ()>("POST", "/api/v1/admin/session", Some(body), None)
+        .await
+        .map(|_| ())
+}
+
+/// `DELETE /api/v1/admin/session`: signs out.
+pub async fn sign_out(csrf: &str) -> Result<(), CallError> {
+    imp::send::<(), ()>("DELETE", "/api/v1/admin/session", None, Some(csrf))
+        .await
+        .map(|_| ())
+}
+
+/// `query` is the query string without `?`.
+pub async fn registrations(query: &str) -> Result<RegistrationPage, CallError> {
+    imp::get_json(&format!("/api/v1/admin/registrations?{query}")).await
+}
+
+/// `GET /api/v1/admin/registrations/{id}`: one request.
+pub async fn registration(id: i64) -> Result<RegistrationDetail, CallError> {
+    imp::get_json(&format!("/api/v1/admin/registrations/{id}")).await
+}
+
+/// `POST /api/v1/admin/registrations/{id}/approve`: validates it.
+pub async fn approve(id: i64, csrf: &str) -> Result<Decided, CallError> {
+    imp::send::<(), Decided>(
+        "POST",
+        &format!("/api/v1/admin/registrations/{id}/approve"),
+        None,
+        Some(csrf),
+    )
+    .await?
+    .ok_or(CallError::Network)
+}
+
+/// `POST /api/v1/admin/registrations/{id}/refuse`: refuses it with reasons.
+pub async fn refuse(id: i64, body: &RefuseRequest, csrf: &str) -> Result<Decided, CallError> {
+    imp::send::<_, Decided>(
+        "POST",
+        &format!("/api/v1/admin/registrations/{id}/refuse"),
+        Some(body),
+        Some(csrf),
+    )
+    .await?
+    .ok_or(CallError::Network)
+}
+
+/// `GET /api/v1/admin/refusal-reasons`.
+pub async fn refusal_reasons() -> Result<Vec<RefusalReason>, CallError> {
+    imp::get_json("/api/v1/admin/refusal-reasons").await
+}
+
+/// `GET /api/v1/admin/outbox?{query}`: the emails.
+pub async fn outbox(query: &str) -> Result<Vec<OutboxItem>, CallError> {
+    imp::get_json(&format!("/api/v1/admin/outbox?{query}")).await
+}
+
+/// `POST /api/v1/admin/outbox/{id}/resend`: queues a failed email again.
+pub async fn resend(id: i64, csrf: &str) -> Result<(), CallError> {
+    imp::send::<(), ()>(
+        "POST",
+        &format!("/api/v1/admin/outbox/{id}/resend"),
+        None,
+        Some(csrf),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `GET /api/v1/admin/audit?{query}`: the audit trail.
+pub async fn audit(query: &str) -> Result<Vec<AuditEntry>, CallError> {
+    imp::get_json(&format!("/api/v1/admin/audit?{query}")).await
+}
+
+/// `PUT /api/v1/admin/refusal-reasons/{code}`: creates or changes a reason.
+pub async fn save_reason(reason: &RefusalReason, csrf: &str) -> Result<RefusalReason, CallError> {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        label: &'a str,
+        body: &'a str,
+        active: bool,
+    }
+    let body = Body {
+        label: &reason.label,
+        body: &reason.body,
+        active: reason.active,
+    };
+    imp::send::<_, RefusalReason>(
+        "PUT",
+        &format!("/api/v1/admin/refusal-reasons/{}", encode(&reason.code)),
+        Some(&body),
+        Some(csrf),
+    )
+    .await?
+    .ok_or(CallError::Network)
+}
+
+/// `action` is `disable`, `enable` or `password-link`.
+pub async fn account_action(id: i64, action: &str, csrf: &str) -> Result<(), CallError> {
+    imp::send::<(), ()>(
+        "POST",
+        &format!("/api/v1/admin/accounts/{id}/{action}"),
+        None,
+        Some(csrf),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `GET /api/v1/admin/admins`: the administrators.
+pub async fn admins() -> Result<Vec<AdminView>, CallError> {
+    imp::get_json("/api/v1/admin/admins").await
+}
+
+/// `POST /api/v1/admin/admins`: creates one; its first password is in the answer.
+pub async fn create_admin(body: &NewAdmin, csrf: &str) -> Result<CreatedAdmin, CallError> {
+    imp::send::<_, CreatedAdmin>("POST", "/api/v1/admin/admins", Some(body), Some(csrf))
+        .await?
+        .ok_or(CallError::Network)
+}
+
+/// `PATCH /api/v1/admin/admins/{id}`: changes a role or disables.
+pub async fn change_admin(id: i64, body: &AdminChange, csrf: &str) -> Result<(), CallError> {
+    imp::send::<_, ()>(
+        "PATCH",
+        &format!("/api/v1/admin/admins/{id}"),
+        Some(body),
+        Some(csrf),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `PUT /api/v1/admin/session/password`: changes one's own password.
+pub async fn change_password(body: &PasswordChange, csrf: &str) -> Result<(), CallError> {
+    imp::send::<_, ()>(
+        "PUT",
+        "/api/v1/admin/session/password",
+        Some(body),
+        Some(csrf),
+    )
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,111 @@
+use super::*;
+
+fn summary(flags: &[String]) -> RequestSummary<'_> {
+    RequestSummary {
+        id: 42,
+        reference: "DAE-7K3F9Q2M",
+        first_name: "Marie",
+        last_name: "Test",
+        email: "contact@exemple.fr",
+        company_name: "LES RESTAURANTS DU COEUR",
+        siren: "400461356",
+        organisation_kind: "Je suis une entreprise ou association",
+        phone: "+33123456789",
+        flags,
+    }
+}
+
+#[test]
+fn acknowledgement_email() {
+    let email = acknowledgement(&summary(&[]));
+    assert_eq!(email.to, "contact@exemple.fr");
+    insta::assert_snapshot!("acknowledgement_subject", email.subject);
+    insta::assert_snapshot!("acknowledgement_text", email.text);
+    insta::assert_snapshot!("acknowledgement_html", email.html);
+}
+
+#[test]
+fn admin_notice_email() {
+    let flags = vec!["SIREN non vérifié : le répertoire SIRENE ne répondait pas.".to_string()];
+    let email = admin_notice(
+        &summary(&flags),
+        "admin@exemple.fr",
+        "https://comptes.exemple.fr",
+    );
+    insta::assert_snapshot!("admin_notice_text", email.text);
+    insta::assert_snapshot!("admin_notice_html", email.html);
+}
+
+#[test]
+fn validation_email() {
+    let email = validation(
+        "contact@exemple.fr",
+        "Marie",
+        "Test",
+        "DAE-7K3F9Q2M",
+        "mtest",
+        &PasswordLink {
+            url: "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
+            valid_days: 7,
+            policy: &PasswordPolicy::default(),
+        },
+    );
+    assert!(
+        email.text.contains("(de 8 à 12 caractères)"),
+        "{}",
+        email.text
+    );
+    let longer = PasswordPolicy {
+        min: 10,
+        max: 64,
+        ..PasswordPolicy::default()
+    };
+    let configured = validation(
+        "contact@exemple.fr",
+        "Marie",
+        "Test",
+        "DAE-7K3F9Q2M",
+        "mtest",
+        &PasswordLink {
+            url: "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
+            valid_days: 7,
+            policy: &longer,
+        },
+    );
+    assert!(configured.text.contains("(de 10 à 64 caractères)"));
+    assert!(configured.html.contains("(de 10 à 64 caractères)"));
+    insta::assert_snapshot!("validation_text", email.text);
+    insta::assert_snapshot!("validation_html", email.html);
+}
+
+#[test]
+fn refusal_email() {
+    let email = refusal(
+        "contact@exemple.fr",
+        "Marie",
+        "Test",
+        "DAE-7K3F9Q2M",
+        &[
+            "Merci d'utiliser une adresse email professionnelle.".to_string(),
+            "Les champs Nom et Prénom doivent contenir le nom d'une personne.".to_string(),
+        ],
+        Some("Bonjour,\n<b>à bientôt</b>"),
+        "https://comptes.exemple.fr/inscription?reprise=xyz",
+    );
+    insta::assert_snapshot!("refusal_text", email.text);
+    insta::assert_snapshot!("refusal_html", email.html);
+    assert!(email.html.contains("&lt;b&gt;à bientôt&lt;/b&gt;"));
+}
+
+#[test]
+fn html_parts_escape_what_applicants_type() {
+    let mut s = summary(&[]);
+    s.company_name = "<script>alert(1)</script> & Cie";
+    let email = acknowledgement(&s);
+    assert!(
+        email
+            .html
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie")
+    );
+    assert!(!email.html.contains("<script>"));
+}
