@@ -1,7 +1,119 @@
-//! The stable codes of the API's error answers, shared by the server that sends them and the browser that
-//! acts on them.
+//! The words that travel between the browser and the server: error codes, administrators' roles, request
+//! and outbox statuses, mail kinds. Each is an enum here, so that both sides read and write the same words.
 
 use serde::{Deserialize, Serialize};
+
+/// An enum that travels as a fixed word: its variants and their words, `code` and `parse` both ways, and every
+/// variant in `ALL`, so that the browser and the server read and write the same words.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl $name {
+            /// Every variant, in order.
+            pub const ALL: &'static [$name] = &[$(Self::$variant,)+];
+
+            /// The word on the wire and in the database.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// The variant of a word, if it is one.
+            pub fn parse(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// An administrator's role, from the least to the most allowed.
+    Role {
+        /// Reads only.
+        Viewer = "viewer",
+        /// Also decides on requests, resends failed emails, manages API accounts.
+        Reviewer = "reviewer",
+        /// Also manages administrators and the refusal reasons.
+        Admin = "admin",
+    }
+}
+
+impl Role {
+    /// How the pages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Viewer => "lecteur",
+            Self::Reviewer => "instructeur",
+            Self::Admin => "administrateur",
+        }
+    }
+}
+
+wire_enum! {
+    /// Where a request stands.
+    RequestStatus {
+        /// Waiting for a decision.
+        Pending = "pending",
+        /// Validated: the account exists.
+        Approved = "approved",
+        /// Refused, with reasons.
+        Refused = "refused",
+    }
+}
+
+wire_enum! {
+    /// Where an email of the outbox stands.
+    OutboxStatus {
+        /// Not sent yet (first try or retries to come).
+        Waiting = "waiting",
+        /// Accepted by the mail server.
+        Sent = "sent",
+        /// Given up after its attempts; an administrator may send it again.
+        Failed = "failed",
+    }
+}
+
+wire_enum! {
+    /// What an email is.
+    MailKind {
+        /// To the applicant: the request is received.
+        Acknowledgement = "acknowledgement",
+        /// To the ministry's inbox: a new request to review.
+        AdminNotice = "admin_notice",
+        /// To the applicant: validated, with the identifiant and the password link.
+        Validation = "validation",
+        /// To the applicant: refused, with the reasons and the re-application link.
+        Refusal = "refusal",
+        /// To an account: a new password link (renewal, forgotten password, sent by an administrator).
+        PasswordLink = "password_link",
+        /// To an account: its identifiant.
+        LoginReminder = "login_reminder",
+    }
+}
+
+impl MailKind {
+    /// How the outbox page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Acknowledgement => "Accusé de réception",
+            Self::AdminNotice => "Avis aux administrateurs",
+            Self::Validation => "Validation",
+            Self::Refusal => "Refus",
+            Self::PasswordLink => "Lien de mot de passe",
+            Self::LoginReminder => "Rappel d'identifiant",
+        }
+    }
+}
 
 /// Why a call failed, as a machine reads it (`ErrorBody::code`); the French sentence is in `message`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
