@@ -7,6 +7,7 @@
 //! with a long tail of invented words, so that name searches meet both frequent and rare words. The same seed
 //! always gives the same file.
 
+mod names;
 mod words;
 
 use std::io::Write;
@@ -14,10 +15,8 @@ use std::io::Write;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use self::words::{
-    ASSOCIATIONS, FIRST_NAMES_F, FIRST_NAMES_M, LINKS, NAF, SCI_WORDS, SURNAMES, SYLLABLES, TRADES,
-    TRANCHES,
-};
+use self::names::{FIRST_NAMES_F, FIRST_NAMES_M, SURNAMES};
+use self::words::{ASSOCIATIONS, LINKS, NAF, SCI_WORDS, SYLLABLES, TRADES, TRANCHES};
 use super::stock::SHIPPED_EXTRACT;
 
 /// INSEE's header, 2026 layout.
