@@ -104,6 +104,7 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .site_addr(addr)
         .build();
     let routes = generate_route_list(App);
+    let https = config.secure_cookies();
     let (api, _) = http::api(context);
     let pages = Router::new()
         .route("/", get(|| async { Redirect::permanent("/apropos") }))
@@ -117,6 +118,9 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .merge(api)
         .layer(CatchPanicLayer::custom(|_| {
             error::internal_response(&request_id::current())
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            http::headers::middleware(https, request, next)
         }))
         .layer(axum::middleware::from_fn(request_id::middleware))
 }

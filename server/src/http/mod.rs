@@ -7,6 +7,7 @@ mod account;
 mod admin;
 pub mod auth;
 pub mod error;
+pub mod headers;
 mod health;
 pub mod json;
 mod registrations;

@@ -32,6 +32,8 @@ pub struct Options {
     pub sirene: server::config::SireneConfig,
     /// SMTP port; `None` for the maildev of the test command.
     pub smtp_port: Option<u16>,
+    /// The public address is HTTPS (as behind a reverse proxy in production).
+    pub https: bool,
 }
 
 impl Default for Options {
@@ -40,6 +42,7 @@ impl Default for Options {
             sirene_seed: true,
             sirene: Default::default(),
             smtp_port: None,
+            https: false,
         }
     }
 }
@@ -70,7 +73,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         site_root: PathBuf::from("target/site"),
         database_url: database_url.clone(),
         data_dir: dir.path().to_path_buf(),
-        public_url: "http://comptes.geodae.test".into(),
+        public_url: if options.https {
+            "https://comptes.geodae.test".into()
+        } else {
+            "http://comptes.geodae.test".into()
+        },
         mail: MailConfig {
             from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
             transport: MailTransport::Smtp(SmtpConfig {

@@ -8,5 +8,6 @@ mod helpers;
 mod online;
 mod registrations;
 mod replay;
+mod security;
 mod sirene;
 mod transport;

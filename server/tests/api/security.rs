@@ -1,0 +1,133 @@
+//! The security headers on every answer of the router: every API route of the OpenAPI document, with every
+//! method, the pages, static files and unknown addresses; no-store on what may carry personal data.
+
+use crate::helpers::{ADMIN_PASSWORD, Backend, Options, spawn_app, spawn_app_with};
+use reqwest::Method;
+
+const EVERYWHERE: [(&str, &str); 6] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "content-security-policy",
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+    ),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()",
+    ),
+];
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (status, doc) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    let mut calls: Vec<(Method, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{siren}", "356000000")
+            .replace("{code}", "doublon")
+            .replace("{token}", "inconnu")
+            .replace("{link}", "inconnu");
+        for method in item.as_object().expect("path item").keys() {
+            calls.push((
+                method.to_uppercase().parse().expect("method"),
+                concrete.clone(),
+            ));
+        }
+    }
+    assert!(calls.len() >= 30, "{calls:?}");
+    for page in [
+        "/apropos",
+        "/inscription",
+        "/connexion",
+        "/compte",
+        "/admin",
+        "/admin/connexion",
+        "/page-inconnue",
+        "/api/v1/inconnue",
+    ] {
+        calls.push((Method::GET, page.to_string()));
+    }
+    for (method, path) in &calls {
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.base))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        for (name, value) in EVERYWHERE {
+            assert_eq!(
+                headers.get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{method} {path} ({status}): {name}"
+            );
+        }
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "no HSTS over plain HTTP"
+        );
+        let private = path.starts_with("/api/")
+            && !["/api/v1/openapi.json", "/api/v1/health"].contains(&path.as_str())
+            || path.starts_with("/admin")
+            || path.starts_with("/compte");
+        if private {
+            assert_eq!(
+                headers.get("cache-control").and_then(|v| v.to_str().ok()),
+                Some("no-store"),
+                "{method} {path} ({status})"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_session_cookie_is_never_stored_by_a_cache() {
+    let app = spawn_app(Backend::Sqlite).await;
+    server::admins::create(
+        &app.db,
+        &server::audit::Actor::system(),
+        "vigie",
+        "vigie@sante.gouv.fr",
+        server::admins::Role::Viewer,
+        ADMIN_PASSWORD,
+    )
+    .await
+    .expect("administrator created");
+    let response = app.sign_in("vigie", ADMIN_PASSWORD).await;
+    assert_eq!(response.status().as_u16(), 204);
+    assert!(response.headers().contains_key("set-cookie"));
+    assert_eq!(response.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn https_is_pinned_when_the_service_is_public_over_https() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        Options {
+            https: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    for path in ["/apropos", "/api/v1/health"] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=63072000; includeSubDomains",
+            "{path}"
+        );
+    }
+}
