@@ -162,3 +162,16 @@ test("an applicant who does not know the SIREN finds it by name, with the keyboa
   const emails = await emailsTo(email);
   expect(emails).toHaveLength(1);
 });
+
+test("without WebAssembly nothing typed can leave in an address", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  for (const path of ["/inscription", "/connexion", "/compte/mot-de-passe-oublie"]) {
+    await page.goto(path);
+    const form = page.locator("form").first();
+    await expect(form).toHaveAttribute("method", "post");
+    // Until the page runs, the form cannot be sent at all.
+    await expect(form.locator('button[type="submit"]')).toBeDisabled();
+  }
+  await context.close();
+});

@@ -7,6 +7,16 @@ pub mod modal;
 pub mod phone_field;
 pub mod sign_in;
 
+/// `false` while the page is only what the server rendered, `true` once the WebAssembly runs it (effects only
+/// run in the browser). Submit buttons wait for it: a form is never sent by the browser itself, which would put
+/// what was typed where it does not belong.
+pub fn hydrated() -> leptos::prelude::Signal<bool> {
+    use leptos::prelude::*;
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    ready.into()
+}
+
 /// Moves the keyboard focus to the element with this id (the first field in error after a submission).
 pub fn focus(id: &str) {
     #[cfg(feature = "hydrate")]

@@ -27,6 +27,7 @@ where
     F: Fn(Credentials) -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<(), CallError>> + 'static,
 {
+    let ready = super::hydrated();
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -92,7 +93,7 @@ where
                     </div>
                 </div>
                 <div class="fr-fieldset__element">
-                    <button class="fr-btn" type="submit" disabled=move || busy.get()>"Se connecter"</button>
+                    <button class="fr-btn" type="submit" disabled=move || !ready.get() || busy.get()>"Se connecter"</button>
                 </div>
             </fieldset>
         </form>

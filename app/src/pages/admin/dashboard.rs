@@ -107,7 +107,7 @@ fn Dashboard() -> impl IntoView {
                 </div>
             </div>
             <div class="fr-col-12 fr-col-md-8">
-                <form role="search" on:submit=on_search class="admin-search">
+                <form method="post" role="search" on:submit=on_search class="admin-search">
                     <label class="fr-label" for="filter-search">
                         "Rechercher"
                         <span class="fr-hint-text">"Nom, email, SIREN, raison sociale ou référence"</span>

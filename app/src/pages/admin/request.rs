@@ -281,7 +281,7 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                     </Show>
                 </div>
                 <div class="fr-col-12 fr-col-md-7">
-                    <form on:submit=refuse novalidate=true>
+                    <form method="post" on:submit=refuse novalidate=true>
                         <fieldset class="fr-fieldset" id="refusal-reasons" tabindex="-1" aria-describedby="decision-error">
                             <legend class="fr-fieldset__legend">"Refuser : motifs (au moins un)"</legend>
                             {move || match reasons.get() {

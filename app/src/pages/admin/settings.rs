@@ -125,7 +125,7 @@ fn Admins() -> impl IntoView {
             }.into_any(),
         }}
         <h2 class="fr-h4">"Ajouter un administrateur"</h2>
-        <form on:submit=create>
+        <form method="post" on:submit=create>
             <div class="fr-grid-row fr-grid-row--gutters">
                 <div class="fr-col-12 fr-col-md-4 fr-input-group">
                     <label class="fr-label" for="new-login">"Identifiant" <span class="fr-hint-text">"minuscules sans accent, chiffres, points, tirets"</span></label>
@@ -204,7 +204,7 @@ fn Reasons() -> impl IntoView {
                 let code = reason.with_untracked(|r| r.code.clone());
                 let (label_id, body_id, active_id) = (format!("label-{code}"), format!("body-{code}"), format!("active-{code}"));
                 view! {
-                    <form class="fr-mb-4w" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(reason.get_untracked()); }>
+                    <form method="post" class="fr-mb-4w" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(reason.get_untracked()); }>
                         <fieldset class="fr-fieldset">
                             <legend class="fr-fieldset__legend">{format!("Motif {code}")}</legend>
                             <div class="fr-fieldset__element fr-input-group">
@@ -231,7 +231,7 @@ fn Reasons() -> impl IntoView {
             }).collect_view().into_any(),
         }}
         <h2 class="fr-h4">"Nouveau motif"</h2>
-        <form on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(new.get_untracked()); }>
+        <form method="post" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(new.get_untracked()); }>
             <div class="fr-input-group">
                 <label class="fr-label" for="new-code">"Code" <span class="fr-hint-text">"minuscules, chiffres et tirets bas, par exemple usage_commercial"</span></label>
                 <input class="fr-input" id="new-code" prop:value=move || new.with(|r| r.code.clone()) on:input=move |ev| new.update(|r| r.code = event_target_value(&ev)) />
@@ -308,7 +308,7 @@ fn OwnPassword() -> impl IntoView {
     };
     view! {
         <div aria-live="polite">{move || outcome_view(outcome.get())}</div>
-        <form on:submit=submit class="fr-col-md-6">
+        <form method="post" on:submit=submit class="fr-col-md-6">
             {field("current-password", "Mot de passe actuel", None, current, "current-password")}
             {field("new-password", "Nouveau mot de passe", Some("12 caractères au moins"), new, "new-password")}
             {field("confirm-password", "Confirmer le mot de passe", None, confirm, "new-password")}

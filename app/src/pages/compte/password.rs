@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::client::{self, CallError};
 use crate::api::{ErrorCode, NewPassword, PasswordSetup};
-use crate::components::focus;
+use crate::components::{focus, hydrated};
 use crate::domain::password::{Rule, check};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +119,7 @@ fn PasswordForm(info: PasswordSetup, token: String, link: RwSignal<Link>) -> imp
     let passes = move |rule: Rule| rules.with(|r| r.iter().any(|(x, ok)| *x == rule && *ok));
     let typed = move || !password.with(String::is_empty);
     let token = StoredValue::new(token);
+    let ready = hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -219,7 +220,7 @@ fn PasswordForm(info: PasswordSetup, token: String, link: RwSignal<Link>) -> imp
                     </ul>
                 </div>
                 <div class="fr-fieldset__element">
-                    <button class="fr-btn" type="submit" disabled=move || busy.get()>"Valider"</button>
+                    <button class="fr-btn" type="submit" disabled=move || !ready.get() || busy.get()>"Valider"</button>
                 </div>
             </fieldset>
         </form>

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::client;
-use crate::components::focus;
+use crate::components::{focus, hydrated};
 use crate::domain::Email;
 
 #[component]
@@ -22,6 +22,7 @@ pub fn ForgotLoginPage() -> impl IntoView {
 #[component]
 fn Recovery(what: &'static str, title: &'static str, explanation: &'static str) -> impl IntoView {
     let email = RwSignal::new(String::new());
+    let ready = hydrated();
     let (error, set_error) = signal(None::<String>);
     let (done, set_done) = signal(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -50,7 +51,7 @@ fn Recovery(what: &'static str, title: &'static str, explanation: &'static str) 
                     <h1>{title}</h1>
                     <p>{explanation}</p>
                     <div aria-live="polite">{move || done.get().map(|d| view! { <div class="fr-alert fr-alert--info fr-mb-3w" id="recovery-sent"><p>{d}</p></div> })}</div>
-                    <form novalidate=true on:submit=submit>
+                    <form method="post" novalidate=true on:submit=submit>
                         <div class="fr-input-group" class:fr-input-group--error=move || error.with(Option::is_some)>
                             <label class="fr-label" for="email">"Email"</label>
                             <input class="fr-input" id="email" type="email" autocomplete="email"
@@ -59,7 +60,7 @@ fn Recovery(what: &'static str, title: &'static str, explanation: &'static str) 
                                 prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                             <p class="fr-error-text" id="email-error" aria-live="polite" class:fr-hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
                         </div>
-                        <button class="fr-btn" type="submit">"Envoyer"</button>
+                        <button class="fr-btn" type="submit" disabled=move || !ready.get()>"Envoyer"</button>
                     </form>
                     <p class="fr-mt-3w"><a class="fr-link" href="/connexion">"Retour à la connexion"</a></p>
                 </div>

@@ -14,10 +14,10 @@ use self::register::Register;
 use crate::api::client::{self, CallError};
 use crate::api::{CompanyMatch, RegistrationRequest};
 use crate::components::field::{SelectField, TextField};
-use crate::components::focus;
 use crate::components::layout::CONTACT_EMAIL;
 use crate::components::modal::Notification;
 use crate::components::phone_field::PhoneField;
+use crate::components::{focus, hydrated};
 use crate::domain::{Field, OrganisationKind, Profile, Siren};
 
 #[component]
@@ -72,6 +72,7 @@ pub fn InscriptionPage() -> impl IntoView {
         });
     });
 
+    let ready = hydrated();
     let submit = Action::new_local(|request: &RegistrationRequest| {
         let request = request.clone();
         async move { client::submit_registration(&request).await }
@@ -156,7 +157,7 @@ pub fn InscriptionPage() -> impl IntoView {
                             Err(text) => view! { <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" id="reprise"><p>{text}</p></div> }.into_any(),
                         })}
                     </div>
-                    <form novalidate=true on:submit=on_submit aria-describedby="form-alert">
+                    <form method="post" novalidate=true on:submit=on_submit aria-describedby="form-alert">
                         <fieldset class="fr-fieldset">
                             <div class="fr-fieldset__element">
                                 <SelectField
@@ -301,7 +302,7 @@ pub fn InscriptionPage() -> impl IntoView {
                                 <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w"><p>{a}</p></div>
                             })}
                         </div>
-                        <button class="fr-btn" type="submit" disabled=move || submit.pending().get()>
+                        <button class="fr-btn" type="submit" disabled=move || !ready.get() || submit.pending().get()>
                             {move || if submit.pending().get() { "Envoi en cours…" } else { "Valider" }}
                         </button>
                     </form>
