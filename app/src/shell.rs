@@ -16,13 +16,30 @@ use crate::pages::compte::{
 };
 use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
 
+/// The scripts and styles a page may run: its own files, the inline scripts the server wrote with this
+/// response's nonce (hydration), WebAssembly compiled by the browser, and nothing inline otherwise. The
+/// server's `Content-Security-Policy` header adds what a `<meta>` cannot say (`frame-ancestors`); both apply.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'"
+    )
+}
+
 /// The document rendered by the server around the application.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // A fresh nonce for each response, put on the hydration scripts by Leptos and named by the policy.
+    #[cfg(feature = "ssr")]
+    leptos::nonce::provide_nonce();
+    let policy = leptos::nonce::use_nonce().map(|nonce| content_security_policy(&nonce));
     view! {
         <!DOCTYPE html>
         <html lang="fr" data-fr-scheme="light">
             <head>
                 <meta charset="utf-8" />
+                // First in the document, so that it governs every script and style after it.
+                {policy.map(|policy| view! { <meta http-equiv="Content-Security-Policy" content=policy /> })}
                 <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
                 <meta name="format-detection" content="telephone=no" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />

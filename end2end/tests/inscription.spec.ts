@@ -1,4 +1,6 @@
-import { test, expect, Page } from "@playwright/test";
+import { Page } from "@playwright/test";
+
+import { test, expect } from "./csp";
 
 const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
 
@@ -174,4 +176,29 @@ test("without WebAssembly nothing typed can leave in an address", async ({ brows
     await expect(form.locator('button[type="submit"]')).toBeDisabled();
   }
   await context.close();
+});
+
+test("the page runs under a policy that only allows its own scripts", async ({ page, cspViolations }) => {
+  await openForm(page);
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  const nonce = /'nonce-([^']+)'/.exec(policy ?? "")?.[1];
+  expect(nonce, policy ?? "no policy").toBeTruthy();
+  expect(policy).toContain("'wasm-unsafe-eval'");
+  expect(policy).not.toContain("unsafe-inline");
+  // The hydration ran: its script carried this response's nonce.
+  await expect(page.locator(`script[nonce]`).first()).toBeAttached();
+  // An injected inline script does not run, and the refusal is seen.
+  const ran = await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "window.__injected = true;";
+    document.head.appendChild(script);
+    return (window as any).__injected === true;
+  });
+  expect(ran).toBe(false);
+  await expect.poll(() => cspViolations.length).toBeGreaterThan(0);
+  cspViolations.length = 0;
+  // A new nonce for each response.
+  await page.reload();
+  const again = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  expect(again).not.toEqual(policy);
 });

@@ -1,4 +1,6 @@
-import { test, expect, Page } from "@playwright/test";
+import { Page } from "@playwright/test";
+
+import { test, expect } from "./csp";
 
 // Runs after inscription.spec.ts (files run in name order, one worker): the request submitted there is
 // waiting in the dashboard.

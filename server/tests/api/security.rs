@@ -131,3 +131,49 @@ async fn https_is_pinned_when_the_service_is_public_over_https() {
         );
     }
 }
+
+#[tokio::test]
+async fn pages_name_their_scripts_by_a_fresh_nonce() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let page = |path: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .get(format!("{}{path}", app.base))
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let first = page("/inscription").await;
+    let nonce_of = |html: &str| {
+        html.split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .map(str::to_string)
+            .expect("a nonce in the policy")
+    };
+    let nonce = nonce_of(&first);
+    assert!(nonce.len() >= 20, "{nonce}");
+    let policy_at = first
+        .find("http-equiv=\"Content-Security-Policy\"")
+        .expect("the policy");
+    let first_script = first.find("<script").expect("a script");
+    assert!(
+        policy_at < first_script,
+        "the policy comes before every script"
+    );
+    assert!(
+        first.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the policy's nonce"
+    );
+    assert!(!first.contains("unsafe-inline"));
+    assert_ne!(
+        nonce_of(&page("/inscription").await),
+        nonce,
+        "fresh each time"
+    );
+}
