@@ -20,6 +20,8 @@ const USAGE: &str = "Usage:
   server sirene generate ROWS FILE
                                 write a synthetic StockUniteLegale file of ROWS rows (35 columns), to try
                                 the import or measure it
+  server backup FILE            write a consistent copy of the SQLite database to FILE while the server runs
+                                (restore: stop the server, put FILE in place of the database, start it)
   server admin create --login LOGIN --email EMAIL [--role admin|reviewer|viewer]
                                 create an administrator (role reviewer by default); the password is read
                                 from the terminal, or from the first line of stdin when it is not a terminal";
@@ -40,6 +42,7 @@ async fn main() -> ExitCode {
         [] | ["serve"] => serve().await,
         ["sirene", "import", file] => sirene_import(PathBuf::from(file), false).await,
         ["sirene", "import", "--json", file] => sirene_import(PathBuf::from(file), true).await,
+        ["backup", file] => backup(PathBuf::from(file)).await,
         ["sirene", "generate", rows, file] => sirene_generate(rows, PathBuf::from(file)).await,
         ["admin", "create", options @ ..] => match AdminOptions::parse(options) {
             Some(options) => admin_create(options).await,
@@ -73,6 +76,20 @@ async fn serve() -> anyhow::Result<()> {
         result = running.server => result??,
         _ = tokio::signal::ctrl_c() => tracing::info!("stopping"),
     }
+    Ok(())
+}
+
+async fn backup(file: PathBuf) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let db = Db::connect(&config.database_url).await?;
+    let started = std::time::Instant::now();
+    let bytes = db.backup(&file).await?;
+    println!(
+        "Copie de la base écrite dans {} ({} octets, {:.1} s).",
+        file.display(),
+        import::thousands(bytes),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -76,6 +76,46 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
+    /// A consistent copy of the SQLite database taken while it serves (`VACUUM INTO`: one read transaction,
+    /// the writers go on), written beside `target` then renamed, so that `target` is either the whole copy or
+    /// absent; returns its size in bytes. PostgreSQL has its own tools (`pg_dump`).
+    pub async fn backup(&self, target: &std::path::Path) -> anyhow::Result<u64> {
+        if self.backend != Backend::Sqlite {
+            anyhow::bail!(
+                "the database is PostgreSQL: back it up with pg_dump (pg_dump --format=custom \"$DATABASE_URL\" > FILE)"
+            );
+        }
+        if target.exists() {
+            anyhow::bail!("{} exists already: name a new file", target.display());
+        }
+        let mut partial = target.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        if partial.exists() {
+            std::fs::remove_file(&partial)
+                .with_context(|| format!("cannot remove {}", partial.display()))?;
+        }
+        let name = partial
+            .to_str()
+            .context("the backup's path must be valid UTF-8")?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        std::fs::File::open(&partial)
+            .and_then(|file| file.sync_all())
+            .with_context(|| format!("cannot sync {}", partial.display()))?;
+        std::fs::rename(&partial, target).with_context(|| {
+            format!("cannot move {} to {}", partial.display(), target.display())
+        })?;
+        if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::File::open(folder).and_then(|f| f.sync_all()).ok();
+        }
+        Ok(std::fs::metadata(target)?.len())
+    }
+
+    /// `SELECT 1`: whether the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

@@ -34,6 +34,8 @@ pub struct Options {
     pub smtp_port: Option<u16>,
     /// The public address is HTTPS (as behind a reverse proxy in production).
     pub https: bool,
+    /// An existing database to serve (a restored backup) instead of a new one.
+    pub database_url: Option<String>,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             sirene: Default::default(),
             smtp_port: None,
             https: false,
+            database_url: None,
         }
     }
 }
@@ -54,12 +57,13 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
     let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_string();
-    let database_url = match backend {
-        Backend::Sqlite => format!(
+    let database_url = match (&options.database_url, backend) {
+        (Some(url), _) => url.clone(),
+        (None, Backend::Sqlite) => format!(
             "sqlite://{}?mode=rwc",
             dir.path().join("geodae.db").display()
         ),
-        Backend::Postgres => postgres_database(&tag).await,
+        (None, Backend::Postgres) => postgres_database(&tag).await,
     };
     let admin_email = format!("admin-{tag}@geodae.test");
     let smtp_port = options.smtp_port.unwrap_or_else(|| {

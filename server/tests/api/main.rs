@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod helpers;
 mod online;
+mod operations;
 mod registrations;
 mod replay;
 mod security;
