@@ -211,6 +211,26 @@ pub struct Health {
     pub database: String,
 }
 
+/// `GET /api/v1/health/ready`: whether this instance can serve, check by check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    /// `ready`, or `not_ready` when a check fails.
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    /// Whether the database answers.
+    pub database_answers: bool,
+    /// Migrations applied, out of those this version knows.
+    pub migrations_applied: i64,
+    /// Migrations this version knows.
+    pub migrations_known: i64,
+    /// `smtp` or `files`.
+    pub mail: String,
+    /// Whether the mail transport is usable (a writable folder; an SMTP host named).
+    pub mail_ready: bool,
+}
+
 /// `GET /api/v1/password-setup/{token}`: whose link it is and the rules the password must follow.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -46,7 +46,12 @@ pub async fn middleware(https: bool, request: Request, next: Next) -> Response {
 /// Every API answer but the public documents, and the account and administration pages (and the password
 /// page, whose address holds a token).
 fn carries_personal_data(path: &str) -> bool {
-    let public_api = ["/api/v1/openapi.json", "/api/v1/health"];
+    let public_api = [
+        "/api/v1/openapi.json",
+        "/api/v1/health",
+        "/api/v1/health/live",
+        "/api/v1/health/ready",
+    ];
     (path.starts_with("/api/") && !public_api.contains(&path))
         || path == "/admin"
         || path.starts_with("/admin/")

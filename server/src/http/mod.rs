@@ -50,6 +50,8 @@ struct ApiDoc;
 pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(health::health))
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
         .routes(routes!(sirene::lookup))
         .routes(routes!(sirene::search))
         .routes(routes!(registrations::create))

@@ -115,6 +115,20 @@ impl Db {
         Ok(std::fs::metadata(target)?.len())
     }
 
+    /// Migrations applied successfully, and the number this version knows.
+    pub async fn migrations(&self) -> Result<(i64, i64), sqlx::Error> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let known = i64::try_from(migrator.iter().count()).unwrap_or(i64::MAX);
+        let (applied,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((applied, known))
+    }
+
     /// `SELECT 1`: whether the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")

@@ -1,6 +1,7 @@
 //! Operations: an online backup of the SQLite database while it serves, and its restore.
 
 use crate::helpers::{Backend, Options, spawn_app, spawn_app_with};
+use crate::on_both_databases;
 
 #[tokio::test]
 async fn a_backup_taken_while_serving_restores_every_request() {
@@ -53,3 +54,25 @@ async fn postgresql_is_backed_up_with_its_own_tools() {
     let refused = app.db.backup(&app.dir.path().join("copie.db")).await;
     assert!(refused.is_err_and(|e| e.to_string().contains("pg_dump")));
 }
+
+async fn readiness_says_which_check_fails(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, ready) = app.get("/api/v1/health/ready").await;
+    assert_eq!(status, 200, "{ready}");
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["database_answers"], true);
+    assert_eq!(ready["mail"], "smtp");
+    let known = ready["migrations_known"].as_i64().expect("known");
+    assert!(known >= 5, "{ready}");
+    assert_eq!(ready["migrations_applied"].as_i64(), Some(known));
+
+    // The database gone: not ready (out of the load balancer), but alive (no restart needed).
+    app.db.pool.close().await;
+    let (status, ready) = app.get("/api/v1/health/ready").await;
+    assert_eq!(status, 503, "{ready}");
+    assert_eq!(ready["status"], "not_ready");
+    assert_eq!(ready["database_answers"], false);
+    let (status, _) = app.get("/api/v1/health/live").await;
+    assert_eq!(status, 200);
+}
+on_both_databases!(readiness_says_which_check_fails);
