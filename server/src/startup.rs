@@ -55,9 +55,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .cloned()
         .unwrap_or_else(|| app::api::CONTACT_EMAIL.to_string());
     if let Some((login, password)) = crate::admins::bootstrap(&db, &first_email).await? {
-        // Shown once, so that a fresh installation has a working dashboard; only its hash is kept.
+        // Handed over once, in a file only its owner reads, never in the logs; only its hash is kept.
+        let file = write_first_password(&config.data_dir, &login, &password)?;
         tracing::warn!(
-            "First administrator created. Sign in at {}/admin/connexion with the login « {login} » and the password « {password} », then create named administrators (server admin create).",
+            "First administrator « {login} » created: its password is in {} (read it, sign in at {}/admin/connexion, delete the file, then create named administrators with server admin create).",
+            file.display(),
             config.public_url
         );
     }
@@ -123,4 +125,27 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
             http::headers::middleware(https, request, next)
         }))
         .layer(axum::middleware::from_fn(request_id::middleware))
+}
+
+/// Writes the first administrator's credentials to `premier-administrateur.txt` in the data folder, readable by
+/// its owner only.
+fn write_first_password(
+    folder: &std::path::Path,
+    login: &str,
+    password: &str,
+) -> anyhow::Result<std::path::PathBuf> {
+    use std::io::Write;
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let path = folder.join("premier-administrateur.txt");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writeln!(file, "identifiant : {login}\nmot de passe : {password}")?;
+    file.sync_all()?;
+    Ok(path)
 }

@@ -16,9 +16,25 @@ pub fn current() -> String {
         .unwrap_or_else(|_| "inconnue".to_string())
 }
 
+/// The path as the logs may show it: the secret segments (a password link's token, a re-application link)
+/// are replaced by `…`.
+pub fn loggable(path: &str) -> String {
+    for secret in ["/api/v1/password-setup/", "/api/v1/registrations/reprise/"] {
+        if let Some(rest) = path.strip_prefix(secret)
+            && rest != "renew"
+        {
+            return format!("{secret}…");
+        }
+    }
+    path.to_string()
+}
+
+/// Gives the request its id, in the logs (with the method and the path without secrets) and in the answer.
 pub async fn middleware(request: Request, next: Next) -> Response {
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
+    let path = loggable(request.uri().path());
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %request.method(), path = %path);
     let mut response = REQUEST_ID
         .scope(
             id.clone(),
@@ -29,4 +45,26 @@ pub async fn middleware(request: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable;
+
+    #[test]
+    fn link_tokens_never_reach_the_logs() {
+        assert_eq!(
+            loggable("/api/v1/password-setup/AbC123secret"),
+            "/api/v1/password-setup/…"
+        );
+        assert_eq!(
+            loggable("/api/v1/registrations/reprise/signed.link"),
+            "/api/v1/registrations/reprise/…"
+        );
+        assert_eq!(
+            loggable("/api/v1/password-setup/renew"),
+            "/api/v1/password-setup/renew"
+        );
+        assert_eq!(loggable("/admin/demandes/3"), "/admin/demandes/3");
+    }
 }

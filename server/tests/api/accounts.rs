@@ -23,7 +23,7 @@ async fn link_token(address: &str, subject: &str, at_least: usize) -> String {
 }
 
 /// A validated request of `who` (Marie Test): its password link's token.
-async fn validated(app: &TestApp, who: &str) -> String {
+pub(crate) async fn validated(app: &TestApp, who: &str) -> String {
     let id = app.submit_as(who, "Marie", "Test").await;
     let reviewer = app.admin(&format!("instructeur-{who}"), "reviewer").await;
     let (status, body) = app

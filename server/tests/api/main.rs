@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod helpers;
+mod logs;
 mod online;
 mod operations;
 mod registrations;
