@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod helpers;
+mod instances;
 mod logs;
 mod online;
 mod operations;
