@@ -35,7 +35,7 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>) {
                             tracing::warn!(
                                 outbox_id = message.id,
                                 attempts = message.attempts,
-                                error = format!("{error:#}"),
+                                error = without_addresses(&format!("{error:#}")),
                                 "email not sent, will retry"
                             );
                             outbox::mark_failed(
@@ -62,5 +62,43 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>) {
             () = wake.notified() => {}
             () = tokio::time::sleep(POLL) => {}
         }
+    }
+}
+
+/// A mail server's error as the logs may show it: the addresses it quotes (« 550 <jean@exemple.fr>: unknown »)
+/// replaced by `adresse-masquée`. The outbox keeps the whole text for the administrators.
+fn without_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                let start = word.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
+                let end = word
+                    .rfind(|c: char| c.is_alphanumeric())
+                    .map_or(word.len(), |i| i + 1);
+                format!("{}adresse-masquée{}", &word[..start], &word[end..])
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_addresses;
+
+    #[test]
+    fn mail_server_errors_are_logged_without_addresses() {
+        assert_eq!(
+            without_addresses(
+                "permanent error (550): 5.1.1 <jean.dupont@exemple.fr>: Recipient address rejected"
+            ),
+            "permanent error (550): 5.1.1 <adresse-masquée>: Recipient address rejected"
+        );
+        assert_eq!(
+            without_addresses("connection refused"),
+            "connection refused"
+        );
     }
 }
