@@ -71,11 +71,18 @@ async fn main() -> ExitCode {
 
 async fn serve() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let running = server::startup::start(config).await?;
+    let mut running = server::startup::start(config).await?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
     tokio::select! {
-        result = running.server => result??,
-        _ = tokio::signal::ctrl_c() => tracing::info!("stopping"),
+        result = &mut running.server => return Ok(result.context("the server task failed")??),
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
     }
+    // SIGTERM (a deployment, systemd) or Ctrl-C: finish what is under way, accept nothing new.
+    tracing::info!("stopping: answering the requests in flight, finishing the email being sent");
+    running.stop().await?;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -28,6 +28,20 @@ pub struct Running {
     pub addr: SocketAddr,
     pub context: AppContext,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The mail worker; it ends after [`Running::stop`], once the email being sent is recorded.
+    pub worker: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Running {
+    /// Stops gracefully: no new connection is accepted, the requests in flight are answered, the mail worker
+    /// finishes the email it is sending; returns once all of that is done.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.stop.send_replace(true);
+        self.server.await.context("the server task failed")??;
+        self.worker.await.context("the mail worker failed")?;
+        Ok(())
+    }
 }
 
 /// Opens the database (running migrations), seeds the directory, starts the mail worker and serves.
@@ -72,7 +86,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         mail_wake: Arc::new(Notify::new()),
         link_key: Arc::new(tokio::sync::OnceCell::new()),
     };
-    tokio::spawn(worker::run(db, mailer, context.mail_wake.clone()));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(worker::run(
+        db,
+        mailer,
+        context.mail_wake.clone(),
+        stopping.clone(),
+    ));
     tokio::spawn(crate::registration::reverify::run(
         context.clone(),
         config.sirene.reverify_every,
@@ -84,17 +104,23 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let router = router(&config, addr, context.clone());
     tracing::info!("Géo'DAE comptes listening on http://{addr}");
+    let mut stopping_server = stopping;
     let server = tokio::spawn(async move {
         axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
+        .with_graceful_shutdown(async move {
+            let _ = stopping_server.wait_for(|stop| *stop).await;
+        })
         .await
     });
     Ok(Running {
         addr,
         context,
         server,
+        worker,
+        stop,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use super::outbox;
 use super::transport::Mailer;
@@ -12,10 +12,14 @@ use crate::store::Db;
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL: Duration = Duration::from_secs(2);
 
-/// Runs until the process stops: sends every due message, then waits for a wake-up or the next poll.
-pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>) {
+/// Runs until `stop` turns true: sends every due message, then waits for a wake-up or the next poll. Stopping
+/// never cuts an email short: the one being sent is sent and recorded first.
+pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     loop {
         loop {
+            if *stop.borrow() {
+                return;
+            }
             match outbox::claim(&db).await {
                 Ok(Some(message)) => {
                     let sent = mailer
@@ -61,6 +65,7 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>) {
         tokio::select! {
             () = wake.notified() => {}
             () = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => {}
         }
     }
 }

@@ -12,5 +12,6 @@ mod operations;
 mod registrations;
 mod replay;
 mod security;
+mod shutdown;
 mod sirene;
 mod transport;
