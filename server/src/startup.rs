@@ -111,7 +111,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
-            let _ = stopping_server.wait_for(|stop| *stop).await;
+            // Without a `Running` to stop it (dropped), the server runs as long as its task.
+            if stopping_server.wait_for(|stop| *stop).await.is_err() {
+                std::future::pending::<()>().await;
+            }
         })
         .await
     });

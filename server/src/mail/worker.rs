@@ -65,7 +65,8 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>, mut stop: watch
         tokio::select! {
             () = wake.notified() => {}
             () = tokio::time::sleep(POLL) => {}
-            _ = stop.changed() => {}
+            // A dropped sender never stops the worker (the branch is then disabled).
+            Ok(()) = stop.changed() => {}
         }
     }
 }
