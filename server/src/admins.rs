@@ -75,7 +75,7 @@ pub async fn create(
 ) -> Result<AdminView, CreateError> {
     check_new(login, email, password).map_err(CreateError::Invalid)?;
     let hash = password::hash(password.to_string()).await?;
-    let mut tx = db.pool.begin().await.context("cannot open a transaction")?;
+    let mut tx = db.begin().await?;
     let inserted: Result<AdminRow, sqlx::Error> = sqlx::query_as(
         "INSERT INTO admins (login, email, role, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, 0, $5)
          RETURNING id, login, email, role, disabled, created_at",
@@ -218,7 +218,7 @@ pub async fn change(
             "Vous ne pouvez pas modifier votre propre rôle ni vous désactiver.".into(),
         ));
     }
-    let mut tx = db.pool.begin().await.context("cannot open a transaction")?;
+    let mut tx = db.begin().await?;
     let current: Option<(String, i64)> =
         sqlx::query_as("SELECT role, disabled FROM admins WHERE id = $1")
             .bind(id)
@@ -295,7 +295,7 @@ pub async fn change_password(
         ));
     }
     let hash = password::hash(new.to_string()).await?;
-    let mut tx = db.pool.begin().await.context("cannot open a transaction")?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(admin.id)

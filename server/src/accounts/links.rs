@@ -102,12 +102,7 @@ pub async fn set_password(
     let hash = hashing::hash(new.to_string()).await?;
     let now = now_ms();
     let digest = token::digest(secret);
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
+    let mut tx = ctx.db.begin().await?;
     let used = sqlx::query::<Any>(
         "UPDATE account_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
     )
@@ -212,12 +207,7 @@ pub async fn send(
     why: templates::LinkReason,
     sent_by: Option<&Actor>,
 ) -> anyhow::Result<()> {
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
+    let mut tx = ctx.db.begin().await?;
     queue_password_link(ctx, &mut tx, holder.id, &holder.login, &holder.email, why)
         .await
         .context("cannot queue the link")?;

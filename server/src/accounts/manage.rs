@@ -18,12 +18,7 @@ pub async fn set_disabled(
     account_id: i64,
     disabled: bool,
 ) -> anyhow::Result<bool> {
-    let mut tx = ctx
-        .db
-        .pool
-        .begin()
-        .await
-        .context("cannot open a transaction")?;
+    let mut tx = ctx.db.begin().await?;
     let updated = sqlx::query::<Any>("UPDATE accounts SET disabled = $1 WHERE id = $2")
         .bind(i64::from(disabled))
         .bind(account_id)

@@ -75,12 +75,7 @@ pub async fn forgot_login(ctx: &AppContext, email: &str, address: &str) -> anyho
     let Some(holder) = holder(ctx, email, address).await? else {
         return Ok(());
     };
-    let mut conn = ctx
-        .db
-        .pool
-        .acquire()
-        .await
-        .context("cannot reach the database")?;
+    let mut conn = ctx.db.acquire().await?;
     outbox::enqueue(
         &mut conn,
         &templates::login_reminder(&holder.email, &holder.login, &ctx.config.public_url),

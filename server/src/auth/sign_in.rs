@@ -61,11 +61,7 @@ pub async fn sign_in(
         .context("cannot read the credentials")?;
     let stored = row.as_ref().and_then(|(_, _, hash)| hash.clone());
     let matches = password::verify(secret.to_string(), stored).await;
-    let mut conn = db
-        .pool
-        .acquire()
-        .await
-        .context("cannot reach the database")?;
+    let mut conn = db.acquire().await?;
     match row {
         Some((id, login, Some(_))) if matches => {
             throttle::succeeded(db, &keys)
@@ -112,10 +108,6 @@ async fn record(
 
 /// Records that a principal signed out.
 pub async fn signed_out(db: &Db, actor: &Actor, kind: Kind, id: i64) -> anyhow::Result<()> {
-    let mut conn = db
-        .pool
-        .acquire()
-        .await
-        .context("cannot reach the database")?;
+    let mut conn = db.acquire().await?;
     record(&mut conn, actor, kind, "signed_out", Some(id)).await
 }

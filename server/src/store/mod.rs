@@ -129,6 +129,19 @@ impl Db {
         Ok((applied, known))
     }
 
+    /// A transaction, its failure to start told as such.
+    pub async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        self.pool.begin().await.context("cannot open a transaction")
+    }
+
+    /// A connection of the pool, its failure told as such.
+    pub async fn acquire(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        self.pool
+            .acquire()
+            .await
+            .context("cannot reach the database")
+    }
+
     /// `SELECT 1`: whether the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
