@@ -27,13 +27,15 @@ if [ "${#packages[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
 fi
 
+# Tools build in their own target directory: installing them never waits on, nor rebuilds, the project's.
+tools_target="${CARGO_TARGET_DIR}-tools"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 # The CLI must equal the wasm-bindgen crate pinned in Cargo.toml, byte for byte.
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
-  cargo install wasm-bindgen-cli --version 0.2.130 --force
+  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install wasm-bindgen-cli --version 0.2.130 --force
 fi
 if ! cargo leptos --version 2>/dev/null | grep -q "0\.3\.10"; then
-  cargo install cargo-leptos --version 0.3.10 --locked --force
+  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install cargo-leptos --version 0.3.10 --locked --force
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # --ignore-scripts: the DSFR's install script expects a project generator we do not use.

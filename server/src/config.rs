@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
+use crate::flood::{FloodLimits, Limit, Rate};
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub addr: SocketAddr,
@@ -30,6 +32,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// API accounts' passwords.
     pub password_policy: app::domain::password::PasswordPolicy,
+    /// Flood limits of the public endpoints that write or send mail.
+    pub flood: FloodLimits,
 }
 
 impl Config {
@@ -58,6 +62,38 @@ fn password_policy() -> anyhow::Result<app::domain::password::PasswordPolicy> {
         bail!("GEODAE_PASSWORD_MIN must not exceed GEODAE_PASSWORD_MAX");
     }
     Ok(policy)
+}
+
+/// `GEODAE_FLOOD_<ACTION>` is `per address,global` (`20/h,500/h`); `GEODAE_MINISTRY_NOTICES` one rate.
+fn flood_limits() -> anyhow::Result<FloodLimits> {
+    let default = FloodLimits::default();
+    let limit = |name: &str, default: Limit| -> anyhow::Result<Limit> {
+        let Some(text) = var(name) else {
+            return Ok(default);
+        };
+        let (per_address, global) = text.split_once(',').with_context(|| {
+            format!("{name} must be two rates, per client address and for everyone: 20/h,500/h")
+        })?;
+        let rate = |part: &str| {
+            part.parse::<Rate>()
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))
+        };
+        Ok(Limit {
+            per_address: rate(per_address)?,
+            global: rate(global)?,
+        })
+    };
+    Ok(FloodLimits {
+        registrations: limit("GEODAE_FLOOD_REGISTRATIONS", default.registrations)?,
+        recovery: limit("GEODAE_FLOOD_RECOVERY", default.recovery)?,
+        sign_in: limit("GEODAE_FLOOD_SIGN_IN", default.sign_in)?,
+        ministry_notices: match var("GEODAE_MINISTRY_NOTICES") {
+            None => default.ministry_notices,
+            Some(text) => text
+                .parse()
+                .map_err(|e| anyhow::anyhow!("GEODAE_MINISTRY_NOTICES: {e}"))?,
+        },
+    })
 }
 
 fn days(name: &str, default: i64) -> anyhow::Result<i64> {
@@ -268,6 +304,7 @@ impl Config {
                 Some("1" | "true" | "on")
             ),
             password_policy: password_policy()?,
+            flood: flood_limits()?,
             data_dir,
         })
     }

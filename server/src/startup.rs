@@ -89,6 +89,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker::run(
         db,
+        context.config.clone(),
         mailer,
         context.mail_wake.clone(),
         stopping.clone(),

@@ -90,6 +90,8 @@ wire_enum! {
         Acknowledgement = "acknowledgement",
         /// To the ministry's inbox: a new request to review.
         AdminNotice = "admin_notice",
+        /// To the ministry's inbox: the requests of a burst, together.
+        AdminDigest = "admin_digest",
         /// To the applicant: validated, with the identifiant and the password link.
         Validation = "validation",
         /// To the applicant: refused, with the reasons and the re-application link.
@@ -107,6 +109,7 @@ impl MailKind {
         match self {
             Self::Acknowledgement => "Accusé de réception",
             Self::AdminNotice => "Avis aux administrateurs",
+            Self::AdminDigest => "Récapitulatif aux administrateurs",
             Self::Validation => "Validation",
             Self::Refusal => "Refus",
             Self::PasswordLink => "Lien de mot de passe",

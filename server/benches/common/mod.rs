@@ -25,6 +25,7 @@ pub fn config(database_url: &str, dir: &Path) -> Config {
         password_link_days: 7,
         trust_proxy: false,
         password_policy: Default::default(),
+        flood: server::flood::FloodLimits::uniform(server::flood::Rate::per_minute(10_000_000)),
     }
 }
 

@@ -229,11 +229,11 @@ pub async fn send(
 
 /// Sends a fresh link for the account of an expired or used one. Silent: nothing tells whether anything was
 /// sent.
-pub async fn renew(ctx: &AppContext, secret: &str, address: &str) -> anyhow::Result<()> {
+pub async fn renew(ctx: &AppContext, secret: &str) -> anyhow::Result<()> {
     let Some(row) = token_row(&ctx.db, secret).await? else {
         return Ok(());
     };
-    if row.disabled || !recovery::allowed(ctx, row.account_id, address).await? {
+    if row.disabled || !recovery::allowed(ctx, row.account_id).await? {
         return Ok(());
     }
     let holder = Holder {

@@ -1,5 +1,5 @@
 //! "Mot de passe oublié" and "Identifiant oublié": every answer is the same whether the address has an account
-//! or not, and sending is rate-limited per account and per client address.
+//! or not, and sending is rate-limited per account (and per client address by the route's flood limit).
 
 use anyhow::Context;
 
@@ -12,24 +12,11 @@ use crate::store::Db;
 const HOUR_MS: i64 = 60 * 60 * 1000;
 /// Emails about one account: at most this many per hour (renewals, recoveries).
 const MAILS_PER_ACCOUNT_HOUR: i64 = 3;
-/// Recovery requests from one address: at most this many per hour.
-const RECOVERIES_PER_ADDRESS_HOUR: i64 = 20;
 
-/// Whether one more email about this account may go, asked from this client address.
-pub(super) async fn allowed(
-    ctx: &AppContext,
-    account_id: i64,
-    address: &str,
-) -> anyhow::Result<bool> {
-    let per_address = throttle::allow(
-        &ctx.db,
-        &format!("recovery:ip:{address}"),
-        RECOVERIES_PER_ADDRESS_HOUR,
-        HOUR_MS,
-    )
-    .await
-    .context("cannot count recoveries")?;
-    let per_account = throttle::allow(
+/// Whether one more email about this account may go (the client address's allowance is the flood limit of
+/// the route).
+pub(super) async fn allowed(ctx: &AppContext, account_id: i64) -> anyhow::Result<bool> {
+    let allowed = throttle::allow(
         &ctx.db,
         &format!("recovery:account:{account_id}"),
         MAILS_PER_ACCOUNT_HOUR,
@@ -37,18 +24,18 @@ pub(super) async fn allowed(
     )
     .await
     .context("cannot count recoveries")?;
-    if !(per_address && per_account) {
+    if !allowed {
         tracing::warn!(account_id, "recovery email not sent: rate limit");
     }
-    Ok(per_address && per_account)
+    Ok(allowed)
 }
 
 /// The active account of an address that may receive one more email.
-async fn holder(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<Option<Holder>> {
+async fn holder(ctx: &AppContext, email: &str) -> anyhow::Result<Option<Holder>> {
     let Some(holder) = active_by_email(&ctx.db, email).await? else {
         return Ok(None);
     };
-    Ok(allowed(ctx, holder.id, address).await?.then_some(holder))
+    Ok(allowed(ctx, holder.id).await?.then_some(holder))
 }
 
 async fn active_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Holder>> {
@@ -63,16 +50,16 @@ async fn active_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Holder>>
 }
 
 /// "Mot de passe oublié": a link to the password page, if an active account has this address.
-pub async fn forgot_password(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<()> {
-    match holder(ctx, email, address).await? {
+pub async fn forgot_password(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
+    match holder(ctx, email).await? {
         Some(holder) => links::send(ctx, &holder, templates::LinkReason::Forgotten, None).await,
         None => Ok(()),
     }
 }
 
 /// "Identifiant oublié": the identifiant by email, if an active account has this address.
-pub async fn forgot_login(ctx: &AppContext, email: &str, address: &str) -> anyhow::Result<()> {
-    let Some(holder) = holder(ctx, email, address).await? else {
+pub async fn forgot_login(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
+    let Some(holder) = holder(ctx, email).await? else {
         return Ok(());
     };
     let mut conn = ctx.db.acquire().await?;

@@ -11,13 +11,15 @@ use app::api::{
 };
 
 use super::auth::{
-    AccountUser, ClientAddress, close_session, open_session, same_origin, unauthenticated,
+    AccountUser, ClientAddress, close_session, flood_limit, open_session, same_origin,
+    unauthenticated,
 };
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::AppContext;
 use crate::accounts::{self, LinkState, SetupError, links, recovery};
 use crate::auth::session::Kind;
+use crate::flood::Action;
 
 fn link_error(state: LinkState) -> ApiError {
     match state {
@@ -99,10 +101,12 @@ pub async fn setup_info(
 pub async fn setup(
     State(ctx): State<AppContext>,
     Path(secret): Path<String>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
+    flood_limit(&ctx, Action::SignIn, &address).await?;
     accounts::set_password(&ctx, &secret, &body.password, &body.confirmation)
         .await
         .map(|()| StatusCode::NO_CONTENT)
@@ -123,7 +127,8 @@ pub async fn renew(
     ApiJson(body): ApiJson<RenewLink>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
-    links::renew(&ctx, &body.token, &address).await?;
+    flood_limit(&ctx, Action::Recovery, &address).await?;
+    links::renew(&ctx, &body.token).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -141,7 +146,8 @@ pub async fn forgot_password(
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
-    recovery::forgot_password(&ctx, &body.email, &address).await?;
+    flood_limit(&ctx, Action::Recovery, &address).await?;
+    recovery::forgot_password(&ctx, &body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -159,7 +165,8 @@ pub async fn forgot_login(
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&headers)?;
-    recovery::forgot_login(&ctx, &body.email, &address).await?;
+    flood_limit(&ctx, Action::Recovery, &address).await?;
+    recovery::forgot_login(&ctx, &body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

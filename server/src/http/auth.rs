@@ -20,6 +20,7 @@ use crate::auth::Principal;
 use crate::auth::session::{self, Kind, Session};
 use crate::auth::sign_in::{self, SignInError};
 use crate::auth::token;
+use crate::flood;
 
 /// The header that must repeat the session's CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -91,14 +92,19 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when a trusted proxy is configured.
+/// The client's address: the TCP peer, or, when a trusted proxy is configured, the last `X-Forwarded-For` hop:
+/// the one the proxy appended. The hops before it are whatever the client wrote, so they never count (a client
+/// sending its own `X-Forwarded-For` cannot pose as another address to escape the flood limits).
 pub fn client_address(ctx: &AppContext, parts: &Parts) -> String {
     if ctx.config.trust_proxy
         && let Some(forwarded) = parts
             .headers
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
+            .filter(|hop| !hop.trim().is_empty())
     {
         return forwarded.trim().to_string();
     }
@@ -200,6 +206,7 @@ pub async fn open_session(
     credentials: &Credentials,
     address: &str,
 ) -> Result<Response, ApiError> {
+    flood_limit(ctx, flood::Action::SignIn, address).await?;
     let signed = sign_in::sign_in(
         &ctx.db,
         kind,
@@ -260,19 +267,31 @@ pub fn invalid_credentials() -> ApiError {
 
 /// 429 while sign-in is throttled, with `Retry-After`.
 pub fn rate_limited(seconds: i64) -> Response {
-    let minutes = (seconds + 59) / 60;
-    let mut response = ApiError::client(
-        StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::RateLimited,
+    ApiError::TooMany(
+        seconds,
         format!(
-            "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute{}.",
-            if minutes > 1 { "s" } else { "" }
+            "Trop de tentatives de connexion échouées : réessayez dans {}.",
+            super::error::in_time(seconds.max(60))
         ),
     )
-    .into_response();
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        axum::http::HeaderValue::from(seconds.max(1)),
-    );
-    response
+    .into_response()
+}
+
+/// Counts one use of a flood-limited `action` from `address`: `Err` with 429 once past its allowance.
+pub async fn flood_limit(
+    ctx: &AppContext,
+    action: flood::Action,
+    address: &str,
+) -> Result<(), ApiError> {
+    let mut tx = ctx.db.begin().await?;
+    let taken = flood::take(&mut tx, &ctx.config.flood, action, address)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot count a use")))?;
+    tx.commit()
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot count a use")))?;
+    taken.map_err(|refused| {
+        tracing::warn!(action = ?action, scope = ?refused.scope, "flood limit reached");
+        ApiError::from(refused)
+    })
 }

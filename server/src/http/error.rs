@@ -10,6 +10,7 @@ use app::api::{CONTACT_EMAIL, ErrorBody, ErrorCode};
 use app::domain::FieldErrors;
 
 use super::request_id;
+use crate::flood::{Refused, Scope};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -20,12 +21,41 @@ pub enum ApiError {
     Conflict(ErrorCode, String, FieldErrors),
     /// A complete error body with its status (per-field messages that are not form fields).
     Body(StatusCode, ErrorBody),
+    /// 429 `rate_limited` with `Retry-After` (seconds) and the French message.
+    TooMany(i64, String),
     Internal(anyhow::Error),
 }
 
 impl ApiError {
     pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Client(status, code, message.into())
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(refused: Refused) -> Self {
+        let wait = in_time(refused.retry_after_s);
+        let message = match refused.scope {
+            Scope::Address => {
+                format!("Trop de demandes envoyées depuis votre connexion : réessayez dans {wait}.")
+            }
+            Scope::Global => format!(
+                "Le service reçoit un nombre inhabituel de demandes : réessayez dans {wait}."
+            ),
+        };
+        Self::TooMany(refused.retry_after_s, message)
+    }
+}
+
+/// « 45 secondes », « 1 minute », « 12 minutes ».
+pub fn in_time(seconds: i64) -> String {
+    let plural = |n: i64| if n > 1 { "s" } else { "" };
+    if seconds < 60 {
+        let seconds = seconds.max(1);
+        format!("{seconds} seconde{}", plural(seconds))
+    } else {
+        let minutes = (seconds + 59) / 60;
+        format!("{minutes} minute{}", plural(minutes))
     }
 }
 
@@ -90,6 +120,18 @@ impl IntoResponse for ApiError {
                 (StatusCode::CONFLICT, Json(body)).into_response()
             }
             Self::Body(status, body) => (status, Json(body)).into_response(),
+            Self::TooMany(seconds, message) => {
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Json(ErrorBody::new(ErrorCode::RateLimited, message)),
+                )
+                    .into_response();
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds.max(1)),
+                );
+                response
+            }
             Self::Internal(error) => {
                 let id = request_id::current();
                 tracing::error!(request_id = %id, error = format!("{error:#}"), "internal error");

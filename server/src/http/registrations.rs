@@ -8,6 +8,7 @@ use app::api::admin::RequestStatus;
 use app::api::{ErrorBody, ErrorCode, RegistrationCreated, RegistrationRequest};
 use app::domain::{Field, FieldErrors};
 
+use super::auth::ClientAddress;
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::AppContext;
@@ -24,14 +25,16 @@ use crate::registration::{self, SubmitError};
         (status = 409, description = "`already_pending` ou `already_registered`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 422, description = "`validation` : toutes les erreurs par champ", body = ErrorBody)
+        (status = 422, description = "`validation` : toutes les erreurs par champ", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : trop de demandes depuis cette adresse ou pour le service, réessayer après `Retry-After` secondes", body = ErrorBody)
     )
 )]
 pub async fn create(
     State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<RegistrationRequest>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), ApiError> {
-    match registration::submit(&ctx, &request).await {
+    match registration::submit(&ctx, &request, &address).await {
         Ok(submitted) => Ok((
             StatusCode::CREATED,
             Json(RegistrationCreated {
@@ -49,6 +52,10 @@ pub async fn create(
             ErrorCode::AlreadyRegistered,
             "Un compte existe déjà pour cette adresse email : connectez-vous avec vos identifiants.",
         )),
+        Err(SubmitError::Flooded(refused)) => {
+            tracing::warn!(scope = ?refused.scope, "flood limit reached: request not stored");
+            Err(ApiError::from(refused))
+        }
         Err(SubmitError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }

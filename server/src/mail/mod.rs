@@ -1,6 +1,7 @@
 //! Emails: written to the outbox in the same transaction as the change they tell of, then sent by a worker
 //! that retries with backoff, so that an SMTP outage loses nothing.
 
+pub mod digest;
 pub mod outbox;
 pub mod templates;
 pub mod transport;

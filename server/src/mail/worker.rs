@@ -5,17 +5,31 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
-use super::outbox;
 use super::transport::Mailer;
+use super::{digest, outbox};
+use crate::config::Config;
 use crate::store::Db;
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL: Duration = Duration::from_secs(2);
 
-/// Runs until `stop` turns true: sends every due message, then waits for a wake-up or the next poll. Stopping
-/// never cuts an email short: the one being sent is sent and recorded first.
-pub async fn run(db: Db, mailer: Arc<Mailer>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+/// Runs until `stop` turns true: queues the ministry's digest when one is due, sends every due message, then
+/// waits for a wake-up or the next poll. Stopping never cuts an email short: the one being sent is sent and
+/// recorded first.
+pub async fn run(
+    db: Db,
+    config: Arc<Config>,
+    mailer: Arc<Mailer>,
+    wake: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
+        if let Err(error) = digest::flush(&db, &config).await {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "cannot queue the digest of new requests"
+            );
+        }
         loop {
             if *stop.borrow() {
                 return;

@@ -18,6 +18,8 @@ use sqlx::Any;
 
 use self::company::{Answer, Applied};
 use crate::AppContext;
+use crate::flood::{self, Action, Refused};
+use crate::mail::digest;
 use crate::mail::outbox;
 use crate::mail::templates::{self, RequestSummary};
 use crate::sirene::{Company, UnitState};
@@ -44,6 +46,9 @@ pub enum SubmitError {
     /// An account exists for this address.
     #[error("an account already exists for this address")]
     AlreadyRegistered,
+    /// Too many requests from this client address or from everyone: try again later.
+    #[error("flood limit reached")]
+    Flooded(Refused),
     /// A database failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -60,12 +65,21 @@ struct CompanyRecord {
     flags: Vec<String>,
 }
 
-/// Stores a request: fields re-validated, the register asked, the request and its emails in one transaction. The same request sent twice in a short while gets the first one back.
+/// Stores a request sent from the client `address`: fields re-validated, the register asked, the request and
+/// its emails in one transaction, counted against the flood limits. The same request sent twice in a short
+/// while gets the first one back.
 pub async fn submit(
     ctx: &AppContext,
     request: &RegistrationRequest,
+    address: &str,
 ) -> Result<Submitted, SubmitError> {
     let valid = request.raw().parse().map_err(SubmitError::Validation)?;
+    let mut conn = ctx.db.acquire().await?;
+    flood::check(&mut conn, &ctx.config.flood, Action::Registration, address)
+        .await
+        .context("cannot read the flood counters")?
+        .map_err(SubmitError::Flooded)?;
+    drop(conn);
     let company = company_record(ctx, &valid).await?;
     let email_key = valid.email.as_str().to_lowercase();
 
@@ -85,11 +99,12 @@ pub async fn submit(
             .iter()
             .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
     );
-    match insert(ctx, &valid, &company, &email_key, &flags).await {
-        Ok(submitted) => {
+    match insert(ctx, &valid, &company, &email_key, &flags, address).await {
+        Ok(Ok(submitted)) => {
             ctx.mail_wake.notify_one();
             Ok(submitted)
         }
+        Ok(Err(refused)) => Err(SubmitError::Flooded(refused)),
         Err(error) if is_unique_violation(&error) => {
             replay_or_conflict(ctx, &valid, &email_key).await
         }
@@ -179,10 +194,16 @@ async fn insert(
     company: &CompanyRecord,
     email_key: &str,
     flags: &[String],
-) -> Result<Submitted, sqlx::Error> {
+    address: &str,
+) -> Result<Result<Submitted, Refused>, sqlx::Error> {
     let reference = new_reference();
     let now = now_ms();
     let mut tx = ctx.db.pool.begin().await?;
+    if let Err(refused) =
+        flood::take(&mut tx, &ctx.config.flood, Action::Registration, address).await?
+    {
+        return Ok(Err(refused));
+    }
     let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
         "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
             siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
@@ -247,16 +268,20 @@ async fn insert(
         flags,
     };
     outbox::enqueue(&mut tx, &templates::acknowledgement(&summary), Some(id)).await?;
-    for admin in &ctx.config.admin_emails {
-        outbox::enqueue(
-            &mut tx,
-            &templates::admin_notice(&summary, admin, &ctx.config.public_url),
-            Some(id),
-        )
-        .await?;
+    if digest::notice_allowed(&mut tx, ctx.config.flood.ministry_notices).await? {
+        for admin in &ctx.config.admin_emails {
+            outbox::enqueue(
+                &mut tx,
+                &templates::admin_notice(&summary, admin, &ctx.config.public_url),
+                Some(id),
+            )
+            .await?;
+        }
+    } else {
+        digest::postpone(&mut tx, id, now).await?;
     }
     tx.commit().await?;
-    Ok(Submitted { id, reference })
+    Ok(Ok(Submitted { id, reference }))
 }
 
 /// The insert lost against a pending request of the same address. The same request sent twice (a double

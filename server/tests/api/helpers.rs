@@ -36,6 +36,15 @@ pub struct Options {
     pub https: bool,
     /// An existing database to serve (a restored backup) instead of a new one.
     pub database_url: Option<String>,
+    /// Flood limits; by default far above what a test sends.
+    pub flood: server::flood::FloodLimits,
+    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+}
+
+/// Limits no test reaches unless it means to.
+pub fn generous_flood_limits() -> server::flood::FloodLimits {
+    server::flood::FloodLimits::uniform(server::flood::Rate::per_minute(100_000))
 }
 
 impl Default for Options {
@@ -46,6 +55,8 @@ impl Default for Options {
             smtp_port: None,
             https: false,
             database_url: None,
+            flood: generous_flood_limits(),
+            trust_proxy: false,
         }
     }
 }
@@ -96,8 +107,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         sirene: options.sirene.clone(),
         review_target_days: 5,
         password_link_days: 7,
-        trust_proxy: false,
+        trust_proxy: options.trust_proxy,
         password_policy: Default::default(),
+        flood: options.flood,
     };
     let running = server::startup::start(config)
         .await

@@ -1,15 +1,36 @@
 //! Two server instances on one PostgreSQL database, requests alternating between them, as behind a load
 //! balancer: sessions, throttling, decisions and the outbox are shared, and each email leaves once.
 
-use crate::helpers::{ADMIN_PASSWORD, Backend, Options, emails_to, spawn_app, spawn_app_with};
+use crate::helpers::{
+    ADMIN_PASSWORD, Backend, Options, emails_to, generous_flood_limits, spawn_app_with,
+};
+
+/// Three recovery emails an hour from one address; the rest far above the test's load.
+fn flood_limits() -> server::flood::FloodLimits {
+    server::flood::FloodLimits {
+        recovery: server::flood::Limit {
+            per_address: server::flood::Rate::per_hour(3),
+            global: server::flood::Rate::per_hour(1_000),
+        },
+        ..generous_flood_limits()
+    }
+}
 
 #[tokio::test]
 async fn two_instances_share_sessions_throttling_decisions_and_the_outbox() {
-    let first = spawn_app(Backend::Postgres).await;
+    let first = spawn_app_with(
+        Backend::Postgres,
+        Options {
+            flood: flood_limits(),
+            ..Options::default()
+        },
+    )
+    .await;
     let second = spawn_app_with(
         Backend::Postgres,
         Options {
             database_url: Some(first.database_url.clone()),
+            flood: flood_limits(),
             ..Options::default()
         },
     )
@@ -71,4 +92,19 @@ async fn two_instances_share_sessions_throttling_decisions_and_the_outbox() {
     assert_eq!(locked.status().as_u16(), 429, "locked across instances");
     let locked = first.sign_in("equipe", ADMIN_PASSWORD).await;
     assert_eq!(locked.status().as_u16(), 429);
+
+    // The flood limits count on both: three recoveries an hour from one address, the fourth refused by either.
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let (status, _) = instances[i % 2]
+            .call(
+                None,
+                "POST",
+                "/api/v1/account/forgot-login",
+                Some(serde_json::json!({ "email": "x@exemple.fr" })),
+            )
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [202, 202, 202, 429, 429], "shared flood limits");
 }

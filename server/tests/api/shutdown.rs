@@ -26,6 +26,9 @@ fn start(folder: &Path, port: u16) -> Child {
         )
         .env("GEODAE_MAIL_TRANSPORT", "file")
         .env("GEODAE_ADMIN_EMAILS", "ministere@exemple.fr")
+        // The load comes from one address, faster than a person: above the flood limits.
+        .env("GEODAE_FLOOD_REGISTRATIONS", "10000/min,10000/min")
+        .env("GEODAE_MINISTRY_NOTICES", "10000/min")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -350,6 +350,95 @@ pub fn login_reminder(to: &str, login: &str, public_url: &str) -> Email {
     }
 }
 
+/// A request of a digest: its reference, the company and the page to review it.
+pub struct DigestEntry {
+    pub id: i64,
+    pub reference: String,
+    pub company_name: String,
+    pub siren: String,
+}
+
+/// How many requests a digest lists by name; the others are counted.
+pub const DIGEST_LISTED: usize = 50;
+
+/// The administrators' digest of the requests that arrived in a burst, past the notices allowed
+/// (`allowance`: « 20 avis par heure »): `total` requests, the first [`DIGEST_LISTED`] of them in `entries`.
+pub fn admin_digest(
+    entries: &[DigestEntry],
+    total: usize,
+    allowance: &str,
+    to: &str,
+    public_url: &str,
+) -> Email {
+    let subject =
+        format!("Afflux de demandes de compte API : {total} nouvelles demandes à examiner");
+    let dashboard = format!("{public_url}/admin");
+    let others = total.saturating_sub(entries.len());
+    let others_text = if others > 0 {
+        format!(
+            "\n… et {others} autre{} demande{}.\n",
+            plural(others),
+            plural(others)
+        )
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "{total} nouvelles demandes de compte avec un profil API sont arrivées en peu de temps. Au-delà de {allowance}, les nouvelles demandes sont regroupées dans ce récapitulatif plutôt qu'annoncées une par une.\n\n\
+         {list}\n{others_text}\n\
+         Un afflux inhabituel peut venir d'un envoi automatisé : vérifiez les demandes avant de les valider.\n\n\
+         Tableau de bord : {dashboard}\n",
+        list = entries
+            .iter()
+            .map(|e| format!(
+                "- {} : {} (SIREN {}) : {public_url}/admin/demandes/{}",
+                e.reference, e.company_name, e.siren, e.id
+            ))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let others_html = if others > 0 {
+        format!(
+            "<p>… et {others} autre{} demande{}.</p>",
+            plural(others),
+            plural(others)
+        )
+    } else {
+        String::new()
+    };
+    let html = layout(
+        &subject,
+        &format!(
+            "<p><strong>{total} nouvelles demandes</strong> de compte avec un profil API sont arrivées en peu de temps. Au-delà de {allowance}, les nouvelles demandes sont regroupées dans ce récapitulatif plutôt qu'annoncées une par une.</p>\
+             <ul>{list}</ul>{others_html}\
+             <p>Un afflux inhabituel peut venir d'un envoi automatisé&nbsp;: vérifiez les demandes avant de les valider.</p>\
+             <p><a href=\"{dashboard}\">Ouvrir le tableau de bord</a></p>",
+            allowance = escape(allowance),
+            list = entries
+                .iter()
+                .map(|e| format!(
+                    "<li><a href=\"{public_url}/admin/demandes/{}\">{}</a>&nbsp;: {} (SIREN {})</li>",
+                    e.id,
+                    escape(&e.reference),
+                    escape(&e.company_name),
+                    escape(&e.siren)
+                ))
+                .collect::<String>(),
+        ),
+    );
+    Email {
+        kind: MailKind::AdminDigest,
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 { "s" } else { "" }
+}
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\

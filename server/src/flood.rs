@@ -1,0 +1,323 @@
+//! Flood limits on the public endpoints that write or send mail: each action is allowed so many times per
+//! window from one client address, and so many times per window from everyone. The counters live in the
+//! database, so that every instance applies the same limits.
+//!
+//! Counters are fixed windows: the first use opens a window, the window's uses are counted, and once past the
+//! allowance every use is refused until the window ends (the refusal says when, `Retry-After`).
+
+#![warn(missing_docs)]
+
+use std::fmt;
+use std::str::FromStr;
+
+use sqlx::{Any, AnyConnection};
+
+use crate::store::now_ms;
+
+/// `max` uses per `window_ms`, written `20/h`, `60/min`, `5/s`, `500/j`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    /// Uses allowed in one window.
+    pub max: i64,
+    /// The window's length.
+    pub window_ms: i64,
+}
+
+impl Rate {
+    /// `max` uses per hour.
+    pub const fn per_hour(max: i64) -> Self {
+        Self {
+            max,
+            window_ms: 3_600_000,
+        }
+    }
+
+    /// `max` uses per minute.
+    pub const fn per_minute(max: i64) -> Self {
+        Self {
+            max,
+            window_ms: 60_000,
+        }
+    }
+}
+
+impl Rate {
+    /// The rate in French: `in_words("avis")` → « 20 avis par heure ».
+    pub fn in_words(&self, what: &str) -> String {
+        let per = match self.window_ms {
+            1_000 => "par seconde",
+            60_000 => "par minute",
+            3_600_000 => "par heure",
+            _ => "par jour",
+        };
+        format!("{} {what} {per}", self.max)
+    }
+}
+
+impl FromStr for Rate {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let expected = || format!("{text:?} is not a rate such as 20/h, 60/min, 5/s or 500/j");
+        let (max, unit) = text.trim().split_once('/').ok_or_else(expected)?;
+        let max: i64 = max.trim().parse().map_err(|_| expected())?;
+        let window_ms = match unit.trim() {
+            "s" => 1_000,
+            "min" => 60_000,
+            "h" => 3_600_000,
+            "j" | "d" => 86_400_000,
+            _ => return Err(expected()),
+        };
+        if max < 1 {
+            return Err(format!("{text:?}: the number of uses must be at least 1"));
+        }
+        Ok(Self { max, window_ms })
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.window_ms {
+            1_000 => "s",
+            60_000 => "min",
+            3_600_000 => "h",
+            _ => "j",
+        };
+        write!(f, "{}/{unit}", self.max)
+    }
+}
+
+/// The limits of one action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// From one client address.
+    pub per_address: Rate,
+    /// From everyone together.
+    pub global: Rate,
+}
+
+/// Every action's limits (`GEODAE_FLOOD_*`, see the README).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FloodLimits {
+    /// Requests stored (`POST /registrations`): each sends two emails.
+    pub registrations: Limit,
+    /// Emails asked without a session: forgotten password or identifiant, a new password link.
+    pub recovery: Limit,
+    /// Sign-ins and password creations (each one hashes a password).
+    pub sign_in: Limit,
+    /// Notices of new requests to the ministry's inbox; past this, new requests go in one digest.
+    pub ministry_notices: Rate,
+}
+
+impl Default for FloodLimits {
+    fn default() -> Self {
+        Self {
+            registrations: Limit {
+                per_address: Rate::per_hour(20),
+                global: Rate::per_hour(500),
+            },
+            recovery: Limit {
+                per_address: Rate::per_hour(20),
+                global: Rate::per_hour(500),
+            },
+            sign_in: Limit {
+                per_address: Rate::per_minute(60),
+                global: Rate::per_minute(600),
+            },
+            ministry_notices: Rate::per_hour(20),
+        }
+    }
+}
+
+impl FloodLimits {
+    /// The same rate everywhere, per address and for everyone (a load test's limits, far above its load).
+    pub fn uniform(rate: Rate) -> Self {
+        let limit = Limit {
+            per_address: rate,
+            global: rate,
+        };
+        Self {
+            registrations: limit,
+            recovery: limit,
+            sign_in: limit,
+            ministry_notices: rate,
+        }
+    }
+}
+
+/// A limited action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A request stored.
+    Registration,
+    /// An email asked without a session.
+    Recovery,
+    /// A sign-in or a password creation.
+    SignIn,
+}
+
+impl Action {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Registration => "registration",
+            Self::Recovery => "recovery",
+            Self::SignIn => "sign_in",
+        }
+    }
+
+    fn limit(self, limits: &FloodLimits) -> Limit {
+        match self {
+            Self::Registration => limits.registrations,
+            Self::Recovery => limits.recovery,
+            Self::SignIn => limits.sign_in,
+        }
+    }
+}
+
+/// Which allowance is spent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The client address's.
+    Address,
+    /// Everyone's.
+    Global,
+}
+
+/// A use refused: which allowance, and when the window ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refused {
+    /// The allowance spent.
+    pub scope: Scope,
+    /// Seconds until the window ends (at least one).
+    pub retry_after_s: i64,
+}
+
+/// The two counters of an action from an address.
+fn counters(action: Action, address: &str, limits: &FloodLimits) -> [(String, Rate, Scope); 2] {
+    let limit = action.limit(limits);
+    [
+        (
+            format!("flood:{}:ip:{address}", action.code()),
+            limit.per_address,
+            Scope::Address,
+        ),
+        (
+            format!("flood:{}:all", action.code()),
+            limit.global,
+            Scope::Global,
+        ),
+    ]
+}
+
+/// Counts one use of `action` from `address` on the caller's connection (inside its transaction, the use
+/// counts only if the transaction commits). `Err(Refused)` when either allowance is spent.
+pub async fn take(
+    conn: &mut AnyConnection,
+    limits: &FloodLimits,
+    action: Action,
+    address: &str,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let mut refused: Option<Refused> = None;
+    for (key, rate, scope) in counters(action, address, limits) {
+        if let Err(this) = hit(&mut *conn, &key, rate, scope).await? {
+            refused = Some(match refused {
+                Some(earlier) if earlier.retry_after_s >= this.retry_after_s => earlier,
+                _ => this,
+            });
+        }
+    }
+    Ok(refused.map_or(Ok(()), Err))
+}
+
+/// Whether `action` from `address` would be refused now, without counting a use (a cheap early answer before
+/// the work that [`take`] then counts).
+pub async fn check(
+    conn: &mut AnyConnection,
+    limits: &FloodLimits,
+    action: Action,
+    address: &str,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let now = now_ms();
+    for (key, rate, scope) in counters(action, address, limits) {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT window_start, hits FROM rate_counters WHERE counter_key = $1")
+                .bind(&key)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some((window_start, hits)) = row
+            && let Some(refused) = over(rate, scope, window_start, hits, now)
+        {
+            return Ok(Err(refused));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Counts one use on `key`, a fixed window of `rate`.
+pub async fn hit(
+    conn: &mut AnyConnection,
+    key: &str,
+    rate: Rate,
+    scope: Scope,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let now = now_ms();
+    let (hits, window_start): (i64, i64) = sqlx::query_as::<Any, (i64, i64)>(
+        "INSERT INTO rate_counters (counter_key, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (counter_key) DO UPDATE SET
+           hits = CASE WHEN rate_counters.window_start <= $3 THEN 1 ELSE rate_counters.hits + 1 END,
+           window_start = CASE WHEN rate_counters.window_start <= $3 THEN $2 ELSE rate_counters.window_start END
+         RETURNING hits, window_start",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - rate.window_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(over(rate, scope, window_start, hits, now).map_or(Ok(()), Err))
+}
+
+/// The refusal when `hits` uses in the window opened at `window_start` are past the allowance.
+fn over(rate: Rate, scope: Scope, window_start: i64, hits: i64, now: i64) -> Option<Refused> {
+    let end = window_start + rate.window_ms;
+    (hits > rate.max && end > now).then(|| Refused {
+        scope,
+        retry_after_s: ((end - now) + 999) / 1000,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_as_written_in_the_configuration() {
+        assert_eq!("20/h".parse(), Ok(Rate::per_hour(20)));
+        assert_eq!(" 60 / min ".parse(), Ok(Rate::per_minute(60)));
+        assert_eq!(
+            "5/s".parse(),
+            Ok(Rate {
+                max: 5,
+                window_ms: 1_000
+            })
+        );
+        assert_eq!("500/j".parse::<Rate>().map(|r| r.window_ms), Ok(86_400_000));
+        assert!("20".parse::<Rate>().is_err());
+        assert!("0/h".parse::<Rate>().is_err());
+        assert!("20/week".parse::<Rate>().is_err());
+        assert_eq!(Rate::per_minute(60).to_string(), "60/min");
+    }
+
+    #[test]
+    fn refused_past_the_allowance_until_the_window_ends() {
+        let rate = Rate::per_minute(3);
+        assert_eq!(over(rate, Scope::Address, 0, 3, 10_000), None);
+        assert_eq!(
+            over(rate, Scope::Address, 0, 4, 10_000),
+            Some(Refused {
+                scope: Scope::Address,
+                retry_after_s: 50
+            })
+        );
+        assert_eq!(over(rate, Scope::Global, 0, 4, 60_000), None);
+    }
+}
