@@ -9,8 +9,6 @@ use crate::store::{Db, decoded, now_ms};
 
 /// After this many failed attempts a message is marked failed (about a day of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
-/// How long a worker owns a claimed message before another may take it over.
-const LEASE_MS: i64 = 120_000;
 
 /// Queues a message inside the caller's transaction.
 pub async fn enqueue(
@@ -47,8 +45,9 @@ pub struct Claimed {
     pub attempts: i64,
 }
 
-/// Claims the oldest due message, if any. Safe with several workers: the update re-checks the lease.
-pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
+/// Claims the oldest due message for `lease_ms` (another worker may take it over after that), if any. Safe with
+/// several workers: the update re-checks the lease.
+pub async fn claim(db: &Db, lease_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
     let now = now_ms();
     sqlx::query_as::<Any, Claimed>(
         "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
@@ -57,7 +56,7 @@ pub async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
            AND status = 'waiting' AND (locked_until IS NULL OR locked_until < $2)
          RETURNING id, recipient, subject, body_text, body_html, attempts",
     )
-    .bind(now + LEASE_MS)
+    .bind(now + lease_ms)
     .bind(now)
     .fetch_optional(&db.pool)
     .await

@@ -1,11 +1,22 @@
 //! Delivering a message: `.eml` files (the default, for a laptop) or SMTP.
+//!
+//! A message is sent again when the server stopped between sending it and recording it as sent (a crash). Each
+//! outbox row therefore keeps one identity: the file transport writes `<outbox id>.eml` (a second write replaces
+//! the first, atomically), and every message carries the Message-ID `<outbox-<id>@<sender's domain>>`, by which
+//! a duplicate delivered by SMTP is recognisable.
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailConfig, MailTransport, SmtpTls};
+
+/// The longest wait for the SMTP server.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Mailer {
     from: Mailbox,
@@ -13,7 +24,7 @@ pub struct Mailer {
 }
 
 enum Transport {
-    Files(AsyncFileTransport<Tokio1Executor>),
+    Files(PathBuf),
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
 
@@ -27,7 +38,7 @@ impl Mailer {
             MailTransport::Files(dir) => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
-                Transport::Files(AsyncFileTransport::new(dir))
+                Transport::Files(dir.clone())
             }
             MailTransport::Smtp(smtp) => {
                 let mut builder = match smtp.tls {
@@ -40,7 +51,7 @@ impl Mailer {
                     SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
                 }
                 .port(smtp.port)
-                .timeout(Some(std::time::Duration::from_secs(20)));
+                .timeout(Some(SMTP_TIMEOUT));
                 if let Some((user, password)) = &smtp.credentials {
                     builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
                 }
@@ -50,14 +61,26 @@ impl Mailer {
         Ok(Self { from, transport })
     }
 
+    /// How long a worker may take over a message it claimed: well above the longest send, so that a message is
+    /// taken over only when its worker is gone (after a crash, it leaves again this long after).
+    pub fn lease(&self) -> Duration {
+        match self.transport {
+            Transport::Files(_) => Duration::from_secs(10),
+            Transport::Smtp(_) => SMTP_TIMEOUT * 6,
+        }
+    }
+
+    /// Sends the message of the outbox row `id`.
     pub async fn send(
         &self,
+        id: i64,
         to: &str,
         subject: &str,
         text: &str,
         html: &str,
     ) -> anyhow::Result<()> {
         let message = Message::builder()
+            .message_id(Some(format!("<outbox-{id}@{}>", self.from.email.domain())))
             .from(self.from.clone())
             .to(to
                 .parse()
@@ -78,10 +101,8 @@ impl Mailer {
             )
             .context("cannot build the message")?;
         match &self.transport {
-            Transport::Files(t) => t
-                .send(message)
+            Transport::Files(dir) => write_file(dir, id, &message.formatted())
                 .await
-                .map(|_| ())
                 .context("cannot write the message file"),
             Transport::Smtp(t) => t
                 .send(message)
@@ -90,4 +111,11 @@ impl Mailer {
                 .context("SMTP delivery failed"),
         }
     }
+}
+
+/// Writes `<id>.eml` whole or not at all: a temporary file renamed over the final name.
+async fn write_file(dir: &std::path::Path, id: i64, bytes: &[u8]) -> std::io::Result<()> {
+    let part = dir.join(format!(".{id}.eml.part"));
+    tokio::fs::write(&part, bytes).await?;
+    tokio::fs::rename(&part, dir.join(format!("{id}.eml"))).await
 }

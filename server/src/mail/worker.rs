@@ -23,6 +23,7 @@ pub async fn run(
     wake: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let lease_ms = i64::try_from(mailer.lease().as_millis()).unwrap_or(i64::MAX);
     loop {
         if let Err(error) = digest::flush(&db, &config).await {
             tracing::error!(
@@ -34,10 +35,11 @@ pub async fn run(
             if *stop.borrow() {
                 return;
             }
-            match outbox::claim(&db).await {
+            match outbox::claim(&db, lease_ms).await {
                 Ok(Some(message)) => {
                     let sent = mailer
                         .send(
+                            message.id,
                             &message.recipient,
                             &message.subject,
                             &message.body_text,
