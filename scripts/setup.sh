@@ -14,6 +14,7 @@ command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
+  python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
 fi
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   command -v psql >/dev/null || packages+=(postgresql postgresql-client)
@@ -42,6 +43,15 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --ignore-scripts --no-audit --no-fund
 fi
 scripts/dsfr-assets.sh
+
+if [ "$mode" = test ]; then
+  # schemathesis (PyPI), for the contract run of the API, in its own environment.
+  python="${GEODAE_PYTHON:-$HOME/.cache/geodae-python}"
+  [ -x "$python/bin/python" ] || python3 -m venv "$python"
+  if [ "$("$python/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version 4.32.5" ]; then
+    "$python/bin/pip" install -q --disable-pip-version-check "schemathesis==4.32.5"
+  fi
+fi
 
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432; then

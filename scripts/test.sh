@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the tests against real services (PostgreSQL, maildev's SMTP server, Chromium):
-#   scripts/test.sh            unit and integration tests (SQLite and PostgreSQL), then the browser journeys
-#   scripts/test.sh quick      unit and integration tests only
+#   scripts/test.sh            unit and integration tests (SQLite and PostgreSQL), the API contract run
+#                              (schemathesis), then the browser journeys
+#   scripts/test.sh quick      the same without the browser journeys
 set -euo pipefail
 mode="${1:-}"
 cd "$(dirname "$0")/.."
@@ -33,6 +34,8 @@ cargo fmt --all -- --check
 cargo clippy --workspace --tests --benches --locked -- -D warnings
 cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 cargo test --workspace --locked
+# The API fuzzed from its OpenAPI document (the server binary the integration tests built).
+scripts/contract.sh "$CARGO_TARGET_DIR/debug/server"
 
 [ "$mode" = quick ] && exit 0
 cargo leptos build

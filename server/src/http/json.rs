@@ -1,10 +1,15 @@
 //! A JSON body extractor whose rejections are API errors with codes, never axum's plain-text answers.
 
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 
+/// A JSON object body (every body of the API is one: an array is refused even where its items would fill the
+/// fields in order, as serde would allow).
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -15,9 +20,40 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
+        if !json_content_type(request.headers()) {
+            return Err(ApiError::client(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                app::api::ErrorCode::UnsupportedMediaType,
+                "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+            ));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::from(JsonRejection::from(e)))?;
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                app::api::ErrorCode::InvalidBody,
+                "Le corps de la requête doit être un objet JSON ({…}).",
+            ));
+        }
         Ok(Self(value))
     }
+}
+
+/// `application/json`, or a `+json` type, as axum's own `Json` accepts.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(essence) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// A query-string extractor whose rejection is a 400 `invalid_query` with a French message.

@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 pub mod auth;
+mod contract;
 pub mod error;
 pub mod headers;
 mod health;
@@ -88,9 +89,10 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
             account::current,
             account::sign_out
         ));
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();
+    contract::complete(&mut doc);
     let json_doc = doc.clone();
     let router = router
         .route(

@@ -2,7 +2,7 @@
 //! whose name matches.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
@@ -10,6 +10,7 @@ use app::api::{CompanyLookup, CompanyMatch, CompanySearch, CompanyState, ErrorBo
 use app::domain::{Siren, company};
 
 use super::error::ApiError;
+use super::json::ApiQuery;
 use crate::AppContext;
 use crate::sirene::UnitState;
 
@@ -17,7 +18,7 @@ use crate::sirene::UnitState;
     get,
     path = "/sirene/{siren}",
     tag = "sirene",
-    params(("siren" = String, Path, description = "Le code SIREN, 9 chiffres", example = "356000000")),
+    params(("siren" = String, Path, description = "Le code SIREN, 9 chiffres (dont la clé de contrôle, vérifiée : `invalid_siren` sinon)", example = "356000000", pattern = "^[0-9]{9}$")),
     responses(
         (status = 200, description = "L'unité légale, active ou cessée", body = CompanyLookup),
         (status = 400, description = "`invalid_siren` : pas un SIREN", body = ErrorBody),
@@ -71,9 +72,11 @@ const MAX_RESULTS: usize = 20;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct SearchParams {
-    /// Des mots du nom (au moins 3 caractères) ; casse et accents indifférents.
+    /// Des mots du nom (au moins 3 lettres ou chiffres : `invalid_query` sinon) ; casse et accents indifférents.
+    #[param(required = true, min_length = 3)]
     q: Option<String>,
     /// Nombre de résultats, de 1 à 20 (10 par défaut).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 20)]
     limit: Option<String>,
 }
 
@@ -90,7 +93,7 @@ pub struct SearchParams {
 )]
 pub async fn search(
     State(ctx): State<AppContext>,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<CompanySearch>, ApiError> {
     let invalid =
         |message: &str| ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message);

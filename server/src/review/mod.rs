@@ -34,11 +34,16 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    /// Reads the `next` of a previous page.
+    /// Reads the `next` of a previous page: three numbers of 1 to 18 digits joined by `-`.
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.split('-').map(str::parse::<i64>);
+        let number = |part: &str| {
+            (!part.is_empty() && part.len() <= 18 && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse::<i64>().ok())
+                .flatten()
+        };
+        let mut parts = text.split('-').map(number);
         match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some(Ok(queue)), Some(Ok(created_at)), Some(Ok(id)), None) => Some(Self {
+            (Some(Some(queue)), Some(Some(created_at)), Some(Some(id)), None) => Some(Self {
                 queue,
                 created_at,
                 id,

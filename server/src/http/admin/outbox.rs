@@ -20,7 +20,8 @@ use crate::mail::outbox;
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxParams {
-    /// `waiting`, `sent` or `failed`; all when absent.
+    /// `waiting`, `sent` or `failed`; all when absent, empty or `all`.
+    #[param(pattern = "^(|all|waiting|sent|failed)$")]
     status: Option<String>,
     /// Messages older than this id (the last id of the previous page).
     before: Option<i64>,

@@ -22,13 +22,16 @@ use crate::review::{self, Cursor, ListQuery, Status, detail as request};
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// `pending`, `approved` or `refused`; all when absent.
+    /// `pending`, `approved` or `refused`; all when absent, empty or `all`.
+    #[param(pattern = "^(|all|pending|approved|refused)$")]
     status: Option<String>,
     /// Searched in the names, email, SIREN, raison sociale and reference.
     q: Option<String>,
     /// The `next` of the previous page.
+    #[param(pattern = "^([0-9]{1,18}-[0-9]{1,18}-[0-9]{1,18})?$")]
     after: Option<String>,
     /// 1 to 200, 50 by default.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
@@ -67,11 +70,20 @@ pub async fn list(
             Cursor::parse(text).ok_or_else(|| invalid("Le paramètre after n'est pas valide."))?,
         ),
     };
+    let limit = match params.limit {
+        None => review::DEFAULT_PAGE,
+        Some(n) if (1..=review::MAX_PAGE).contains(&n) => n,
+        Some(_) => {
+            return Err(invalid(
+                "Le nombre de demandes par page (limit) doit être compris entre 1 et 200.",
+            ));
+        }
+    };
     let query = ListQuery {
         status,
         search: params.q.map(|q| q.chars().take(200).collect()),
         after,
-        limit: params.limit.unwrap_or(review::DEFAULT_PAGE),
+        limit,
     };
     review::list(&ctx, &query)
         .await
