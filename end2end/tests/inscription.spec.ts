@@ -202,3 +202,36 @@ test("the page runs under a policy that only allows its own scripts", async ({ p
   const again = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
   expect(again).not.toEqual(policy);
 });
+
+test("past the flood limit, the form says when to try again and keeps what was typed", async ({ page, request }) => {
+  // A client address of its own, which scripted twenty requests within the hour (the default allowance).
+  const from = `198.51.100.${20 + Math.floor(Math.random() * 200)}`;
+  const stamp = Date.now();
+  for (let i = 0; i < 20; i++) {
+    const created = await request.post("/api/v1/registrations", {
+      headers: { "x-forwarded-for": from },
+      data: {
+        profile: "api", last_name: "Rafale", first_name: "Paul", email: `rafale-${stamp}-${i}@exemple-e2e.fr`,
+        organisation_kind: "entreprise_association", siren: "356000000", siret: "",
+        company_name: "", phone_prefix: "+33", phone_number: "01 23 45 67 89",
+      },
+    });
+    expect(created.status()).toBe(201);
+  }
+
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": from });
+  await openForm(page);
+  await page.locator("#last_name").fill("Martin");
+  await page.locator("#first_name").fill("Claire");
+  await page.locator("#email").fill(`rafale-${stamp}-form@exemple-e2e.fr`);
+  await page.locator("#organisation_kind").selectOption("entreprise_association");
+  await page.locator("#siren").fill("400461356");
+  await expect(page.locator("#company_name")).toHaveValue("LES RESTAURANTS DU COEUR");
+  await page.locator("#phone_number").fill("01 23 45 67 89");
+  await page.getByRole("button", { name: "Valider" }).click();
+  await expect(page.locator("#form-alert")).toContainText(
+    "Trop de demandes envoyées depuis votre connexion : réessayez dans 60 minutes.",
+  );
+  await expect(page.getByRole("alertdialog")).toBeHidden();
+  await expect(page.locator("#siren")).toHaveValue("400461356");
+});
