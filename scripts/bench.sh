@@ -12,5 +12,16 @@ out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 cargo bench --locked -p server --bench sirene >>"$out"
 cargo bench --locked -p server --bench dashboard >>"$out"
+cargo bench --locked -p server --bench submit >>"$out"
+
+# The public pages in Chromium: the release build of `make run`, served on its own port from a new folder.
+cargo leptos build --release --precompress >&2
+site="$(mktemp -d)"
+GEODAE_ADDR=127.0.0.1:3996 GEODAE_DATA_DIR="$site" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  "$CARGO_TARGET_DIR/release/server" >"$site/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$out" "$site"' EXIT
+for _ in $(seq 100); do curl -sf http://127.0.0.1:3996/api/v1/health/ready >/dev/null && break; sleep 0.2; done
+node end2end/bench/browser.mjs http://127.0.0.1:3996 >>"$out"
 # One header for both benchmarks' rows.
 grep '^|' "$out" | awk '!seen[$0]++'

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 unset RUSTFLAGS
-cargo leptos build --release
+# --precompress: brotli and gzip copies of the static files, served to the browsers that take them.
+cargo leptos build --release --precompress
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "$CARGO_TARGET_DIR/release/server"

@@ -21,6 +21,7 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
 fi
 if [ "$mode" = bench ]; then
   command -v sqlite3 >/dev/null || packages+=(sqlite3)
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
 fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${packages[*]}"

@@ -27,7 +27,7 @@ async fn fill(db: &Db) {
     let batch = 500;
     for start in (0..REQUESTS).step_by(batch) {
         let mut sql = String::from(
-            "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind, siren, siret, company_name, company_name_source, siren_verified, phone, phone_as_typed, warnings, created_at, decided_at, queue, search_text) VALUES ",
+            "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind, siren, siret, company_name, company_name_source, siren_verified, phone, phone_national, warnings, created_at, decided_at, queue, search_text) VALUES ",
         );
         for i in start..(start + batch as i64).min(REQUESTS) {
             let created = now - span + i * (span / REQUESTS);

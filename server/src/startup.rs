@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use axum::handler::Handler;
 use axum::response::Redirect;
 use axum::routing::get;
 use leptos::prelude::LeptosOptions;
@@ -12,6 +13,8 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 
 use app::{App, shell};
 
@@ -138,16 +141,26 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
     let routes = generate_route_list(App);
     let https = config.secure_cookies();
     let (api, _) = http::api(context);
+    // Static files: the brotli or gzip copy made at build time when the browser takes it, revalidated by date;
+    // anything else is the application's "page not found".
+    let not_found =
+        leptos_axum::file_and_error_handler::<LeptosOptions, _>(shell).with_state(options.clone());
+    let files = ServeDir::new(&config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found);
     let pages = Router::new()
         .route("/", get(|| async { Redirect::permanent("/apropos") }))
         .leptos_routes(&options, routes, {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback_service(files)
         .with_state(options);
     pages
         .merge(api)
+        // Pages and JSON compressed on the fly (a precompressed file already carries its encoding).
+        .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
             error::internal_response(&request_id::current())
         }))

@@ -39,6 +39,10 @@ pub async fn middleware(https: bool, request: Request, next: Next) -> Response {
     }
     if private || headers.contains_key(header::SET_COOKIE) {
         set(headers, header::CACHE_CONTROL, "no-store");
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        // Public pages and static files are kept by the browser but checked on each use: a second visit
+        // costs a few "304 Not Modified" answers, never the files again (and never a stale application).
+        set(headers, header::CACHE_CONTROL, "no-cache");
     }
     response
 }

@@ -40,6 +40,8 @@ pub struct Options {
     pub flood: server::flood::FloodLimits,
     /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// The built site's folder (static files), if the test needs one.
+    pub site_root: Option<PathBuf>,
 }
 
 /// Limits no test reaches unless it means to.
@@ -57,6 +59,7 @@ impl Default for Options {
             database_url: None,
             flood: generous_flood_limits(),
             trust_proxy: false,
+            site_root: None,
         }
     }
 }
@@ -85,7 +88,10 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     });
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: PathBuf::from("target/site"),
+        site_root: options
+            .site_root
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("target/site")),
         database_url: database_url.clone(),
         data_dir: dir.path().to_path_buf(),
         public_url: if options.https {

@@ -84,13 +84,11 @@ async fn every_answer_carries_the_security_headers() {
             .contains(&path.as_str())
             || path.starts_with("/admin")
             || path.starts_with("/compte");
-        if private {
-            assert_eq!(
-                headers.get("cache-control").and_then(|v| v.to_str().ok()),
-                Some("no-store"),
-                "{method} {path} ({status})"
-            );
-        }
+        assert_eq!(
+            headers.get("cache-control").and_then(|v| v.to_str().ok()),
+            Some(if private { "no-store" } else { "no-cache" }),
+            "{method} {path} ({status})"
+        );
     }
 }
 
@@ -182,4 +180,79 @@ async fn pages_name_their_scripts_by_a_fresh_nonce() {
         nonce,
         "fresh each time"
     );
+}
+
+#[tokio::test]
+async fn static_files_go_compressed_and_are_revalidated_not_fetched_again() {
+    let site = tempfile::tempdir().expect("site folder");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    let css = "body { color: #161616; } ".repeat(200);
+    std::fs::write(pkg.join("geodae.css"), &css).expect("css");
+    std::fs::write(pkg.join("geodae.css.br"), b"brotli bytes").expect("br");
+    std::fs::write(pkg.join("geodae.css.gz"), b"gzip bytes").expect("gz");
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        Options {
+            site_root: Some(site.path().to_path_buf()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let get = |encodings: &'static str| {
+        app.client
+            .get(format!("{}/pkg/geodae.css", app.base))
+            .header("accept-encoding", encodings)
+            .send()
+    };
+
+    // The precompressed copy the browser takes, brotli first.
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), "brotli bytes".to_string()),
+        ("gzip", Some("gzip"), "gzip bytes".to_string()),
+        ("identity", None, css.clone()),
+    ] {
+        let response = get(accepted).await.expect("request");
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok()),
+            encoding,
+            "{accepted}"
+        );
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+        assert_eq!(response.text().await.expect("body"), body, "{accepted}");
+    }
+
+    // A second visit asks whether the file changed, and gets no body.
+    let first = get("br").await.expect("request");
+    let modified = first.headers()["last-modified"].clone();
+    let again = app
+        .client
+        .get(format!("{}/pkg/geodae.css", app.base))
+        .header("accept-encoding", "br")
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(again.status().as_u16(), 304);
+
+    // Pages and JSON are compressed on the fly; a missing file is the application's 404 page.
+    let document = app
+        .client
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(document.headers()["content-encoding"], "gzip");
+    let missing = app
+        .client
+        .get(format!("{}/pkg/absent.js", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(missing.status().as_u16(), 404);
 }

@@ -1,0 +1,116 @@
+// The public pages as a phone on a slow network gets them, measured in Chromium (Playwright):
+//   - bytes on the wire of a first visit (everything fetched until the network is idle) and of a second visit,
+//     beside the same files' uncompressed size;
+//   - time until the page is hydrated under the "slow 4G" profile (1.6 Mbit/s, 150 ms RTT, 4x CPU slowdown),
+//     beside the time the HTML alone takes on the same profile;
+//   - a keystroke's validation message, in milliseconds, and the network calls it made.
+// Prints Markdown rows in the table of `make bench`.
+//   node end2end/bench/browser.mjs http://127.0.0.1:3000
+import { chromium } from "@playwright/test";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const pages = ["/inscription", "/apropos", "/connexion"];
+const launch = {
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+};
+const slow4g = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+
+/** Counts the bytes received (headers and encoded bodies) and the decoded bodies, per CDP. */
+async function meter(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const totals = { wire: 0, decoded: 0, requests: 0 };
+  const sizes = new Map();
+  cdp.on("Network.dataReceived", (e) => sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.dataLength));
+  cdp.on("Network.loadingFinished", (e) => {
+    totals.wire += e.encodedDataLength;
+    totals.decoded += sizes.get(e.requestId) ?? 0;
+    totals.requests += 1;
+  });
+  return { cdp, totals };
+}
+
+async function settled(page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 60_000 });
+  await page.waitForLoadState("networkidle");
+}
+
+async function weight(browser, path) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const first = await meter(page);
+  await page.goto(base + path);
+  await settled(page);
+  const firstVisit = { ...first.totals };
+  await first.cdp.detach();
+  const second = await meter(page);
+  await page.goto(base + path);
+  await settled(page);
+  const secondVisit = { ...second.totals };
+  await context.close();
+  return { firstVisit, secondVisit };
+}
+
+async function hydration(browser, path) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", slow4g);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const start = Date.now();
+  await page.goto(base + path, { waitUntil: "commit" });
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 120_000 });
+  const hydrated = Date.now() - start;
+  // The anchor: the HTML alone, fetched by the page on the same profile.
+  const htmlInPage = await page.evaluate(async (url) => {
+    const t = performance.now();
+    await (await fetch(url, { cache: "no-store" })).text();
+    return performance.now() - t;
+  }, base + path);
+  // A keystroke in the phone field: from the key event to the next frame after the message changed, and the
+  // network calls made meanwhile.
+  await page.locator("#phone_number").fill("0696 20 12 3");
+  await page.locator("#phone_number").focus();
+  await page.evaluate(() => {
+    const messages = document.querySelector("#phone_number-messages");
+    const input = document.querySelector("#phone_number");
+    window.__keystroke = new Promise((resolve) => {
+      let pressed = 0;
+      input.addEventListener("keydown", (e) => { pressed = e.timeStamp; }, { once: true });
+      new MutationObserver((_, observer) => {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - pressed));
+      }).observe(messages, { childList: true, subtree: true, characterData: true });
+      setTimeout(() => resolve(-1), 10_000);
+    });
+  });
+  let calls = 0;
+  page.on("request", () => { calls += 1; });
+  await page.keyboard.type("4");
+  const keystroke = await page.evaluate(() => window.__keystroke);
+  await context.close();
+  return { hydrated, htmlInPage, keystroke, calls };
+}
+
+const browser = await chromium.launch(launch);
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+const ms = (n) => `${Math.round(n)} ms`;
+const row = (measure, value, anchor, ratio) =>
+  console.log(`| ${measure} | ${value} | – | ${anchor} | ${ratio} | – |`);
+for (const path of pages) {
+  const { firstVisit, secondVisit } = await weight(browser, path);
+  row(`${path} first visit on the wire (target < 250 KB), ${firstVisit.requests} requests`,
+      kb(firstVisit.wire), `${kb(firstVisit.decoded)} uncompressed`, (firstVisit.wire / firstVisit.decoded).toFixed(2));
+  row(`${path} second visit on the wire (target < 20 KB)`,
+      kb(secondVisit.wire), `${kb(firstVisit.wire)} first visit`, (secondVisit.wire / firstVisit.wire).toFixed(2));
+}
+// The keystroke part types into the page before the measurement starts: run it on the form.
+const slow = await hydration(browser, "/inscription");
+row("/inscription hydrated on slow 4G, 4x CPU (target < 2.5 s)", ms(slow.hydrated),
+    `${ms(slow.htmlInPage)} the HTML alone`, (slow.hydrated / slow.htmlInPage).toFixed(2));
+console.error(`keystroke: ${slow.keystroke.toFixed(1)} ms, network calls during it: ${slow.calls}`);
+await browser.close();
