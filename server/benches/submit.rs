@@ -60,7 +60,11 @@ async fn raw_commits(db: &Db) -> f64 {
             .expect("outbox");
         }
         // The flood counters: the client address's, everyone's, the ministry's notices.
-        for key in ["flood:registration:ip:127.0.0.1", "flood:registration:all", "notice:ministry"] {
+        for key in [
+            "flood:registration:ip:127.0.0.1",
+            "flood:registration:all",
+            "notice:ministry",
+        ] {
             sqlx::query(
                 "INSERT INTO rate_counters (counter_key, window_start, hits) VALUES ($1, $2, 1)
                  ON CONFLICT (counter_key) DO UPDATE SET hits = rate_counters.hits + 1",
