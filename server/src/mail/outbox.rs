@@ -45,30 +45,65 @@ pub struct Claimed {
     pub attempts: i64,
 }
 
-/// Claims the oldest due message for `lease_ms` (another worker may take it over after that), if any. Safe with
-/// several workers: the update re-checks the lease.
-pub async fn claim(db: &Db, lease_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
+/// Claims up to `limit` of the oldest due messages for `lease_ms` (another worker may take them over after that).
+/// Safe with several workers: the update re-checks the lease, so a message claimed by another is skipped.
+pub async fn claim(db: &Db, lease_ms: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
     let now = now_ms();
-    sqlx::query_as::<Any, Claimed>(
+    let mut claimed = sqlx::query_as::<Any, Claimed>(
         "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
-         WHERE id = (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= $2
-                     AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT 1)
+         WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= $2
+                      AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3)
            AND status = 'waiting' AND (locked_until IS NULL OR locked_until < $2)
          RETURNING id, recipient, subject, body_text, body_html, attempts",
     )
     .bind(now + lease_ms)
     .bind(now)
-    .fetch_optional(&db.pool)
-    .await
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    claimed.sort_by_key(|c| c.id);
+    Ok(claimed)
 }
 
-pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+/// Records messages as sent, in one statement (the worker's bookkeeping takes the write lock once per batch).
+pub async fn mark_sent(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = placeholders(2, ids.len());
+    let sql = format!(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id IN ({list})"
+    );
+    let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(now_ms());
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.execute(&db.pool).await.map(|_| ())
+}
+
+/// Gives back claimed messages that were not tried (the worker is stopping): due again at once, their claim
+/// not counted as an attempt.
+pub async fn release(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = placeholders(1, ids.len());
+    let sql = format!(
+        "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE status = 'waiting' AND id IN ({list})"
+    );
+    let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.execute(&db.pool).await.map(|_| ())
+}
+
+/// `$first, $first+1, …`, `count` of them.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Records a failed attempt: retried later with exponential backoff, or given up after [`MAX_ATTEMPTS`].

@@ -12,6 +12,10 @@ use crate::store::Db;
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL: Duration = Duration::from_secs(2);
+/// Messages claimed, then recorded as sent, together: the worker takes the database's write lock twice per batch,
+/// not twice per email, and leaves it to the forms. A crash may send a batch's messages again (each keeps its
+/// identity, see `transport`).
+const BATCH: i64 = 16;
 
 /// Runs until `stop` turns true: queues the ministry's digest when one is due, sends every due message, then
 /// waits for a wake-up or the next poll. Stopping never cuts an email short: the one being sent is sent and
@@ -35,47 +39,60 @@ pub async fn run(
             if *stop.borrow() {
                 return;
             }
-            match outbox::claim(&db, lease_ms).await {
-                Ok(Some(message)) => {
-                    let sent = mailer
-                        .send(
-                            message.id,
-                            &message.recipient,
-                            &message.subject,
-                            &message.body_text,
-                            &message.body_html,
-                        )
-                        .await;
-                    let recorded = match sent {
-                        Ok(()) => {
-                            tracing::info!(outbox_id = message.id, "email sent");
-                            outbox::mark_sent(&db, message.id).await
-                        }
-                        Err(error) => {
-                            tracing::warn!(
-                                outbox_id = message.id,
-                                attempts = message.attempts,
-                                error = without_addresses(&format!("{error:#}")),
-                                "email not sent, will retry"
-                            );
-                            outbox::mark_failed(
-                                &db,
-                                message.id,
-                                message.attempts,
-                                &format!("{error:#}"),
-                            )
-                            .await
-                        }
-                    };
-                    if let Err(error) = recorded {
-                        tracing::error!(outbox_id = message.id, %error, "cannot record the outcome of an email");
-                    }
-                }
-                Ok(None) => break,
+            let batch = match outbox::claim(&db, lease_ms, BATCH).await {
+                Ok(batch) if batch.is_empty() => break,
+                Ok(batch) => batch,
                 Err(error) => {
                     tracing::error!(%error, "cannot read the outbox");
                     break;
                 }
+            };
+            let mut sent = Vec::new();
+            let mut untried = Vec::new();
+            for message in batch {
+                if *stop.borrow() {
+                    untried.push(message.id);
+                    continue;
+                }
+                match mailer
+                    .send(
+                        message.id,
+                        &message.recipient,
+                        &message.subject,
+                        &message.body_text,
+                        &message.body_html,
+                    )
+                    .await
+                {
+                    Ok(()) => {
+                        tracing::info!(outbox_id = message.id, "email sent");
+                        sent.push(message.id);
+                    }
+                    Err(error) => {
+                        tracing::warn!(
+                            outbox_id = message.id,
+                            attempts = message.attempts,
+                            error = without_addresses(&format!("{error:#}")),
+                            "email not sent, will retry"
+                        );
+                        if let Err(error) = outbox::mark_failed(
+                            &db,
+                            message.id,
+                            message.attempts,
+                            &format!("{error:#}"),
+                        )
+                        .await
+                        {
+                            tracing::error!(outbox_id = message.id, %error, "cannot record a failed email");
+                        }
+                    }
+                }
+            }
+            if let Err(error) = outbox::mark_sent(&db, &sent).await {
+                tracing::error!(emails = sent.len(), %error, "cannot record emails as sent");
+            }
+            if let Err(error) = outbox::release(&db, &untried).await {
+                tracing::error!(emails = untried.len(), %error, "cannot give back emails not tried");
             }
         }
         tokio::select! {
