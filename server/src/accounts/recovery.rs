@@ -5,25 +5,26 @@ use anyhow::Context;
 
 use super::links::{self, Holder};
 use crate::AppContext;
-use crate::auth::throttle;
+use crate::flood::{self, Rate, Scope};
 use crate::mail::{outbox, templates};
 use crate::store::Db;
 
-const HOUR_MS: i64 = 60 * 60 * 1000;
 /// Emails about one account: at most this many per hour (renewals, recoveries).
-const MAILS_PER_ACCOUNT_HOUR: i64 = 3;
+const MAILS_PER_ACCOUNT: Rate = Rate::per_hour(3);
 
 /// Whether one more email about this account may go (the client address's allowance is the flood limit of
 /// the route).
 pub(super) async fn allowed(ctx: &AppContext, account_id: i64) -> anyhow::Result<bool> {
-    let allowed = throttle::allow(
-        &ctx.db,
+    let mut conn = ctx.db.acquire().await?;
+    let allowed = flood::hit(
+        &mut conn,
         &format!("recovery:account:{account_id}"),
-        MAILS_PER_ACCOUNT_HOUR,
-        HOUR_MS,
+        MAILS_PER_ACCOUNT,
+        Scope::Address,
     )
     .await
-    .context("cannot count recoveries")?;
+    .context("cannot count recoveries")?
+    .is_ok();
     if !allowed {
         tracing::warn!(account_id, "recovery email not sent: rate limit");
     }

@@ -95,11 +95,6 @@ async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-/// Counts one use of `key` in a window and says whether it is within `max` uses (email sending limits).
-pub async fn allow(db: &Db, key: &str, max: i64, window_ms: i64) -> Result<bool, sqlx::Error> {
-    Ok(count(db, key, window_ms).await? <= max)
-}
-
 /// The delay after the `failures`-th failure: none within the allowance, then 30 s, 1 min, 2 min… up to 1 h.
 pub fn delay_ms(failures: i64, free: i64) -> Option<i64> {
     let over = failures - free;

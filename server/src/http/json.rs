@@ -1,7 +1,7 @@
 //! A JSON body extractor whose rejections are API errors with codes, never axum's plain-text answers.
 
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, MissingJsonContentType};
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -21,11 +21,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !json_content_type(request.headers()) {
-            return Err(ApiError::client(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                app::api::ErrorCode::UnsupportedMediaType,
-                "Le corps de la requête doit être du JSON (Content-Type: application/json).",
-            ));
+            return Err(JsonRejection::from(MissingJsonContentType::default()).into());
         }
         let bytes = Bytes::from_request(request, state)
             .await

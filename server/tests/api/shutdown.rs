@@ -190,21 +190,43 @@ fn each_email_once(stored: &[String], files: &[String]) {
     );
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+/// A server process on a new folder and a free port, ready, and a client that opens a connection per request.
+struct Launched {
+    folder: tempfile::TempDir,
+    port: u16,
+    base: String,
+    client: reqwest::Client,
+    server: Child,
+}
+
+async fn launch() -> Launched {
+    let folder = tempfile::tempdir().expect("folder");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
-        .expect("client")
+        .expect("client");
+    let server = start(folder.path(), port);
+    wait_ready(&client, &base).await;
+    Launched {
+        folder,
+        port,
+        base,
+        client,
+        server,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_answers_what_it_accepted_and_loses_nothing() {
-    let folder = tempfile::tempdir().expect("folder");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = client();
-    let mut server = start(folder.path(), port);
-    wait_ready(&client, &base).await;
+    let Launched {
+        folder,
+        port,
+        base,
+        client,
+        mut server,
+    } = launch().await;
 
     let (created, refused) = load_and_stop(&client, &base, 80, || terminate(&server)).await;
     eprintln!(
@@ -224,12 +246,13 @@ async fn sigterm_answers_what_it_accepted_and_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_keeps_every_acknowledged_request_and_sends_each_email_once() {
-    let folder = tempfile::tempdir().expect("folder");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = client();
-    let mut server = start(folder.path(), port);
-    wait_ready(&client, &base).await;
+    let Launched {
+        folder,
+        port,
+        base,
+        client,
+        mut server,
+    } = launch().await;
 
     let (created, unanswered) = load_and_stop(&client, &base, 80, || {
         server.kill().expect("SIGKILL");
