@@ -15,7 +15,7 @@ cargo bench --locked -p server --bench dashboard >>"$out"
 cargo bench --locked -p server --bench submit >>"$out"
 
 # The public pages in Chromium: the release build of `make run`, served on its own port from a new folder.
-cargo leptos build --release --precompress >&2
+cargo leptos build --release --split --precompress >&2
 site="$(mktemp -d)"
 GEODAE_ADDR=127.0.0.1:3996 GEODAE_DATA_DIR="$site" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
   "$CARGO_TARGET_DIR/release/server" >"$site/server.log" 2>&1 &

@@ -12,9 +12,9 @@ packages=()
 command -v cc >/dev/null || packages+=(build-essential)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
+python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
-  python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
 fi
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   command -v psql >/dev/null || packages+=(postgresql postgresql-client)
@@ -37,18 +37,23 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
   CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install wasm-bindgen-cli --version 0.2.130 --force
 fi
 if ! cargo leptos --version 2>/dev/null | grep -q "0\.3\.10"; then
-  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install cargo-leptos --version 0.3.10 --locked --force
+  # Its own profile asks for fat LTO in one codegen unit (~28 minutes on two cores); a build tool needs neither.
+  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install cargo-leptos --version 0.3.10 --locked --force
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # --ignore-scripts: the DSFR's install script expects a project generator we do not use.
   npm ci --ignore-scripts --no-audit --no-fund
 fi
+# A Python environment of its own (PyPI): fonttools to subset the fonts; schemathesis for the contract run.
+python="${GEODAE_PYTHON:-$HOME/.cache/geodae-python}"
+[ -x "$python/bin/python" ] || python3 -m venv "$python"
+if [ "$("$python/bin/python" -c 'import brotli, fontTools; print(fontTools.version)' 2>/dev/null)" != 4.68.0 ]; then
+  "$python/bin/pip" install -q --disable-pip-version-check "fonttools==4.68.0" "brotli==1.2.1"
+fi
 scripts/dsfr-assets.sh
 
 if [ "$mode" = test ]; then
-  # schemathesis (PyPI), for the contract run of the API, in its own environment.
-  python="${GEODAE_PYTHON:-$HOME/.cache/geodae-python}"
-  [ -x "$python/bin/python" ] || python3 -m venv "$python"
   if [ "$("$python/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version 4.32.5" ]; then
     "$python/bin/pip" install -q --disable-pip-version-check "schemathesis==4.32.5"
   fi

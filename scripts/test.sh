@@ -40,7 +40,7 @@ scripts/contract.sh "$CARGO_TARGET_DIR/debug/server"
 [ "$mode" = quick ] && exit 0
 # Compressed copies left by a release build would be served instead of the debug build's files.
 [ -d target/site ] && find target/site \( -name '*.br' -o -name '*.gz' \) -delete
-cargo leptos build
+cargo leptos build --split
 export GEODAE_E2E_DIR="$work/e2e"
 mkdir -p "$GEODAE_E2E_DIR"
 npx playwright test --config end2end/playwright.config.ts

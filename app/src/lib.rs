@@ -14,14 +14,21 @@ mod shell;
 
 pub use shell::{App, shell};
 
-/// Entry point of the WebAssembly module: hydrates the server-rendered page.
+/// Entry point of the WebAssembly module: hydrates the server-rendered page, once the chunk of a lazily
+/// loaded page (an account or administrators' page) has arrived.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use leptos::prelude::document;
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Marks the page interactive (the browser journeys wait for it before typing).
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body, App).await.forget();
+        // Marks the page interactive (the browser journeys wait for it before typing).
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::admin::{
@@ -75,22 +75,58 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/apropos") view=AproposPage />
                     <Route path=path!("/inscription") view=InscriptionPage />
-                    <Route path=path!("/connexion") view=AccountSignInPage />
-                    <Route path=path!("/compte") view=AccountPage />
-                    <Route path=path!("/compte/mot-de-passe") view=PasswordSetupPage />
-                    <Route path=path!("/compte/mot-de-passe-oublie") view=ForgotPasswordPage />
-                    <Route path=path!("/compte/identifiant-oublie") view=ForgotLoginPage />
-                    <Route path=path!("/admin") view=DashboardPage />
-                    <Route path=path!("/admin/connexion") view=SignInPage />
-                    <Route path=path!("/admin/demandes/:id") view=RequestPage />
-                    <Route path=path!("/admin/mails") view=OutboxPage />
-                    <Route path=path!("/admin/journal") view=AuditPage />
-                    <Route path=path!("/admin/administrateurs") view=AdminsPage />
-                    <Route path=path!("/admin/motifs") view=ReasonsPage />
-                    <Route path=path!("/admin/mot-de-passe") view=PasswordPage />
+                    <Route path=path!("/connexion") view={Lazy::<AccountSignIn>::new()} />
+                    <Route path=path!("/compte") view={Lazy::<Account>::new()} />
+                    <Route path=path!("/compte/mot-de-passe") view={Lazy::<PasswordSetup>::new()} />
+                    <Route path=path!("/compte/mot-de-passe-oublie") view={Lazy::<ForgotPassword>::new()} />
+                    <Route path=path!("/compte/identifiant-oublie") view={Lazy::<ForgotLogin>::new()} />
+                    <Route path=path!("/admin") view={Lazy::<Dashboard>::new()} />
+                    <Route path=path!("/admin/connexion") view={Lazy::<AdminSignIn>::new()} />
+                    <Route path=path!("/admin/demandes/:id") view={Lazy::<Request>::new()} />
+                    <Route path=path!("/admin/mails") view={Lazy::<Outbox>::new()} />
+                    <Route path=path!("/admin/journal") view={Lazy::<Audit>::new()} />
+                    <Route path=path!("/admin/administrateurs") view={Lazy::<Admins>::new()} />
+                    <Route path=path!("/admin/motifs") view={Lazy::<Reasons>::new()} />
+                    <Route path=path!("/admin/mot-de-passe") view={Lazy::<AdminPassword>::new()} />
                 </Routes>
             </main>
             <Footer />
         </Router>
     }
+}
+
+/// Declares a route whose page is lazily loaded: built with `cargo leptos build --split`, its code leaves the
+/// main WebAssembly module for a chunk the browser fetches when the page is first shown (the server names it in
+/// a `modulepreload` link when it renders that page). The applicants' pages stay in the main module.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident,)*) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    AccountSignIn => AccountSignInPage,
+    Account => AccountPage,
+    PasswordSetup => PasswordSetupPage,
+    ForgotPassword => ForgotPasswordPage,
+    ForgotLogin => ForgotLoginPage,
+    Dashboard => DashboardPage,
+    AdminSignIn => SignInPage,
+    Request => RequestPage,
+    Outbox => OutboxPage,
+    Audit => AuditPage,
+    Admins => AdminsPage,
+    Reasons => ReasonsPage,
+    AdminPassword => PasswordPage,
 }

@@ -53,6 +53,25 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await expect(page).toHaveURL(/\/admin\/connexion/);
 });
 
+test("from a public page, the dashboard comes with its own code, without reloading the page", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/apropos");
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  // The public page's module holds none of the administrators' pages: they come as chunks when needed.
+  const chunks: string[] = [];
+  const documents: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "document") documents.push(r.url());
+    if (/\/pkg\/.+\.wasm$/.test(r.url()) && !r.url().endsWith("/geodae.wasm")) chunks.push(r.url());
+  });
+  await page.getByRole("link", { name: "Espace administrateurs" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
+  await expect(page.locator(".admin-counts")).toContainText("en attente");
+  expect(chunks.length, "lazily loaded chunks").toBeGreaterThan(0);
+  expect(documents, "a page load").toEqual([]);
+});
+
 test("a reviewer validates the request of the applicant's journey", async ({ page }) => {
   await signIn(page);
   await expect(page.locator(".admin-counts")).toContainText("en attente");

@@ -60,6 +60,7 @@ pub fn Footer() -> impl IntoView {
                     <ul class="fr-footer__bottom-list">
                         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/apropos">"À propos"</a></li>
                         <li class="fr-footer__bottom-item"><span class="fr-footer__bottom-link">"Accessibilité : partiellement conforme"</span></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/admin">"Espace administrateurs"</a></li>
                     </ul>
                 </div>
             </div>

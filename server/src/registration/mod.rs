@@ -13,11 +13,14 @@ use app::api::RegistrationRequest;
 use app::domain::company as messages;
 use app::domain::registration::require_company_name;
 use app::domain::{Field, FieldErrors, ValidRegistration};
+use std::sync::Arc;
+
 use rand::Rng;
-use sqlx::Any;
+use sqlx::{Any, AnyConnection};
 
 use self::company::{Answer, Applied};
 use crate::AppContext;
+use crate::config::Config;
 use crate::flood::{self, Action, Refused};
 use crate::mail::digest;
 use crate::mail::outbox;
@@ -80,7 +83,7 @@ pub async fn submit(
         .context("cannot read the flood counters")?
         .map_err(SubmitError::Flooded)?;
     drop(conn);
-    let company = company_record(ctx, &valid).await?;
+    let mut company = company_record(ctx, &valid).await?;
     let email_key = valid.email.as_str().to_lowercase();
 
     let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
@@ -92,25 +95,45 @@ pub async fn submit(
         return Err(SubmitError::AlreadyRegistered);
     }
 
-    let mut flags = company.flags.clone();
+    let mut flags = std::mem::take(&mut company.flags);
     flags.extend(
         valid
             .warnings
             .iter()
             .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
     );
-    match insert(ctx, &valid, &company, &email_key, &flags, address).await {
-        Ok(Ok(submitted)) => {
+    let writing = Insert {
+        config: ctx.config.clone(),
+        valid: valid.clone(),
+        company,
+        email_key: email_key.clone(),
+        flags,
+        address: address.to_string(),
+    };
+    match ctx.db.write(move |conn| Box::pin(writing.run(conn))).await {
+        Ok(submitted) => {
             ctx.mail_wake.notify_one();
             Ok(submitted)
         }
-        Ok(Err(refused)) => Err(SubmitError::Flooded(refused)),
-        Err(error) if is_unique_violation(&error) => {
+        Err(NotWritten::Flooded(refused)) => Err(SubmitError::Flooded(refused)),
+        Err(NotWritten::Failed(error)) if is_unique_violation(&error) => {
             replay_or_conflict(ctx, &valid, &email_key).await
         }
-        Err(error) => Err(SubmitError::Internal(
+        Err(NotWritten::Failed(error)) => Err(SubmitError::Internal(
             anyhow::Error::new(error).context("cannot store the request"),
         )),
+    }
+}
+
+/// Why the rows of a request were not written (nothing of them stays, the flood counters included).
+enum NotWritten {
+    Flooded(Refused),
+    Failed(sqlx::Error),
+}
+
+impl From<sqlx::Error> for NotWritten {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Failed(error)
     }
 }
 
@@ -188,23 +211,34 @@ async fn company_record(
     Ok(record)
 }
 
-async fn insert(
-    ctx: &AppContext,
-    valid: &ValidRegistration,
-    company: &CompanyRecord,
-    email_key: &str,
-    flags: &[String],
-    address: &str,
-) -> Result<Result<Submitted, Refused>, sqlx::Error> {
-    let reference = new_reference();
-    let now = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
-    if let Err(refused) =
-        flood::take(&mut tx, &ctx.config.flood, Action::Registration, address).await?
-    {
-        return Ok(Err(refused));
-    }
-    let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
+/// The rows of one request: what the write needs, owned, for the group commit runs it on its own task.
+struct Insert {
+    config: Arc<Config>,
+    valid: ValidRegistration,
+    company: CompanyRecord,
+    email_key: String,
+    flags: Vec<String>,
+    address: String,
+}
+
+impl Insert {
+    /// Writes the request, its event and its emails on `tx` (a transaction or a savepoint), counted against
+    /// the flood limits.
+    async fn run(self, tx: &mut AnyConnection) -> Result<Submitted, NotWritten> {
+        let Self {
+            config,
+            valid,
+            company,
+            email_key,
+            flags,
+            address,
+        } = self;
+        let reference = new_reference();
+        let now = now_ms();
+        flood::take(tx, &config.flood, Action::Registration, &address)
+            .await?
+            .map_err(NotWritten::Flooded)?;
+        let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
         "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
             siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
             legal_category, phone, phone_national, warnings, created_at, queue, search_text, register_checked_at)
@@ -216,7 +250,7 @@ async fn insert(
     .bind(valid.last_name.as_str())
     .bind(valid.first_name.as_str())
     .bind(valid.email.as_str())
-    .bind(email_key)
+    .bind(&email_key)
     .bind(valid.organisation_kind.code())
     .bind(valid.siren.as_str())
     .bind(valid.siret.as_ref().map(|s| s.as_str().to_string()))
@@ -228,7 +262,7 @@ async fn insert(
     .bind(company.legal_category.as_deref())
     .bind(valid.phone.e164())
     .bind(valid.phone.nsn())
-    .bind(serde_json::to_string(flags).unwrap_or_else(|_| "[]".into()))
+    .bind(serde_json::to_string(&flags).unwrap_or_else(|_| "[]".into()))
     .bind(now)
     .bind(events::search_text(&[
         &reference,
@@ -241,47 +275,47 @@ async fn insert(
     .bind(company.verified.then_some(now))
     .fetch_one(&mut *tx)
     .await?;
-    events::record(
-        &mut tx,
-        id,
-        now,
-        events::APPLICANT,
-        "submitted",
-        &format!(
-            "Demande déposée par {} {}",
-            valid.first_name.as_str(),
-            valid.last_name.as_str()
-        ),
-    )
-    .await?;
+        events::record(
+            tx,
+            id,
+            now,
+            events::APPLICANT,
+            "submitted",
+            &format!(
+                "Demande déposée par {} {}",
+                valid.first_name.as_str(),
+                valid.last_name.as_str()
+            ),
+        )
+        .await?;
 
-    let summary = RequestSummary {
-        id,
-        reference: &reference,
-        first_name: valid.first_name.as_str(),
-        last_name: valid.last_name.as_str(),
-        email: valid.email.as_str(),
-        company_name: &company.name,
-        siren: valid.siren.as_str(),
-        organisation_kind: valid.organisation_kind.label(),
-        phone: &valid.phone.e164(),
-        flags,
-    };
-    outbox::enqueue(&mut tx, &templates::acknowledgement(&summary), Some(id)).await?;
-    if digest::notice_allowed(&mut tx, ctx.config.flood.ministry_notices).await? {
-        for admin in &ctx.config.admin_emails {
-            outbox::enqueue(
-                &mut tx,
-                &templates::admin_notice(&summary, admin, &ctx.config.public_url),
-                Some(id),
-            )
-            .await?;
+        let summary = RequestSummary {
+            id,
+            reference: &reference,
+            first_name: valid.first_name.as_str(),
+            last_name: valid.last_name.as_str(),
+            email: valid.email.as_str(),
+            company_name: &company.name,
+            siren: valid.siren.as_str(),
+            organisation_kind: valid.organisation_kind.label(),
+            phone: &valid.phone.e164(),
+            flags: &flags,
+        };
+        outbox::enqueue(tx, &templates::acknowledgement(&summary), Some(id)).await?;
+        if digest::notice_allowed(tx, config.flood.ministry_notices).await? {
+            for admin in &config.admin_emails {
+                outbox::enqueue(
+                    tx,
+                    &templates::admin_notice(&summary, admin, &config.public_url),
+                    Some(id),
+                )
+                .await?;
+            }
+        } else {
+            digest::postpone(tx, id, now).await?;
         }
-    } else {
-        digest::postpone(&mut tx, id, now).await?;
+        Ok(Submitted { id, reference })
     }
-    tx.commit().await?;
-    Ok(Ok(Submitted { id, reference }))
 }
 
 /// The insert lost against a pending request of the same address. The same request sent twice (a double

@@ -1,14 +1,19 @@
 //! The database: SQLite (a file, the default) or PostgreSQL, behind one `sqlx::Any` pool with the same SQL.
 //!
 //! Statements use `$1` placeholders, understood by both engines. Migrations are kept per engine (only the
-//! identity columns differ) and run at start.
+//! identity columns differ) and run at start. The applicants' writes go through [`Db::write`]: a group commit
+//! on SQLite (see `batch`).
+
+pub mod batch;
 
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
+
+use self::batch::{Committer, WriteFuture};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -29,6 +34,8 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite's group commit; PostgreSQL takes concurrent writers and needs none.
+    committer: Option<Committer>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -73,7 +80,30 @@ impl Db {
             .run(&pool)
             .await
             .context("database migrations failed")?;
-        Ok(Self { pool, backend })
+        let committer = (backend == Backend::Sqlite).then(|| Committer::start(pool.clone()));
+        Ok(Self {
+            pool,
+            backend,
+            committer,
+        })
+    }
+
+    /// Runs `write` in a transaction and returns once it is committed (durable, at `synchronous=FULL`). On
+    /// SQLite it shares the transaction of the writes waiting with it (one sync to the disk for all, each in its
+    /// savepoint); on PostgreSQL it has its own. An error undoes `write`'s statements and nothing else.
+    pub async fn write<T, E, W>(&self, write: W) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+        W: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T, E> + Send + 'static,
+    {
+        if let Some(committer) = &self.committer {
+            return committer.write(write).await;
+        }
+        let mut tx = self.pool.begin().await?;
+        let value = write(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
     }
 
     /// A consistent copy of the SQLite database taken while it serves (`VACUUM INTO`: one read transaction,
