@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-# The release flags of `make run`, so that both share one build.
-unset RUSTFLAGS
+# The release flags of `make run` (cargo-leptos adds `--cfg erase_components`: always-erase-components), so that
+# the benchmarks and the server share one build.
+export RUSTFLAGS="--cfg erase_components"
 export GEODAE_BENCH_POSTGRES_URL="${GEODAE_BENCH_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
@@ -15,7 +16,7 @@ cargo bench --locked -p server --bench dashboard >>"$out"
 cargo bench --locked -p server --bench submit >>"$out"
 
 # The public pages in Chromium: the release build of `make run`, served on its own port from a new folder.
-cargo leptos build --release --split --precompress >&2
+env -u RUSTFLAGS cargo leptos build --release --split --precompress >&2
 site="$(mktemp -d)"
 GEODAE_ADDR=127.0.0.1:3996 GEODAE_DATA_DIR="$site" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
   "$CARGO_TARGET_DIR/release/server" >"$site/server.log" 2>&1 &

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 unset RUSTFLAGS
-budget_bytes=300000
+budget_bytes=280000
+scripts/dsfr-assets.sh
 cargo leptos build --release --split --frontend-only --precompress
 total=0
 for file in target/site/pkg/geodae.wasm target/site/pkg/geodae.js target/site/pkg/__wasm_split.*.js \
