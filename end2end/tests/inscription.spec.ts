@@ -76,6 +76,31 @@ test("an applicant requests an API account", async ({ page }) => {
   expect(emails[0].text).toContain(reference);
 });
 
+test("what is typed while the page's code is still loading is kept, and then checked", async ({ page }) => {
+  // A slow connection: the WebAssembly arrives after the applicant has started typing.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/geodae\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/inscription", { waitUntil: "domcontentloaded" });
+  await page.locator("#last_name").fill("Martin");
+  await page.locator("#email").fill("claire.martin@");
+  await page.locator("#siren").fill("400461356");
+  await expect(page.getByRole("button", { name: "Valider" })).toBeDisabled();
+  expect(await page.locator("html[data-hydrated]").count()).toBe(0);
+  release();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await expect(page.locator("#last_name")).toHaveValue("Martin");
+  await expect(page.locator("#email")).toHaveValue("claire.martin@");
+  // The page now works with what was typed: the SIREN is looked up, the email is checked on submit.
+  await expect(page.locator("#company_name")).toHaveValue("LES RESTAURANTS DU COEUR");
+  await page.getByRole("button", { name: "Valider" }).click();
+  await expect(page.locator("#email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#last_name")).toHaveAttribute("aria-invalid", "false");
+});
+
 test("SIREN spaces are removed and a ceased company is told why", async ({ page }) => {
   await openForm(page);
   const siren = page.locator("#siren");

@@ -23,8 +23,9 @@ async function signIn(page: Page) {
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await page.goto("/admin");
   await wasm;
-  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  // The dashboard finds no session and sends to the sign-in page: wait for that page to be live.
   await expect(page).toHaveURL(/\/admin\/connexion\?retour=%2Fadmin$/);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByLabel("Identifiant").fill("instructeur");
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -51,6 +52,25 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.locator("#signin-error")).toContainText("Identifiant ou mot de passe incorrect");
   await expect(page).toHaveURL(/\/admin\/connexion/);
+});
+
+test("what is typed while the page's code is still loading is kept", async ({ page }) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/geodae\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/admin/connexion", { waitUntil: "domcontentloaded" });
+  await page.getByLabel("Identifiant").fill("instructeur");
+  await page.getByLabel("Mot de passe").fill(password);
+  await expect(page.getByRole("button", { name: "Se connecter" })).toBeDisabled();
+  release();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await expect(page.getByLabel("Identifiant")).toHaveValue("instructeur");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
 });
 
 test("from a public page, the dashboard comes with its own code, without reloading the page", async ({ page }) => {

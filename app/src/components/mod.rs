@@ -17,6 +17,47 @@ pub fn hydrated() -> leptos::prelude::Signal<bool> {
     ready.into()
 }
 
+/// What was typed in the fields `ids` while the page's code was still loading (a slow connection): hydration
+/// sets every field to its initial value, so it is read before and written back by `restore` once the page is
+/// live. Outside hydration (a page opened by a link within the application) there is nothing to keep.
+pub fn keep_typed<I>(ids: I, restore: impl Fn(&'static str, String) + 'static)
+where
+    I: IntoIterator<Item = &'static str>,
+{
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::*;
+        use wasm_bindgen::JsCast;
+        if !Owner::current_shared_context().is_some_and(|c| c.during_hydration()) {
+            return;
+        }
+        let typed: Vec<(&'static str, String)> = ids
+            .into_iter()
+            .filter_map(|id| {
+                let element = document().get_element_by_id(id)?;
+                let value = if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+                    input.value()
+                } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+                    select.value()
+                } else {
+                    element.dyn_ref::<web_sys::HtmlTextAreaElement>()?.value()
+                };
+                (!value.is_empty()).then_some((id, value))
+            })
+            .collect();
+        if !typed.is_empty() {
+            // Effects run once the view is hydrated: the page's structure matches the server's until then.
+            Effect::new(move |_| {
+                for (id, value) in &typed {
+                    restore(id, value.clone());
+                }
+            });
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ids.into_iter(), restore);
+}
+
 /// Moves the keyboard focus to the element with this id (the first field in error after a submission).
 pub fn focus(id: &str) {
     #[cfg(feature = "hydrate")]

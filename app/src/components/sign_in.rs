@@ -30,6 +30,13 @@ where
     let ready = super::hydrated();
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    super::keep_typed(["login", "password"], move |id, value| {
+        if id == "login" {
+            login.set(value);
+        } else {
+            password.set(value);
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -12,10 +12,13 @@ use app::domain::person_name::fold;
 use sqlx::{Any, AssertSqlSafe};
 
 use crate::AppContext;
-use crate::store::now_ms;
+use crate::store::{Backend, now_ms};
 
 pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const WEEK_MS: i64 = 7 * DAY_MS;
+/// From this many requests holding a searched text, reading the list in order finds a page sooner than
+/// sorting every match.
+const COMMON_MATCHES: i64 = 2_000;
 /// Weeks shown in the dashboard's chart.
 const CHART_WEEKS: i64 = 12;
 /// Rows of a dashboard page when the query does not say.
@@ -86,6 +89,24 @@ fn exact_search(search: &str) -> (Option<&'static str>, String) {
         return (Some("email_key"), search.to_lowercase());
     }
     (None, fold(search))
+}
+
+/// Whether at least `COMMON_MATCHES` requests hold the text (counted in the trigram index, up to that many).
+async fn common_text(ctx: &AppContext, text: &str) -> anyhow::Result<bool> {
+    let (matches,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM registrations_search WHERE registrations_search MATCH $1 LIMIT $2)",
+    )
+    .bind(fts_phrase(text))
+    .bind(COMMON_MATCHES)
+    .fetch_one(&ctx.db.pool)
+    .await
+    .context("cannot search the requests")?;
+    Ok(matches >= COMMON_MATCHES)
+}
+
+/// The text as one FTS5 phrase: a substring to find, whatever punctuation it holds.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// A bound value of a query assembled from fixed fragments.
@@ -166,7 +187,19 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
             // A whole SIREN, reference or address: an indexed equality rather than a scan.
             let p = placeholder(Bind::Text(value), &mut binds);
             conditions.push(format!("{column} = {p}"));
+        } else if ctx.db.backend == Backend::Sqlite
+            && value.chars().count() >= 3
+            && !common_text(ctx, &value).await?
+        {
+            // The trigram index (FTS5) finds the few requests holding the text, then they are sorted. Text
+            // held by many (or shorter than a trigram) is looked for in the list's order instead: a page of
+            // them comes after reading a few pages' worth of requests.
+            let p = placeholder(Bind::Text(fts_phrase(&value)), &mut binds);
+            conditions.push(format!(
+                "id IN (SELECT rowid FROM registrations_search WHERE registrations_search MATCH {p})"
+            ));
         } else {
+            // On PostgreSQL the trigram index (pg_trgm) answers `LIKE '%…%'` itself.
             let escaped = value
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
@@ -253,13 +286,11 @@ async fn counts(
     now: i64,
     overdue_after_days: i64,
 ) -> anyhow::Result<StatusCounts> {
-    // One count per status, each answered from the (status, created_at, id) index.
-    let count = |status: Status| async move {
-        sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM registrations WHERE status = $1")
-            .bind(status.code())
-            .fetch_one(&ctx.db.pool)
+    // Kept per status by the triggers of the transactions that add, decide or remove requests.
+    let per_status = async {
+        sqlx::query_as::<_, (String, i64)>("SELECT status, n FROM registration_counts")
+            .fetch_all(&ctx.db.pool)
             .await
-            .map(|(n,)| n)
             .context("cannot count requests")
     };
     let overdue = async {
@@ -272,12 +303,18 @@ async fn counts(
         .map(|(n,)| n)
         .context("cannot count overdue requests")
     };
-    let (pending, approved, refused, overdue) = tokio::try_join!(
+    let (per_status, overdue) = tokio::try_join!(per_status, overdue)?;
+    let count = |status: Status| {
+        per_status
+            .iter()
+            .find(|(code, _)| code == status.code())
+            .map_or(0, |(_, n)| *n)
+    };
+    let (pending, approved, refused) = (
         count(Status::Pending),
         count(Status::Approved),
         count(Status::Refused),
-        overdue
-    )?;
+    );
     let counts = StatusCounts {
         pending,
         approved,

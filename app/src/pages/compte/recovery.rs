@@ -22,6 +22,7 @@ pub fn ForgotLoginPage() -> impl IntoView {
 #[component]
 fn Recovery(what: &'static str, title: &'static str, explanation: &'static str) -> impl IntoView {
     let email = RwSignal::new(String::new());
+    crate::components::keep_typed(["email"], move |_, value| email.set(value));
     let ready = hydrated();
     let (error, set_error) = signal(None::<String>);
     let (done, set_done) = signal(None::<String>);

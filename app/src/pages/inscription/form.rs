@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::register::Register;
 use crate::api::RegistrationRequest;
+use crate::components::keep_typed;
 use crate::domain::registration::require_company_name;
 use crate::domain::siren::strip_spaces;
 use crate::domain::{Field, FieldErrors, PhonePrefix, Profile};
@@ -20,6 +21,9 @@ pub struct FormState {
     pub register: RwSignal<Register>,
     /// Information under the SIREN/SIRET fields ("the spaces were removed").
     pub notices: RwSignal<BTreeMap<Field, String>>,
+    /// The form's errors and warnings, worked out once per change (not once per field that shows them).
+    errors: Memo<FieldErrors>,
+    warnings: Memo<Vec<(Field, String)>>,
 }
 
 pub fn blank() -> RegistrationRequest {
@@ -32,13 +36,29 @@ pub fn blank() -> RegistrationRequest {
 
 impl FormState {
     pub fn new() -> Self {
-        Self {
-            data: RwSignal::new(blank()),
+        let data = RwSignal::new(blank());
+        let register = RwSignal::new(Register::Idle);
+        let state = Self {
+            data,
             touched: RwSignal::new(BTreeSet::new()),
             server_errors: RwSignal::new(BTreeMap::new()),
-            register: RwSignal::new(Register::Idle),
+            register,
             notices: RwSignal::new(BTreeMap::new()),
-        }
+            errors: Memo::new(move |_| all_errors(&data.read(), &register.read())),
+            warnings: Memo::new(move |_| {
+                data.with(|d| d.raw().warnings())
+                    .into_iter()
+                    .map(|(field, warning)| (field, warning.message(field)))
+                    .collect()
+            }),
+        };
+        // The HTML id of each field is its key.
+        keep_typed(Field::ALL.map(Field::key), move |id, value| {
+            if let Some(field) = Field::ALL.into_iter().find(|f| f.key() == id) {
+                state.set(field, value);
+            }
+        });
+        state
     }
 
     pub fn reset(&self) {
@@ -49,9 +69,10 @@ impl FormState {
         self.notices.set(BTreeMap::new());
     }
 
+    /// One field's text: it changes only when that field does.
     pub fn value(&self, field: Field) -> Signal<String> {
         let data = self.data;
-        Signal::derive(move || data.with(|d| d.get(field).to_string()))
+        Memo::new(move |_| data.with(|d| d.get(field).to_string())).into()
     }
 
     pub fn setter(&self, field: Field) -> Callback<String> {
@@ -104,27 +125,13 @@ impl FormState {
 
     /// Every error of the form as it stands, including what the register said.
     pub fn errors(&self) -> FieldErrors {
-        let register = self.register.get();
-        self.data.with(|d| {
-            let mut errors = d.raw().parse().err().unwrap_or_default();
-            if register.siren() == Some(d.siren.trim())
-                && let Some(e) = register.siren_error()
-            {
-                errors.insert(Field::Siren, e);
-            }
-            if register.name_is_typed()
-                && let Err(e) = require_company_name(Some(d.company_name.trim()))
-            {
-                errors.insert(Field::CompanyName, e);
-            }
-            errors
-        })
+        self.errors.get()
     }
 
     /// The error shown under `field` now.
     pub fn shown_error(&self, field: Field) -> Signal<Option<String>> {
         let state = *self;
-        Signal::derive(move || {
+        let shown = Memo::new(move |_| {
             if let Some(e) = state.server_errors.with(|e| e.get(&field).cloned()) {
                 return Some(e);
             }
@@ -137,32 +144,49 @@ impl FormState {
                     )
                 });
             if visible {
-                state.errors().get(field).map(str::to_string)
+                state.errors.with(|e| e.get(field).map(str::to_string))
             } else {
                 None
             }
-        })
+        });
+        shown.into()
     }
 
     pub fn shown_warning(&self, field: Field) -> Signal<Option<String>> {
         let state = *self;
-        Signal::derive(move || {
+        Memo::new(move |_| {
             if !state.touched.with(|t| t.contains(&field)) {
                 return None;
             }
-            state
-                .data
-                .with(|d| d.raw().warnings())
-                .into_iter()
-                .find(|(f, _)| *f == field)
-                .map(|(f, w)| w.message(f))
+            state.warnings.with(|w| {
+                w.iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, message)| message.clone())
+            })
         })
+        .into()
     }
 
     pub fn notice(&self, field: Field) -> Signal<Option<String>> {
         let notices = self.notices;
         Signal::derive(move || notices.with(|n| n.get(&field).cloned()))
     }
+}
+
+/// The form's errors, with what the register said about the SIREN typed.
+fn all_errors(d: &RegistrationRequest, register: &Register) -> FieldErrors {
+    let mut errors = d.raw().parse().err().unwrap_or_default();
+    if register.siren() == Some(d.siren.trim())
+        && let Some(e) = register.siren_error()
+    {
+        errors.insert(Field::Siren, e);
+    }
+    if register.name_is_typed()
+        && let Err(e) = require_company_name(Some(d.company_name.trim()))
+    {
+        errors.insert(Field::CompanyName, e);
+    }
+    errors
 }
 
 /// Whether an error may show before the field is left: when more typing cannot mend it, or when the number
