@@ -4,7 +4,7 @@
 //   - time until the page is hydrated under the "slow 4G" profile (1.6 Mbit/s, 150 ms RTT, 4x CPU slowdown),
 //     beside the time the HTML alone takes on the same profile;
 //   - a keystroke's validation message, in milliseconds, and the network calls it made.
-// Prints Markdown rows in the table of `make bench`.
+// Prints Markdown rows in the table of `make bench`; with GEODAE_BENCH_DETAIL=1, the files of each first visit.
 //   node end2end/bench/browser.mjs http://127.0.0.1:3000
 import { chromium } from "@playwright/test";
 
@@ -21,15 +21,27 @@ const slow4g = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8
 async function meter(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
-  const totals = { wire: 0, decoded: 0, requests: 0 };
+  const totals = { wire: 0, decoded: 0, requests: 0, files: [] };
   const sizes = new Map();
+  const urls = new Map();
+  cdp.on("Network.responseReceived", (e) => urls.set(e.requestId, e.response.url));
   cdp.on("Network.dataReceived", (e) => sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.dataLength));
   cdp.on("Network.loadingFinished", (e) => {
     totals.wire += e.encodedDataLength;
     totals.decoded += sizes.get(e.requestId) ?? 0;
     totals.requests += 1;
+    totals.files.push([urls.get(e.requestId) ?? "?", e.encodedDataLength]);
   });
   return { cdp, totals };
+}
+
+/** With GEODAE_BENCH_DETAIL set, what a visit fetched, file by file, largest first (on stderr). */
+function detail(path, visit) {
+  if (!process.env.GEODAE_BENCH_DETAIL) return;
+  console.error(`${path}:`);
+  for (const [url, bytes] of [...visit.files].sort((a, b) => b[1] - a[1])) {
+    console.error(`  ${(bytes / 1000).toFixed(1).padStart(7)} KB  ${url.replace(base, "")}`);
+  }
 }
 
 async function settled(page) {
@@ -103,6 +115,7 @@ const row = (measure, value, anchor, ratio) =>
   console.log(`| ${measure} | ${value} | – | ${anchor} | ${ratio} | – |`);
 for (const path of pages) {
   const { firstVisit, secondVisit } = await weight(browser, path);
+  detail(path, firstVisit);
   row(`${path} first visit on the wire (target < 250 KB), ${firstVisit.requests} requests`,
       kb(firstVisit.wire), `${kb(firstVisit.decoded)} uncompressed`, (firstVisit.wire / firstVisit.decoded).toFixed(2));
   row(`${path} second visit on the wire (target < 20 KB)`,

@@ -16,8 +16,8 @@ use crate::store::{Backend, now_ms};
 
 pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const WEEK_MS: i64 = 7 * DAY_MS;
-/// From this many requests holding a searched text, reading the list in order finds a page sooner than
-/// sorting every match.
+/// From this many requests holding a searched text, picking them in the list's order finds a page sooner
+/// than reading and sorting every match.
 const COMMON_MATCHES: i64 = 2_000;
 /// Weeks shown in the dashboard's chart.
 const CHART_WEEKS: i64 = 12;
@@ -176,6 +176,8 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
         let p = placeholder(Bind::Text(status.code().into()), &mut binds);
         conditions.push(format!("status = {p}"));
     }
+    // Whether the page is chosen from an index in the list's order before its rows are read.
+    let mut in_order = false;
     if let Some(search) = query
         .search
         .as_deref()
@@ -187,19 +189,20 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
             // A whole SIREN, reference or address: an indexed equality rather than a scan.
             let p = placeholder(Bind::Text(value), &mut binds);
             conditions.push(format!("{column} = {p}"));
-        } else if ctx.db.backend == Backend::Sqlite
-            && value.chars().count() >= 3
-            && !common_text(ctx, &value).await?
-        {
-            // The trigram index (FTS5) finds the few requests holding the text, then they are sorted. Text
-            // held by many (or shorter than a trigram) is looked for in the list's order instead: a page of
-            // them comes after reading a few pages' worth of requests.
+        } else if ctx.db.backend == Backend::Sqlite && value.chars().count() >= 3 {
+            // The trigram index (FTS5) gives the requests holding the text. A few are read and sorted; many are
+            // picked in the list's order from the index that holds it (`+id`: not by their ids), and only the
+            // page's rows are read.
             let p = placeholder(Bind::Text(fts_phrase(&value)), &mut binds);
+            let common = common_text(ctx, &value).await?;
             conditions.push(format!(
-                "id IN (SELECT rowid FROM registrations_search WHERE registrations_search MATCH {p})"
+                "{}id IN (SELECT rowid FROM registrations_search WHERE registrations_search MATCH {p})",
+                if common { "+" } else { "" }
             ));
+            in_order = common;
         } else {
-            // On PostgreSQL the trigram index (pg_trgm) answers `LIKE '%…%'` itself.
+            // On PostgreSQL the trigram index (pg_trgm) answers `LIKE '%…%'` itself; on SQLite, text shorter
+            // than a trigram is read in place.
             let escaped = value
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
@@ -232,9 +235,13 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM registrations {filter} ORDER BY {order} LIMIT {limit_p}"
-    );
+    let sql = if in_order {
+        format!(
+            "SELECT {ROW_COLUMNS} FROM registrations WHERE id IN (SELECT id FROM registrations {filter} ORDER BY {order} LIMIT {limit_p}) ORDER BY {order}"
+        )
+    } else {
+        format!("SELECT {ROW_COLUMNS} FROM registrations {filter} ORDER BY {order} LIMIT {limit_p}")
+    };
     let mut statement = sqlx::query_as::<Any, RowRecord>(AssertSqlSafe(sql));
     for bind in binds {
         statement = match bind {
