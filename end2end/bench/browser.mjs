@@ -39,7 +39,8 @@ async function meter(page) {
 function detail(path, visit) {
   if (!process.env.GEODAE_BENCH_DETAIL) return;
   console.error(`${path}:`);
-  for (const [url, bytes] of [...visit.files].sort((a, b) => b[1] - a[1])) {
+  const fetched = visit.files.filter(([url]) => !url.startsWith("data:"));
+  for (const [url, bytes] of fetched.sort((a, b) => b[1] - a[1])) {
     console.error(`  ${(bytes / 1000).toFixed(1).padStart(7)} KB  ${url.replace(base, "")}`);
   }
 }
