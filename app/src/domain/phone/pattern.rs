@@ -6,6 +6,12 @@
 //! `{n,m}`. This module matches exactly that subset (whole input, with backtracking), which keeps the browser
 //! bundle free of a regular-expression engine.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A pattern's nodes, `None` when it is malformed.
+type Compiled = Rc<Option<Vec<Node>>>;
+
 #[derive(Debug)]
 enum Node {
     /// One digit among the allowed ones.
@@ -15,12 +21,28 @@ enum Node {
     Repeat(Box<Node>, usize, usize),
 }
 
-/// True when `digits` matches `pattern` as a whole. A malformed pattern matches nothing.
-pub fn full_match(pattern: &str, digits: &str) -> bool {
-    let Some(nodes) = parse(pattern) else {
+/// True when `digits` matches `pattern` as a whole. A malformed pattern matches nothing. Each pattern is
+/// compiled once per thread (the browser checks the number at every keystroke).
+pub fn full_match(pattern: &'static str, digits: &str) -> bool {
+    thread_local! {
+        static COMPILED: RefCell<Vec<(&'static str, Compiled)>> = const { RefCell::new(Vec::new()) };
+    }
+    let nodes = COMPILED.with(|compiled| {
+        let known = compiled
+            .borrow()
+            .iter()
+            .find(|(p, _)| *p == pattern)
+            .map(|(_, nodes)| Rc::clone(nodes));
+        known.unwrap_or_else(|| {
+            let nodes = Rc::new(parse(pattern));
+            compiled.borrow_mut().push((pattern, Rc::clone(&nodes)));
+            nodes
+        })
+    });
+    let Some(nodes) = nodes.as_ref() else {
         return false;
     };
-    match_seq(&nodes, digits.as_bytes(), 0, &mut |end| end == digits.len())
+    match_seq(nodes, digits.as_bytes(), 0, &mut |end| end == digits.len())
 }
 
 fn parse(pattern: &str) -> Option<Vec<Node>> {
