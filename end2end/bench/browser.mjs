@@ -66,6 +66,24 @@ async function weight(browser, path) {
   return { firstVisit, secondVisit };
 }
 
+/** Types a key in `input`: milliseconds from the key event to the next frame after `shown` changed. */
+async function timeKey(page, input, shown) {
+  await page.locator(input).focus();
+  await page.evaluate(([input, shown]) => {
+    window.__key = new Promise((resolve) => {
+      let pressed = 0;
+      document.querySelector(input).addEventListener("keydown", (e) => { pressed = e.timeStamp; }, { once: true });
+      new MutationObserver((_, observer) => {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - pressed));
+      }).observe(document.querySelector(shown), { childList: true, subtree: true, characterData: true });
+      setTimeout(() => resolve(-1), 10_000);
+    });
+  }, [input, shown]);
+  await page.keyboard.type("4");
+  return page.evaluate(() => window.__key);
+}
+
 async function hydration(browser, path) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -87,45 +105,20 @@ async function hydration(browser, path) {
   // A keystroke in the phone field: from the key event to the next frame after the message changed, and the
   // network calls made meanwhile.
   await page.locator("#phone_number").fill("0696 20 12 3");
-  await page.locator("#phone_number").focus();
-  await page.evaluate(() => {
-    const messages = document.querySelector("#phone_number-messages");
-    const input = document.querySelector("#phone_number");
-    window.__keystroke = new Promise((resolve) => {
-      let pressed = 0;
-      input.addEventListener("keydown", (e) => { pressed = e.timeStamp; }, { once: true });
-      new MutationObserver((_, observer) => {
-        observer.disconnect();
-        requestAnimationFrame(() => resolve(performance.now() - pressed));
-      }).observe(messages, { childList: true, subtree: true, characterData: true });
-      setTimeout(() => resolve(-1), 10_000);
-    });
-  });
   let calls = 0;
   page.on("request", () => { calls += 1; });
-  await page.keyboard.type("4");
-  const keystroke = await page.evaluate(() => window.__keystroke);
+  const keystroke = await timeKey(page, "#phone_number", "#phone_number-messages");
   // The anchor: the same measure on a field of the same page whose listener only writes the typed text (the
   // browser's own cost of a key, a DOM change and a frame on this profile).
   await page.evaluate(() => {
     const input = document.createElement("input");
     input.id = "bench-anchor";
     const echo = document.createElement("p");
+    echo.id = "bench-echo";
     input.addEventListener("input", () => { echo.textContent = input.value; });
     document.body.append(input, echo);
-    window.__anchor = new Promise((resolve) => {
-      let pressed = 0;
-      input.addEventListener("keydown", (e) => { pressed = e.timeStamp; }, { once: true });
-      new MutationObserver((_, observer) => {
-        observer.disconnect();
-        requestAnimationFrame(() => resolve(performance.now() - pressed));
-      }).observe(echo, { childList: true, subtree: true, characterData: true });
-      setTimeout(() => resolve(-1), 10_000);
-    });
   });
-  await page.locator("#bench-anchor").focus();
-  await page.keyboard.type("4");
-  const bare = await page.evaluate(() => window.__anchor);
+  const bare = await timeKey(page, "#bench-anchor", "#bench-echo");
   await context.close();
   return { hydrated, htmlInPage, keystroke, bare, calls };
 }

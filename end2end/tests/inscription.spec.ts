@@ -1,6 +1,7 @@
 import { Page } from "@playwright/test";
 
 import { test, expect } from "./csp";
+import { holdWebAssembly } from "./slow";
 
 const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
 
@@ -77,13 +78,8 @@ test("an applicant requests an API account", async ({ page }) => {
 });
 
 test("what is typed while the page's code is still loading is kept, and then checked", async ({ page }) => {
-  // A slow connection: the WebAssembly arrives after the applicant has started typing.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/pkg\/geodae\.wasm$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  // The WebAssembly arrives after the applicant has started typing.
+  const release = await holdWebAssembly(page);
   await page.goto("/inscription", { waitUntil: "domcontentloaded" });
   await page.locator("#last_name").fill("Martin");
   await page.locator("#email").fill("claire.martin@");

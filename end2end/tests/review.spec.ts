@@ -1,6 +1,7 @@
 import { Page } from "@playwright/test";
 
 import { test, expect } from "./csp";
+import { holdWebAssembly } from "./slow";
 
 // Runs after inscription.spec.ts (files run in name order, one worker): the request submitted there is
 // waiting in the dashboard.
@@ -55,12 +56,7 @@ test("a wrong password is refused with a message", async ({ page }) => {
 });
 
 test("what is typed while the page's code is still loading is kept", async ({ page }) => {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/pkg\/geodae\.wasm$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdWebAssembly(page);
   await page.goto("/admin/connexion", { waitUntil: "domcontentloaded" });
   await page.getByLabel("Identifiant").fill("instructeur");
   await page.getByLabel("Mot de passe").fill(password);

@@ -91,12 +91,13 @@ fn exact_search(search: &str) -> (Option<&'static str>, String) {
     (None, fold(search))
 }
 
-/// Whether at least `COMMON_MATCHES` requests hold the text (counted in the trigram index, up to that many).
-async fn common_text(ctx: &AppContext, text: &str) -> anyhow::Result<bool> {
+/// Whether at least `COMMON_MATCHES` requests hold the FTS5 `phrase` (counted in the trigram index, up to that
+/// many).
+async fn common_text(ctx: &AppContext, phrase: &str) -> anyhow::Result<bool> {
     let (matches,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM (SELECT 1 FROM registrations_search WHERE registrations_search MATCH $1 LIMIT $2)",
     )
-    .bind(fts_phrase(text))
+    .bind(phrase)
     .bind(COMMON_MATCHES)
     .fetch_one(&ctx.db.pool)
     .await
@@ -193,8 +194,9 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
             // The trigram index (FTS5) gives the requests holding the text. A few are read and sorted; many are
             // picked in the list's order from the index that holds it (`+id`: not by their ids), and only the
             // page's rows are read.
-            let p = placeholder(Bind::Text(fts_phrase(&value)), &mut binds);
-            let common = common_text(ctx, &value).await?;
+            let phrase = fts_phrase(&value);
+            let common = common_text(ctx, &phrase).await?;
+            let p = placeholder(Bind::Text(phrase), &mut binds);
             conditions.push(format!(
                 "{}id IN (SELECT rowid FROM registrations_search WHERE registrations_search MATCH {p})",
                 if common { "+" } else { "" }
