@@ -113,6 +113,23 @@ mod imp {
 
     use super::{CallError, ErrorBody};
 
+    /// JSON goes through the browser's own `JSON.parse` and `JSON.stringify`: a JSON parser in the WebAssembly
+    /// would weigh on every page.
+    fn to_json<B: Serialize>(body: &B) -> Result<String, CallError> {
+        let value = body
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|_| CallError::Network)?;
+        js_sys::JSON::stringify(&value)
+            .map(String::from)
+            .map_err(|_| CallError::Network)
+    }
+
+    async fn from_json<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
+        let text = response.text().await.map_err(|_| CallError::Network)?;
+        let value = js_sys::JSON::parse(&text).map_err(|_| CallError::Network)?;
+        serde_wasm_bindgen::from_value(value).map_err(|_| CallError::Network)
+    }
+
     pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, CallError> {
         let response = Request::get(url)
             .send()
@@ -144,7 +161,8 @@ mod imp {
         body: &B,
     ) -> Result<T, CallError> {
         let response = Request::post(url)
-            .json(body)
+            .header("Content-Type", "application/json")
+            .body(to_json(body)?)
             .map_err(|_| CallError::Network)?
             .send()
             .await
@@ -171,7 +189,9 @@ mod imp {
             builder = builder.header("X-CSRF-Token", token);
         }
         let request = match body {
-            Some(body) => builder.json(body),
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(to_json(body)?),
             None => builder.build(),
         }
         .map_err(|_| CallError::Network)?;
@@ -184,10 +204,10 @@ mod imp {
 
     async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
         if response.ok() {
-            response.json().await.map_err(|_| CallError::Network)
+            from_json(response).await
         } else {
             let status = response.status();
-            let body: ErrorBody = response.json().await.map_err(|_| CallError::Network)?;
+            let body: ErrorBody = from_json(response).await?;
             Err(CallError::Api(status, body))
         }
     }

@@ -173,8 +173,9 @@ fn WeeklyChart(weeks: Vec<WeekActivity>) -> impl IntoView {
         .max()
         .unwrap_or(0)
         .max(1);
-    let height = 80.0_f64;
-    let bar = |n: i64| (n as f64 / max as f64 * height).round();
+    // Whole pixels, rounded to the nearest, in integers.
+    let height: i64 = 80;
+    let bar = |n: i64| (2 * n * height + max) / (2 * max);
     let short = |week: &str| {
         let parts: Vec<&str> = week.split('-').collect();
         match parts.as_slice() {
@@ -186,13 +187,13 @@ fn WeeklyChart(weeks: Vec<WeekActivity>) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            let x = i as f64 * 48.0 + 8.0;
+            let x = i64::try_from(i).unwrap_or(0) * 48 + 8;
             let (r, d) = (bar(w.received), bar(w.decided));
             view! {
                 <g>
-                    <rect x=x y=height - r + 4.0 width="16" height=r class="chart-received" />
-                    <rect x=x + 18.0 y=height - d + 4.0 width="16" height=d class="chart-decided" />
-                    <text x=x + 17.0 y=height + 20.0 text-anchor="middle" class="chart-label">{short(&w.week)}</text>
+                    <rect x=x y=height - r + 4 width="16" height=r class="chart-received" />
+                    <rect x=x + 18 y=height - d + 4 width="16" height=d class="chart-decided" />
+                    <text x=x + 17 y=height + 20 text-anchor="middle" class="chart-label">{short(&w.week)}</text>
                 </g>
             }
         })

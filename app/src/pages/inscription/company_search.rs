@@ -29,12 +29,54 @@ fn spaced(siren: &str) -> String {
         .join("\u{a0}")
 }
 
+/// The button and the panel it opens. The search itself is a part of the WebAssembly of its own, fetched the
+/// first time the panel opens: most applicants know their SIREN, and the form's first load stays light.
 #[component]
 pub fn CompanySearchPanel(
     /// Called with the picked unit.
     on_found: Callback<CompanyMatch>,
 ) -> impl IntoView {
     let (expanded, set_expanded) = signal(false);
+    // Once opened, the search stays in the page (closed, it keeps what was typed and found).
+    let (opened, set_opened) = signal(false);
+    let close = Callback::new(move |()| set_expanded.set(false));
+
+    let toggle = move |_| {
+        let open = !expanded.get_untracked();
+        set_expanded.set(open);
+        if open && opened.get_untracked() {
+            // Once the panel is shown.
+            request_animation_frame(|| focus("company-search"));
+        }
+        set_opened.set(true);
+    };
+
+    view! {
+        <div class="company-search">
+            <button
+                type="button"
+                class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm company-search__toggle"
+                aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                aria-controls="company-search-panel"
+                on:click=toggle
+            >
+                "Vous ne connaissez pas votre SIREN ? Recherchez par nom"
+            </button>
+            <div id="company-search-panel" class="company-search__panel" hidden=move || !expanded.get()>
+                {move || opened.get().then(|| Suspend::new(async move { company_search(on_found, close).await }))}
+            </div>
+        </div>
+    }
+}
+
+#[lazy]
+fn company_search(on_found: Callback<CompanyMatch>, close: Callback<()>) -> AnyView {
+    view! { <CompanySearch on_found close /> }.into_any()
+}
+
+/// The search box and its list; `close` closes the panel once a unit is picked.
+#[component]
+fn CompanySearch(on_found: Callback<CompanyMatch>, close: Callback<()>) -> impl IntoView {
     let (results, set_results) = signal(Vec::<CompanyMatch>::new());
     let (status, set_status) = signal(String::new());
     let searcher = StoredValue::new_local(CompanySearcher::default());
@@ -122,43 +164,24 @@ pub fn CompanySearchPanel(
             found.company_name, found.siren
         ));
         set_results.set(Vec::new());
-        set_expanded.set(false);
+        close.run(());
         on_found.run(found);
         focus("siren");
     });
 
-    let toggle = move |_| {
-        let open = !expanded.get_untracked();
-        set_expanded.set(open);
-        if open {
-            // Once the panel is shown.
-            request_animation_frame(|| focus("company-search"));
-        }
-    };
+    // Shown for the first time: the box takes the focus, as the button promised.
+    Effect::new(move |_| focus("company-search"));
 
     view! {
-        <div class="company-search">
-            <button
-                type="button"
-                class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm company-search__toggle"
-                aria-expanded=move || if expanded.get() { "true" } else { "false" }
-                aria-controls="company-search-panel"
-                on:click=toggle
-            >
-                "Vous ne connaissez pas votre SIREN ? Recherchez par nom"
-            </button>
-            <div id="company-search-panel" class="company-search__panel" hidden=move || !expanded.get()>
-                <Combobox
-                    id="company-search"
-                    label="Nom de la structure"
-                    hint="Au moins 3 lettres. Seules les structures actives dont le nom est public sont proposées."
-                    on_query
-                    options
-                    on_pick
-                    status
-                />
-            </div>
-        </div>
+        <Combobox
+            id="company-search"
+            label="Nom de la structure"
+            hint="Au moins 3 lettres. Seules les structures actives dont le nom est public sont proposées."
+            on_query
+            options
+            on_pick
+            status
+        />
     }
 }
 

@@ -82,12 +82,10 @@ impl FormState {
 
     pub fn set(&self, field: Field, value: String) {
         self.data.update(|d| *d.get_mut(field) = value);
-        self.server_errors.update(|e| {
-            e.remove(&field);
-        });
-        self.notices.update(|n| {
-            n.remove(&field);
-        });
+        // Only a change wakes what reads them: a keystroke would otherwise re-check every field's message.
+        self.server_errors
+            .maybe_update(|e| e.remove(&field).is_some());
+        self.notices.maybe_update(|n| n.remove(&field).is_some());
     }
 
     /// Leaving a field: it now shows its errors; numbers typed with spaces are compacted, and it is said.
@@ -117,9 +115,7 @@ impl FormState {
                     });
                 }
             }
-            state.touched.update(|t| {
-                t.insert(field);
-            });
+            state.touched.maybe_update(|t| t.insert(field));
         })
     }
 
