@@ -8,6 +8,7 @@ pub mod admins;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod dae;
 pub mod flood;
 pub mod http;
 pub mod links;

@@ -20,6 +20,8 @@ const USAGE: &str = "Usage:
   server sirene generate ROWS FILE
                                 write a synthetic StockUniteLegale file of ROWS rows (35 columns), to try
                                 the import or measure it
+  server dae import FILE        load Géo'DAE's national export (CSV or GeoJSON, data.gouv.fr) in place of the
+                                defibrillators, in one transaction; prints the rows refused and why
   server backup FILE            write a consistent copy of the SQLite database to FILE while the server runs
                                 (restore: stop the server, put FILE in place of the database, start it)
   server admin create --login LOGIN --email EMAIL [--role admin|reviewer|viewer]
@@ -43,6 +45,7 @@ async fn main() -> ExitCode {
         ["sirene", "import", file] => sirene_import(PathBuf::from(file), false).await,
         ["sirene", "import", "--json", file] => sirene_import(PathBuf::from(file), true).await,
         ["backup", file] => backup(PathBuf::from(file)).await,
+        ["dae", "import", file] => dae_import(PathBuf::from(file)).await,
         ["sirene", "generate", rows, file] => sirene_generate(rows, PathBuf::from(file)).await,
         ["admin", "create", options @ ..] => match AdminOptions::parse(options) {
             Some(options) => admin_create(options).await,
@@ -134,6 +137,26 @@ async fn sirene_import(file: PathBuf, json: bool) -> anyhow::Result<()> {
     } else {
         println!("{}", import::describe(&report));
     }
+    Ok(())
+}
+
+async fn dae_import(file: PathBuf) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let db = Db::connect(&config.database_url).await?;
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let report = server::dae::import::import(&db, &name, &bytes)
+        .await
+        .map_err(|e| {
+            e.context(format!(
+                "import of {} failed; the defibrillators in place are unchanged",
+                file.display()
+            ))
+        })?;
+    println!("{}", report.describe());
     Ok(())
 }
 

@@ -65,6 +65,16 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             "SIRENE directory loaded from the shipped extract"
         );
     }
+    if let Some(report) = crate::dae::import::seed_if_never_imported(&db)
+        .await
+        .context("cannot load the shipped defibrillators")?
+    {
+        tracing::info!(
+            accepted = report.accepted,
+            rejected = report.rejected.len(),
+            "defibrillators loaded from the shipped extract"
+        );
+    }
     crate::auth::password::prepare();
     let first_email = config
         .admin_emails

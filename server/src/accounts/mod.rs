@@ -7,6 +7,7 @@
 pub mod links;
 pub mod manage;
 pub mod recovery;
+pub mod tokens;
 
 use anyhow::Context;
 use app::api::AccountView;

@@ -127,13 +127,19 @@ pub async fn close_digest(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> 
 }
 
 /// Ends every session of one administrator or account (disabled, password changed), but the one whose token
-/// has the digest `except`, in the caller's transaction.
+/// has the digest `except`, in the caller's transaction. An account's data API tokens end with its sessions.
 pub async fn close_all(
     conn: &mut AnyConnection,
     kind: Kind,
     subject_id: i64,
     except: Option<&str>,
 ) -> Result<(), sqlx::Error> {
+    if kind == Kind::Account {
+        sqlx::query::<Any>("DELETE FROM api_tokens WHERE account_id = $1")
+            .bind(subject_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query::<Any>(
         "DELETE FROM sessions WHERE kind = $1 AND subject_id = $2 AND token_hash <> $3",
     )

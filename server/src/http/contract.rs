@@ -7,6 +7,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
 /// The routes under a flood limit (`crate::flood`): they may answer 429 with `Retry-After`.
 const FLOOD_LIMITED: &[&str] = &[
+    "/api/login",
     "/api/v1/registrations",
     "/api/v1/account/session",
     "/api/v1/admin/session",
@@ -18,6 +19,18 @@ const FLOOD_LIMITED: &[&str] = &[
 
 /// Adds to each operation the answers its shape implies, where the route does not describe them itself.
 pub fn complete(doc: &mut OpenApi) {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    doc.components.get_or_insert_with(Default::default).add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "Le jeton de POST /api/login (30 minutes), dans l'en-tête Authorization: Bearer <jeton>",
+                ))
+                .build(),
+        ),
+    );
     for (path, item) in &mut doc.paths.paths {
         let operations = [
             ("GET", item.get.as_mut()),
@@ -77,7 +90,8 @@ fn complete_operation(path: &str, method: &str, operation: &mut Operation) {
             "`unauthenticated` : pas de session, ou session expirée",
         );
     }
-    if changes_state && path != "/api/v1/registrations" {
+    // The data API's token login takes no cookie, hence no CSRF token.
+    if changes_state && path != "/api/v1/registrations" && path.starts_with("/api/v1/") {
         add(
             "403",
             "`csrf` : requête d'une autre origine, ou sans le jeton CSRF de la session ; `forbidden` : rôle insuffisant",

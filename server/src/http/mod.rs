@@ -7,6 +7,7 @@ mod account;
 mod admin;
 pub mod auth;
 mod contract;
+pub mod dae;
 pub mod error;
 pub mod headers;
 mod health;
@@ -42,7 +43,8 @@ pub const BODY_LIMIT: usize = 16 * 1024;
         (name = "sirene", description = "Répertoire SIRENE"),
         (name = "health", description = "État du service"),
         (name = "account", description = "Comptes API : mot de passe, connexion, identifiants oubliés"),
-        (name = "admin", description = "Administration : connexion, examen des demandes, mails, journal")
+        (name = "admin", description = "Administration : connexion, examen des demandes, mails, journal"),
+        (name = "dae", description = "Données des défibrillateurs pour les comptes API, compatibles avec l'API de Géo'DAE : jeton par POST /api/login, liste par GET /api/dae")
     )
 )]
 struct ApiDoc;
@@ -90,6 +92,8 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
             account::sign_out
         ));
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(dae::login))
+        .routes(routes!(dae::list_dae))
         .nest("/api/v1", v1)
         .split_for_parts();
     contract::complete(&mut doc);

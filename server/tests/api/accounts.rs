@@ -6,7 +6,7 @@ use crate::helpers::{Backend, TestApp, emails_to, spawn_app};
 use crate::on_both_databases;
 
 /// The token of the link in the latest email to `address` whose subject contains `subject`.
-async fn link_token(address: &str, subject: &str, at_least: usize) -> String {
+pub(crate) async fn link_token(address: &str, subject: &str, at_least: usize) -> String {
     let emails = emails_to(address, at_least).await;
     let text = emails
         .iter()

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod dae;
 mod flood;
 mod helpers;
 mod instances;

@@ -1,0 +1,164 @@
+//! Géo'DAE's list call, `GET /api/dae?offset=&limit=&sort_by=&_where=`: a page of records, filtered and sorted.
+
+use serde_json::{Map, Value as Json};
+use sqlx::{Any, Row};
+
+use super::filter::{self, Dialect, Filter, Value};
+use super::{FIELDS, Field, Kind, field_names, find_field};
+use crate::store::{Backend, Db};
+
+/// Most records of one page.
+pub const MAX_LIMIT: i64 = 1000;
+/// Records of a page when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 20;
+
+/// A list request, checked.
+#[derive(Debug)]
+pub struct ListQuery {
+    pub offset: i64,
+    pub limit: i64,
+    /// Fields and whether descending; `gid` ends every order, so that pages never overlap.
+    pub sort: Vec<(&'static Field, bool)>,
+    pub filter: Option<Filter>,
+}
+
+/// The request's parameters as sent (`None` when absent).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RawListQuery {
+    pub offset: Option<String>,
+    pub limit: Option<String>,
+    pub sort_by: Option<String>,
+    #[serde(rename = "_where")]
+    pub filter: Option<String>,
+}
+
+impl RawListQuery {
+    /// Checks every parameter; the error names the parameter and what it expects, in French.
+    pub fn check(&self) -> Result<ListQuery, String> {
+        let number = |name: &str, text: Option<&str>, default: i64, max: i64| {
+            let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+                return Ok(default);
+            };
+            match text.parse::<i64>() {
+                Ok(n) if (0..=max).contains(&n) => Ok(n),
+                _ => Err(format!(
+                    "Le paramètre {name} doit être un entier entre 0 et {max} ; « {text} » ne convient pas."
+                )),
+            }
+        };
+        let offset = number("offset", self.offset.as_deref(), 0, i64::from(u32::MAX))?;
+        let limit = number("limit", self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
+        let mut sort = Vec::new();
+        for part in self
+            .sort_by
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let (name, direction) = part.split_once(':').unwrap_or((part, "asc"));
+            let field = find_field(name.trim()).ok_or_else(|| {
+                format!(
+                    "sort_by : champ inconnu « {} » ; champs publics : {}.",
+                    name.trim(),
+                    field_names()
+                )
+            })?;
+            let descending = match direction.trim().to_lowercase().as_str() {
+                "asc" => false,
+                "desc" => true,
+                other => {
+                    return Err(format!(
+                        "sort_by : le sens « {other} » n'existe pas ; écrivez champ:asc ou champ:desc."
+                    ));
+                }
+            };
+            sort.push((field, descending));
+        }
+        let filter = match self.filter.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(filter::parse(text).map_err(|e| format!("{e}"))?),
+        };
+        Ok(ListQuery {
+            offset,
+            limit,
+            sort,
+            filter,
+        })
+    }
+}
+
+/// The page's records, as JSON objects keyed by the `schema-dae` names.
+pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, sqlx::Error> {
+    let dialect = match db.backend {
+        Backend::Sqlite => Dialect::Sqlite,
+        Backend::Postgres => Dialect::Postgres,
+    };
+    let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    let mut sql = format!("SELECT {columns} FROM dae");
+    let mut binds = Vec::new();
+    if let Some(filter) = &query.filter {
+        sql.push_str(" WHERE ");
+        filter.to_sql(dialect, 0, &mut sql, &mut binds);
+    }
+    sql.push_str(" ORDER BY ");
+    for (field, descending) in &query.sort {
+        if field.name == "gid" {
+            continue;
+        }
+        // Empty values last, whichever the direction, on both engines.
+        sql.push_str(&format!(
+            "{name} IS NULL, {name} {}, ",
+            if *descending { "DESC" } else { "ASC" },
+            name = field.name
+        ));
+    }
+    let gid_descending = query
+        .sort
+        .iter()
+        .any(|(field, descending)| field.name == "gid" && *descending);
+    sql.push_str(if gid_descending {
+        "gid DESC"
+    } else {
+        "gid ASC"
+    });
+    sql.push_str(&format!(
+        " LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    ));
+    // The SQL holds the fixed public field names and placeholders only (see `filter`): the values are bound.
+    let mut statement = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for value in &binds {
+        statement = match value {
+            Value::Text(t) => statement.bind(t.clone()),
+            Value::Integer(n) => statement.bind(*n),
+            Value::Number(n) => statement.bind(*n),
+            Value::Boolean(b) => statement.bind(i64::from(*b)),
+        };
+    }
+    let rows = statement
+        .bind(query.limit)
+        .bind(query.offset)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(record).collect()
+}
+
+/// One row as a JSON object.
+pub fn record(row: &sqlx::any::AnyRow) -> Result<Map<String, Json>, sqlx::Error> {
+    let mut object = Map::with_capacity(FIELDS.len());
+    for (i, field) in FIELDS.iter().enumerate() {
+        let value = match field.kind {
+            Kind::Integer => row.try_get::<Option<i64>, _>(i)?.map(Json::from),
+            Kind::Number => row.try_get::<Option<f64>, _>(i)?.map(Json::from),
+            Kind::Boolean => row
+                .try_get::<Option<i64>, _>(i)?
+                .map(|b| Json::Bool(b != 0)),
+            Kind::Text | Kind::Date => row.try_get::<Option<String>, _>(i)?.map(Json::from),
+        };
+        object.insert(field.name.to_string(), value.unwrap_or(Json::Null));
+    }
+    Ok(object)
+}

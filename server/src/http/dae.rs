@@ -1,0 +1,239 @@
+//! The data API of an API account, compatible with Géo'DAE's, so that an existing client works unchanged:
+//! `POST /api/login` exchanges the identifiant (or email) and password for a bearer token valid 30 minutes, and
+//! `GET /api/dae` lists the defibrillators with that token.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use app::api::{ErrorBody, ErrorCode};
+
+use super::auth::{ClientAddress, flood_limit, invalid_credentials, rate_limited};
+use super::error::ApiError;
+use super::json::{ApiJson, ApiQuery};
+use crate::AppContext;
+use crate::accounts::tokens;
+use crate::auth::session::Kind;
+use crate::auth::sign_in::{self, SignInError};
+use crate::dae::list::{self, RawListQuery};
+use crate::flood::Action;
+
+/// The credentials of an API account.
+#[derive(Deserialize, ToSchema)]
+pub struct Login {
+    /// The identifiant of the account, or its email address.
+    #[schema(example = "dupont-marie")]
+    pub username: String,
+    pub password: String,
+}
+
+/// A bearer token for `Authorization: Bearer …`, valid 30 minutes.
+#[derive(Serialize, ToSchema)]
+pub struct Token {
+    pub token: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/login",
+    tag = "dae",
+    request_body = Login,
+    responses(
+        (status = 201, description = "Un jeton valable 30 minutes, à envoyer dans `Authorization: Bearer <jeton>`", body = Token),
+        (status = 401, description = "`invalid_credentials` (aussi pour un compte désactivé ou sans mot de passe)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, avec `Retry-After`", body = ErrorBody)
+    )
+)]
+pub async fn login(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<Login>,
+) -> Result<Response, ApiError> {
+    flood_limit(&ctx, Action::SignIn, &address).await?;
+    // The account sign-in: same throttling, same cost for an unknown login, same audit trail.
+    match sign_in::sign_in(
+        &ctx.db,
+        Kind::Account,
+        &body.username,
+        &body.password,
+        &address,
+    )
+    .await
+    {
+        Ok(account_id) => {
+            let token = tokens::issue(&ctx.db, account_id).await.map_err(|e| {
+                ApiError::Internal(anyhow::Error::new(e).context("cannot issue a token"))
+            })?;
+            Ok((StatusCode::CREATED, Json(Token { token })).into_response())
+        }
+        Err(SignInError::Invalid) => Err(invalid_credentials()),
+        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
+        Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
+    }
+}
+
+/// The account of the request's bearer token.
+pub struct DataClient {
+    pub account_id: i64,
+    pub login: String,
+}
+
+/// 401 with `WWW-Authenticate: Bearer` (RFC 6750), saying why.
+fn unauthorized(token_sent: bool) -> Response {
+    let (message, challenge) = if token_sent {
+        (
+            "Ce jeton n'est pas valable : il a expiré (30 minutes), ou le compte a été désactivé ou a changé de mot de passe. Demandez-en un nouveau par POST /api/login.",
+            r#"Bearer realm="geodae", error="invalid_token""#,
+        )
+    } else {
+        (
+            "Un jeton est nécessaire : obtenez-le par POST /api/login, puis envoyez l'en-tête Authorization: Bearer <jeton>.",
+            r#"Bearer realm="geodae""#,
+        )
+    };
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        Json(ErrorBody::new(ErrorCode::Unauthenticated, message)),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(challenge),
+    );
+    response
+}
+
+impl FromRequestParts<AppContext> for DataClient {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &AppContext,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(authorization) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(unauthorized(false));
+        };
+        let token = authorization
+            .to_str()
+            .ok()
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|token| !token.is_empty());
+        let Some(token) = token else {
+            return Err(unauthorized(true));
+        };
+        match tokens::account_of(&ctx.db, token).await {
+            Ok(Some((account_id, login))) => Ok(Self { account_id, login }),
+            Ok(None) => Err(unauthorized(true)),
+            Err(e) => Err(ApiError::Internal(
+                anyhow::Error::new(e).context("cannot read the token"),
+            )
+            .into_response()),
+        }
+    }
+}
+
+/// The parameters of Géo'DAE's list call, for the documentation (they are read as text by `RawListQuery`, whose
+/// errors name them).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ListParams {
+    /// Records to skip (0 by default).
+    #[param(example = 0)]
+    offset: Option<u32>,
+    /// Records of the page, at most 1000 (20 by default).
+    #[param(example = 20)]
+    limit: Option<u32>,
+    /// `champ:asc` or `champ:desc`, several separated by commas; `gid` breaks ties.
+    #[param(example = "com_nom:asc")]
+    sort_by: Option<String>,
+    /// A condition: `eq, ne, lt, le, gt, ge, like, in, isnull`, combined by `and(…)` and `or(…)`; a value holding
+    /// commas or parentheses goes between double quotes.
+    #[param(
+        rename = "_where",
+        example = "and(eq(com_nom,Nantes),eq(etat_fonct,En fonctionnement))"
+    )]
+    filter: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/dae",
+    tag = "dae",
+    params(ListParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Les défibrillateurs de la page, avec les champs publics de schema-dae", body = Vec<DaeRecord>),
+        (status = 400, description = "`invalid_query` : le paramètre fautif et, pour `_where`, la position", body = ErrorBody),
+        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody)
+    )
+)]
+pub async fn list_dae(
+    State(ctx): State<AppContext>,
+    _client: DataClient,
+    ApiQuery(raw): ApiQuery<RawListQuery>,
+) -> Result<Json<Vec<serde_json::Map<String, serde_json::Value>>>, ApiError> {
+    let query = raw.check().map_err(|message| {
+        ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message)
+    })?;
+    list::list(&ctx.db, &query)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot list the DAE")))
+}
+
+/// A defibrillator as the list call answers it: the public fields of `schema-dae` (absent values are `null`).
+/// Documentation only: the answer is built from [`crate::dae::FIELDS`].
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct DaeRecord {
+    pub gid: i64,
+    pub nom: String,
+    pub lat_coor1: f64,
+    pub long_coor1: f64,
+    pub adr_num: Option<String>,
+    pub adr_voie: Option<String>,
+    pub com_cp: Option<String>,
+    pub com_insee: Option<String>,
+    pub com_nom: Option<String>,
+    pub acc: Option<String>,
+    pub acc_lib: Option<bool>,
+    pub acc_pcsec: Option<bool>,
+    pub acc_acc: Option<bool>,
+    pub acc_etg: Option<String>,
+    pub acc_complt: Option<String>,
+    pub photo1: Option<String>,
+    pub photo2: Option<String>,
+    pub disp_j: Option<String>,
+    pub disp_h: Option<String>,
+    pub dispo_horaires: Option<String>,
+    pub disp_complt: Option<String>,
+    #[schema(format = Date)]
+    pub date_instal: Option<String>,
+    pub etat_fonct: Option<String>,
+    pub lc_ped: Option<bool>,
+    #[schema(format = Date)]
+    pub dtpr_lcped: Option<String>,
+    #[schema(format = Date)]
+    pub dtpr_lcad: Option<String>,
+    #[schema(format = Date)]
+    pub dtpr_bat: Option<String>,
+    pub freq_mnt: Option<String>,
+    pub dispsurv: Option<bool>,
+    #[schema(format = Date)]
+    pub dermnt: Option<String>,
+    #[schema(format = Date)]
+    pub maj_don: Option<String>,
+    pub expt_siren: Option<String>,
+    pub expt_siret: Option<String>,
+    pub expt_rais: Option<String>,
+    pub etat: Option<String>,
+    pub etat_valid: Option<String>,
+    pub dae_mobile: Option<bool>,
+}
