@@ -103,11 +103,19 @@ async function hydration(browser, path) {
     return performance.now() - t;
   }, base + path);
   // A keystroke in the phone field: from the key event to the next frame after the message changed, and the
-  // network calls made meanwhile.
+  // network calls made meanwhile. The first message of the page is timed apart: it runs code paths for the first
+  // time (the browser compiles WebAssembly functions when first called) and styles a new element. Then the message
+  // is taken away (Backspace) and brought back, ten times.
   await page.locator("#phone_number").fill("0696 20 12 3");
   let calls = 0;
   page.on("request", () => { calls += 1; });
   const keystroke = await timeKey(page, "#phone_number", "#phone_number-messages");
+  const keystrokes = [];
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Backspace");
+    await page.waitForTimeout(100);
+    keystrokes.push(await timeKey(page, "#phone_number", "#phone_number-messages"));
+  }
   // The anchor: the same measure on a field of the same page whose listener only writes the typed text (the
   // browser's own cost of a key, a DOM change and a frame on this profile).
   await page.evaluate(() => {
@@ -118,9 +126,17 @@ async function hydration(browser, path) {
     input.addEventListener("input", () => { echo.textContent = input.value; });
     document.body.append(input, echo);
   });
-  const bare = await timeKey(page, "#bench-anchor", "#bench-echo");
+  const bares = [];
+  for (let i = 0; i < 11; i++) {
+    bares.push(await timeKey(page, "#bench-anchor", "#bench-echo"));
+    await page.waitForTimeout(100);
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const p90 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.9) - 1];
+  const bare = median(bares);
+  const later = { median: median(keystrokes), p90: p90(keystrokes) };
   await context.close();
-  return { hydrated, htmlInPage, keystroke, bare, calls };
+  return { hydrated, htmlInPage, keystroke, later, bare, calls };
 }
 
 const browser = await chromium.launch(launch);
@@ -140,7 +156,10 @@ for (const path of pages) {
 const slow = await hydration(browser, "/inscription");
 row("/inscription hydrated on slow 4G, 4x CPU (target < 2.5 s)", ms(slow.hydrated),
     `${ms(slow.htmlInPage)} the HTML alone`, (slow.hydrated / slow.htmlInPage).toFixed(2));
-row(`a keystroke's validation message, same profile (target < 16 ms, no request): ${slow.calls} request(s)`,
-    `${slow.keystroke.toFixed(1)} ms`, `${slow.bare.toFixed(1)} ms a field that only echoes the key`,
-    (slow.keystroke / slow.bare).toFixed(2));
+row(`a keystroke's validation message, same profile, median of 10 (target < 16 ms, no request): ${slow.calls} request(s)`,
+    `${slow.later.median.toFixed(1)} ms (p90 ${slow.later.p90.toFixed(1)} ms)`,
+    `${slow.bare.toFixed(1)} ms a field that only echoes the key (median of 11)`,
+    (slow.later.median / slow.bare).toFixed(2));
+row("the page's first validation message, same profile (first run of its code)", `${slow.keystroke.toFixed(1)} ms`,
+    `${slow.bare.toFixed(1)} ms the echoing field`, (slow.keystroke / slow.bare).toFixed(2));
 await browser.close();

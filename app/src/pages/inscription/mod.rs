@@ -131,7 +131,8 @@ pub fn InscriptionPage() -> impl IntoView {
         submit.dispatch_local(state.data.get_untracked());
     };
 
-    let company_value = Signal::derive(move || {
+    // A memo: the field is written only when its text changes, not at each keystroke elsewhere in the form.
+    let company_value = Memo::new(move |_| {
         state
             .register
             .with(|r| r.company_name().map(str::to_string))
@@ -142,7 +143,13 @@ pub fn InscriptionPage() -> impl IntoView {
     let company_warning =
         Signal::derive(move || state.register.with(|r| r.warning().map(str::to_string)));
     let company_readonly = Signal::derive(move || !state.register.with(Register::name_is_typed));
-    let siren_info = Signal::derive(move || state.notice(Field::Siren).get());
+    let siren_info = state.notice(Field::Siren);
+    // The memos are made once here: made in the closure, two would be made, watched and dropped at each keystroke.
+    let phone_error = {
+        let prefix = state.shown_error(Field::PhonePrefix);
+        let number = state.shown_error(Field::PhoneNumber);
+        Memo::new(move |_| prefix.get().or_else(|| number.get()))
+    };
 
     view! {
         <Title text="Création d'un compte" />
@@ -291,9 +298,7 @@ pub fn InscriptionPage() -> impl IntoView {
                                     number=state.value(Field::PhoneNumber)
                                     on_number=state.setter(Field::PhoneNumber)
                                     on_blur=state.leave(Field::PhoneNumber)
-                                    error=Signal::derive(move || {
-                                        state.shown_error(Field::PhonePrefix).get().or_else(|| state.shown_error(Field::PhoneNumber).get())
-                                    })
+                                    error=phone_error
                                 />
                             </div>
                         </fieldset>
