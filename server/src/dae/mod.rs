@@ -6,6 +6,7 @@
 pub mod filter;
 pub mod import;
 pub mod list;
+pub mod search;
 
 /// How a field's values are typed, in filters and in answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,6 +20,7 @@ use crate::accounts::tokens;
 use crate::auth::session::Kind;
 use crate::auth::sign_in::{self, SignInError};
 use crate::dae::list::{self, RawListQuery};
+use crate::dae::search::{self, SearchQuery};
 use crate::flood::Action;
 
 /// The credentials of an API account.
@@ -236,4 +237,83 @@ pub struct DaeRecord {
     pub etat: Option<String>,
     pub etat_valid: Option<String>,
     pub dae_mobile: Option<bool>,
+    /// With `near` (modern read call only): the distance to the point, in metres.
+    pub distance_m: Option<f64>,
+}
+
+/// A page of the modern read call: the records and the cursor of the next page.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct DaePage {
+    /// The records, with `distance_m` (metres) when `near` is given.
+    pub records: Vec<DaeRecord>,
+    /// The `after` of the next page; `null` on the last one.
+    pub next: Option<String>,
+}
+
+/// The parameters of the modern read call, for the documentation (read as text, whose errors name them).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct SearchParams {
+    /// A condition in the grammar of `GET /api/dae` (`and`, `or`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `like`,
+    /// `in`, `isnull`). Any public field may also be given as a parameter of its own, for an equality
+    /// (`com_nom=Luceau&acc_lib=true`).
+    #[param(rename = "_where", example = "eq(etat_fonct,En fonctionnement)")]
+    filter: Option<String>,
+    /// A box: west,south,east,north in degrees (WGS84).
+    #[param(example = "0.30,47.60,0.60,47.80")]
+    bbox: Option<String>,
+    /// latitude,longitude: the nearest records first, within `radius`, each with `distance_m`.
+    #[param(example = "47.7163,0.39855")]
+    near: Option<String>,
+    /// With `near`: metres, at most 50,000 (5,000 by default).
+    #[param(example = 5000)]
+    radius: Option<f64>,
+    /// The `next` of the previous page.
+    after: Option<String>,
+    /// Records of the page, 1 to 1000 (20 by default).
+    #[param(example = 20)]
+    limit: Option<u32>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/dae",
+    tag = "dae",
+    params(SearchParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Une page de défibrillateurs ; avec `Accept: application/geo+json`, une FeatureCollection GeoJSON (RFC 7946 : points WGS84, longitude d'abord) dont `next` est un membre étranger", body = DaePage,
+            example = json!({"records": [{"gid": 11161, "nom": "DAE", "lat_coor1": 47.7163, "long_coor1": 0.39855, "com_nom": "Luceau", "acc": "Intérieur", "acc_lib": true, "etat_fonct": "En fonctionnement", "distance_m": 0.0}], "next": "0_11161"})),
+        (status = 400, description = "`invalid_query` : le paramètre fautif et ce qu'il attend", body = ErrorBody),
+        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody)
+    )
+)]
+pub async fn search_dae(
+    State(ctx): State<AppContext>,
+    _client: DataClient,
+    headers: axum::http::HeaderMap,
+    ApiQuery(params): ApiQuery<std::collections::HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let query = SearchQuery::parse(&params).map_err(|message| {
+        ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message)
+    })?;
+    let page = search::search(&ctx.db, &query)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot read the DAE")))?;
+    let geo = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/geo+json"));
+    if geo {
+        let mut response = Json(search::geojson(page)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/geo+json"),
+        );
+        Ok(response)
+    } else {
+        Ok(Json(serde_json::json!({ "records": page.records, "next": page.next })).into_response())
+    }
 }

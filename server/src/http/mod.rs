@@ -52,6 +52,7 @@ struct ApiDoc;
 /// The API routes and their OpenAPI document.
 pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
+        .routes(routes!(dae::search_dae))
         .routes(routes!(health::health))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))

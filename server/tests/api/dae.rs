@@ -402,3 +402,160 @@ async fn an_import_replaces_the_records_whole_or_not_at_all(backend: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM dae").await, 1);
 }
 on_both_databases!(an_import_replaces_the_records_whole_or_not_at_all);
+
+/// `GET /api/v1/dae` with these parameters (JSON, or GeoJSON when `geo`).
+async fn search(
+    app: &TestApp,
+    token: &str,
+    query: &[(&str, &str)],
+    geo: bool,
+) -> (u16, Value, String) {
+    let mut request = app
+        .client
+        .get(format!("{}/api/v1/dae", app.base))
+        .query(query)
+        .bearer_auth(token);
+    if geo {
+        request = request.header("accept", "application/geo+json");
+    }
+    let response = request.send().await.expect("search");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        status,
+        response.json().await.unwrap_or(Value::Null),
+        content_type,
+    )
+}
+
+fn position(record: &[Option<Typed>]) -> (f64, f64) {
+    match (&record[column("lat_coor1")], &record[column("long_coor1")]) {
+        (Some(Typed::Number(lat)), Some(Typed::Number(lon))) => (*lat, *lon),
+        _ => panic!("every record has a position"),
+    }
+}
+
+async fn the_nearest_records_come_first_by_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    account(&app, "proches").await;
+    let token = token(&app).await;
+    let (lat, lon) = (47.7163, 0.39855);
+    let radius = 6_000.0;
+    let mut expected: Vec<(f64, i64)> = shipped()
+        .iter()
+        .map(|r| {
+            let (rlat, rlon) = position(r);
+            (
+                server::dae::search::distance_m(lat, lon, rlat, rlon),
+                gid_of(r),
+            )
+        })
+        .filter(|(d, _)| *d <= radius)
+        .collect();
+    expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    assert!(expected.len() > 5, "{expected:?}");
+
+    // Pages of 4, following `next`.
+    let (mut got, mut after) = (Vec::new(), String::new());
+    loop {
+        let mut query = vec![
+            ("near", "47.7163,0.39855"),
+            ("radius", "6000"),
+            ("limit", "4"),
+        ];
+        if !after.is_empty() {
+            query.push(("after", &after));
+        }
+        let (status, page, _) = search(&app, &token, &query, false).await;
+        assert_eq!(status, 200, "{page}");
+        for record in page["records"].as_array().expect("records") {
+            got.push((
+                record["distance_m"].as_f64().expect("distance"),
+                record["gid"].as_i64().expect("gid"),
+            ));
+        }
+        match page["next"].as_str() {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        got.iter().map(|(_, gid)| *gid).collect::<Vec<_>>(),
+        expected.iter().map(|(_, gid)| *gid).collect::<Vec<_>>()
+    );
+    for ((d, _), (e, _)) in got.iter().zip(&expected) {
+        assert!((d - e).abs() < 0.01, "{d} {e}");
+    }
+
+    // A box, with a field as a parameter, as GeoJSON.
+    let (status, collection, content_type) = search(
+        &app,
+        &token,
+        &[
+            ("bbox", "0.30,47.60,0.60,47.80"),
+            ("acc", "Intérieur"),
+            ("limit", "1000"),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{collection}");
+    assert_eq!(content_type, "application/geo+json");
+    assert_eq!(collection["type"], "FeatureCollection");
+    let features = collection["features"].as_array().expect("features");
+    let mut inside: Vec<i64> = shipped()
+        .iter()
+        .filter(|r| {
+            let (rlat, rlon) = position(r);
+            (47.60..=47.80).contains(&rlat)
+                && (0.30..=0.60).contains(&rlon)
+                && text_of(r, "acc").as_deref() == Some("Intérieur")
+        })
+        .map(|r| gid_of(r))
+        .collect();
+    inside.sort_unstable();
+    assert!(!inside.is_empty());
+    assert_eq!(
+        features
+            .iter()
+            .map(|f| f["id"].as_i64().expect("id"))
+            .collect::<Vec<_>>(),
+        inside
+    );
+    let first = &features[0];
+    assert_eq!(first["geometry"]["type"], "Point");
+    assert_eq!(
+        first["geometry"]["coordinates"][0],
+        first["properties"]["long_coor1"]
+    );
+    assert_eq!(
+        first["geometry"]["coordinates"][1],
+        first["properties"]["lat_coor1"]
+    );
+    assert!(first["properties"].get("expt_email").is_none());
+
+    let (status, body, _) = search(
+        &app,
+        &token,
+        &[("near", "47.7,0.4"), ("bbox", "0,47,1,48")],
+        false,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+    let response = app
+        .client
+        .get(format!("{}/api/v1/dae", app.base))
+        .send()
+        .await
+        .expect("no token");
+    assert_eq!(response.status().as_u16(), 401);
+}
+on_both_databases!(the_nearest_records_come_first_by_pages);

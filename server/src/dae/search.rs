@@ -1,0 +1,411 @@
+//! The modern read call, `GET /api/v1/dae`: the same filters as the list call (`_where`, or one parameter per
+//! field for an equality), a box (`bbox=ouest,sud,est,nord`), or the nearest records (`near=lat,lon&radius=m`,
+//! sorted by distance, each with `distance_m`), with keyset pagination (`after`, the `next` of the previous page).
+//!
+//! The position's index (`dae_by_position`, latitude then longitude) narrows a box to a band of latitudes; the
+//! distances are then worked out here (haversine) for the records of the box around the circle.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value as Json};
+use sqlx::Any;
+
+use super::filter::{self, Dialect, Filter, Value};
+use super::list::{MAX_LIMIT, record};
+use super::{FIELDS, field_names, find_field};
+use crate::store::{Backend, Db};
+
+/// Largest radius of `near`, in metres.
+pub const MAX_RADIUS_M: f64 = 50_000.0;
+/// Radius of `near` when not given.
+pub const DEFAULT_RADIUS_M: f64 = 5_000.0;
+/// Records of a page when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Mean radius of the Earth (IUGG), metres.
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+/// Metres per degree of latitude (and of longitude at the equator).
+const METRES_PER_DEGREE: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+
+/// Where the records are looked for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Area {
+    Everywhere,
+    /// West, south, east, north (degrees, RFC 7946's order).
+    Box([f64; 4]),
+    /// Latitude, longitude, radius in metres.
+    Near(f64, f64, f64),
+}
+
+/// Where the previous page stopped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum After {
+    Start,
+    Gid(i64),
+    /// Distance in metres (as written in the cursor) and gid.
+    Distance(f64, i64),
+}
+
+/// A read request, checked.
+#[derive(Debug)]
+pub struct SearchQuery {
+    pub filter: Option<Filter>,
+    pub area: Area,
+    pub after: After,
+    pub limit: i64,
+}
+
+/// A page: its records (with `distance_m` for `near`) and the cursor of the next page.
+pub struct Page {
+    pub records: Vec<Map<String, Json>>,
+    pub next: Option<String>,
+}
+
+fn numbers(name: &str, text: &str, count: usize) -> Result<Vec<f64>, String> {
+    let parts: Vec<Option<f64>> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+        .collect();
+    if parts.len() != count || parts.iter().any(Option::is_none) {
+        return Err(format!(
+            "Le paramètre {name} attend {count} nombres séparés par des virgules ; « {text} » ne convient pas."
+        ));
+    }
+    Ok(parts.into_iter().flatten().collect())
+}
+
+impl SearchQuery {
+    /// Checks the parameters; an error names the parameter and what it expects, in French.
+    pub fn parse(params: &HashMap<String, String>) -> Result<Self, String> {
+        let mut conditions = Vec::new();
+        if let Some(text) = params
+            .get("_where")
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
+            conditions.push(filter::parse(text).map_err(|e| e.to_string())?);
+        }
+        let mut names: Vec<&String> = params.keys().collect();
+        names.sort();
+        for name in names {
+            let value = &params[name];
+            match name.as_str() {
+                "_where" | "bbox" | "near" | "radius" | "after" | "limit" => {}
+                _ => {
+                    let field = find_field(name).ok_or_else(|| {
+                        format!(
+                            "Paramètre inconnu « {name} » : _where, bbox, near, radius, after, limit, ou un champ public ({}).",
+                            field_names()
+                        )
+                    })?;
+                    // One field, one value: the same check as `eq(champ,valeur)`, the value quoted.
+                    let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+                    let condition = filter::parse(&format!("eq({},\"{quoted}\")", field.name))
+                        .map_err(|e| format!("Paramètre {name} : {}", e.message))?;
+                    conditions.push(condition);
+                }
+            }
+        }
+        let filter = match conditions.len() {
+            0 => None,
+            1 => conditions.pop(),
+            _ => Some(Filter::And(conditions)),
+        };
+        let area = match (params.get("bbox"), params.get("near")) {
+            (Some(_), Some(_)) => {
+                return Err("bbox et near ne se combinent pas : choisissez l'un des deux.".into());
+            }
+            (Some(text), None) => {
+                let b = numbers("bbox", text, 4)?;
+                if b[0] > b[2]
+                    || b[1] > b[3]
+                    || b[1] < -90.0
+                    || b[3] > 90.0
+                    || b[0] < -180.0
+                    || b[2] > 180.0
+                {
+                    return Err(format!(
+                        "Le paramètre bbox s'écrit ouest,sud,est,nord en degrés (ouest ≤ est, sud ≤ nord) ; « {text} » ne convient pas."
+                    ));
+                }
+                Area::Box([b[0], b[1], b[2], b[3]])
+            }
+            (None, Some(text)) => {
+                let p = numbers("near", text, 2)?;
+                if p[0].abs() > 90.0 || p[1].abs() > 180.0 {
+                    return Err(format!(
+                        "Le paramètre near s'écrit latitude,longitude en degrés ; « {text} » ne convient pas."
+                    ));
+                }
+                let radius = match params.get("radius") {
+                    None => DEFAULT_RADIUS_M,
+                    Some(r) => r
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|r| *r > 0.0 && *r <= MAX_RADIUS_M)
+                        .ok_or_else(|| {
+                            format!("Le paramètre radius est un nombre de mètres, de 1 à {MAX_RADIUS_M} ; « {r} » ne convient pas.")
+                        })?,
+                };
+                Area::Near(p[0], p[1], radius)
+            }
+            (None, None) => {
+                if params.contains_key("radius") {
+                    return Err("Le paramètre radius va avec near=latitude,longitude.".into());
+                }
+                Area::Everywhere
+            }
+        };
+        let limit = match params.get("limit").map(|l| l.trim()) {
+            None | Some("") => DEFAULT_LIMIT,
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| format!("Le paramètre limit doit être un entier de 1 à {MAX_LIMIT} ; « {text} » ne convient pas."))?,
+        };
+        let after = match params
+            .get("after")
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+        {
+            None => After::Start,
+            Some(text) => {
+                let refused = || {
+                    format!(
+                        "Le paramètre after reprend le « next » de la page précédente ; « {text} » n'en est pas un."
+                    )
+                };
+                match (area, text.split_once('_')) {
+                    (Area::Near(..), Some((distance, gid))) => After::Distance(
+                        distance
+                            .parse()
+                            .ok()
+                            .filter(|d: &f64| d.is_finite())
+                            .ok_or_else(refused)?,
+                        gid.parse().map_err(|_| refused())?,
+                    ),
+                    (Area::Near(..), None) => return Err(refused()),
+                    (_, None) => After::Gid(text.parse().map_err(|_| refused())?),
+                    (_, Some(_)) => return Err(refused()),
+                }
+            }
+        };
+        Ok(Self {
+            filter,
+            area,
+            after,
+            limit,
+        })
+    }
+}
+
+/// The great-circle distance between two points, in metres.
+pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
+}
+
+/// The box around a circle (degrees): west, south, east, north.
+fn around(lat: f64, lon: f64, radius: f64) -> [f64; 4] {
+    let dlat = radius / METRES_PER_DEGREE;
+    let cos = lat.to_radians().cos().max(0.01);
+    let dlon = (radius / (METRES_PER_DEGREE * cos)).min(180.0);
+    [
+        lon - dlon,
+        (lat - dlat).max(-90.0),
+        lon + dlon,
+        (lat + dlat).min(90.0),
+    ]
+}
+
+/// One page of records.
+pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
+    let dialect = match db.backend {
+        Backend::Sqlite => Dialect::Sqlite,
+        Backend::Postgres => Dialect::Postgres,
+    };
+    let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    let mut sql = format!("SELECT {columns} FROM dae WHERE 1 = 1");
+    let mut binds: Vec<Value> = Vec::new();
+    if let Some(filter) = &query.filter {
+        sql.push_str(" AND ");
+        filter.to_sql(dialect, 0, &mut sql, &mut binds);
+    }
+    let bounds = match query.area {
+        Area::Everywhere => None,
+        Area::Box(b) => Some(b),
+        Area::Near(lat, lon, radius) => Some(around(lat, lon, radius)),
+    };
+    if let Some([west, south, east, north]) = bounds {
+        let mut bind = |n: f64| {
+            binds.push(Value::Number(n));
+            format!("${}", binds.len())
+        };
+        let (s, n) = (bind(south), bind(north));
+        sql.push_str(&format!(" AND lat_coor1 BETWEEN {s} AND {n}"));
+        if west >= -180.0 && east <= 180.0 {
+            let (w, e) = (bind(west), bind(east));
+            sql.push_str(&format!(" AND long_coor1 BETWEEN {w} AND {e}"));
+        }
+    }
+    let near = match query.area {
+        Area::Near(lat, lon, radius) => Some((lat, lon, radius)),
+        _ => None,
+    };
+    if near.is_none() {
+        if let After::Gid(gid) = query.after {
+            binds.push(Value::Integer(gid));
+            sql.push_str(&format!(" AND gid > ${}", binds.len()));
+        }
+        binds.push(Value::Integer(query.limit + 1));
+        sql.push_str(&format!(" ORDER BY gid LIMIT ${}", binds.len()));
+    }
+    // The SQL holds the fixed public field names and placeholders only: the values are bound.
+    let mut statement = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for value in &binds {
+        statement = match value {
+            Value::Text(t) => statement.bind(t.clone()),
+            Value::Integer(n) => statement.bind(*n),
+            Value::Number(n) => statement.bind(*n),
+            Value::Boolean(b) => statement.bind(i64::from(*b)),
+        };
+    }
+    let rows = statement.fetch_all(&db.pool).await?;
+    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+    let Some((lat, lon, radius)) = near else {
+        let mut records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
+        let next = (records.len() > limit).then(|| {
+            records.truncate(limit);
+            records
+                .last()
+                .and_then(|r| r.get("gid"))
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        });
+        return Ok(Page { records, next });
+    };
+    let mut found = Vec::new();
+    for row in &rows {
+        let mut object = record(row)?;
+        let (Some(rlat), Some(rlon), Some(gid)) = (
+            object.get("lat_coor1").and_then(Json::as_f64),
+            object.get("long_coor1").and_then(Json::as_f64),
+            object.get("gid").and_then(Json::as_i64),
+        ) else {
+            continue;
+        };
+        // Whole centimetres: what the cursor says is what was compared.
+        let d = (distance_m(lat, lon, rlat, rlon) * 100.0).round() / 100.0;
+        let past = match query.after {
+            After::Distance(ad, agid) => d > ad || (d == ad && gid > agid),
+            _ => true,
+        };
+        if d <= radius && past {
+            object.insert("distance_m".to_string(), Json::from(d));
+            found.push((d, gid, object));
+        }
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let next = (found.len() > limit).then(|| {
+        let (d, gid, _) = &found[limit - 1];
+        format!("{d}_{gid}")
+    });
+    found.truncate(limit);
+    Ok(Page {
+        records: found.into_iter().map(|(_, _, o)| o).collect(),
+        next,
+    })
+}
+
+/// The page as a GeoJSON FeatureCollection (RFC 7946: WGS84, longitude first), `next` as a foreign member.
+pub fn geojson(page: Page) -> Json {
+    let features: Vec<Json> = page
+        .records
+        .into_iter()
+        .map(|properties| {
+            let lon = properties.get("long_coor1").cloned().unwrap_or(Json::Null);
+            let lat = properties.get("lat_coor1").cloned().unwrap_or(Json::Null);
+            let id = properties.get("gid").cloned().unwrap_or(Json::Null);
+            serde_json::json!({
+                "type": "Feature",
+                "id": id,
+                "geometry": { "type": "Point", "coordinates": [lon, lat] },
+                "properties": properties,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "next": page.next,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn distances_are_great_circle_metres() {
+        // Paris (Notre-Dame) to Versailles (château): 5.35 km south and 16.81 km west (0.2295° of longitude at
+        // 48.83° north), 17.64 km on the flat map at this scale.
+        let d = distance_m(48.8530, 2.3499, 48.8049, 2.1204);
+        assert!((17_600.0..17_680.0).contains(&d), "{d}");
+        // A quarter of the equator.
+        let quarter = distance_m(0.0, 0.0, 0.0, 90.0);
+        assert!((quarter - 10_007_557.0).abs() < 1.0, "{quarter}");
+        assert!(distance_m(47.7, 0.4, 47.7, 0.4) < 0.001);
+    }
+
+    #[test]
+    fn parameters_are_checked_and_named() {
+        let ok = SearchQuery::parse(&params(&[
+            ("near", "47.7,0.4"),
+            ("radius", "2000"),
+            ("com_nom", "Luceau"),
+        ]))
+        .expect("valid");
+        assert_eq!(ok.area, Area::Near(47.7, 0.4, 2000.0));
+        assert!(matches!(ok.filter, Some(Filter::Compare(..))));
+        let quoted =
+            SearchQuery::parse(&params(&[("nom", "Mairie (hall), \"accueil\"")])).expect("valid");
+        assert_eq!(
+            quoted.filter,
+            Some(Filter::Compare(
+                find_field("nom").expect("nom"),
+                filter::Op::Eq,
+                Value::Text("Mairie (hall), \"accueil\"".into())
+            ))
+        );
+        for (pairs, words) in [
+            (vec![("bbox", "1,2,3")], "bbox"),
+            (vec![("bbox", "3,47,1,48")], "ouest ≤ est"),
+            (vec![("near", "95,1")], "near"),
+            (vec![("near", "47,1"), ("radius", "60000")], "radius"),
+            (vec![("radius", "10")], "near="),
+            (
+                vec![("near", "47,1"), ("bbox", "0,46,2,48")],
+                "ne se combinent pas",
+            ),
+            (vec![("limit", "0")], "limit"),
+            (vec![("after", "abc")], "after"),
+            (vec![("near", "47,1"), ("after", "12")], "after"),
+            (vec![("tel1", "0102030405")], "Paramètre inconnu « tel1 »"),
+            (vec![("gid", "douze")], "Paramètre gid"),
+        ] {
+            let e = SearchQuery::parse(&params(&pairs)).expect_err("refused");
+            assert!(e.contains(words), "{pairs:?}: {e}");
+        }
+    }
+}
