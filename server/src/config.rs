@@ -34,6 +34,8 @@ pub struct Config {
     pub password_policy: app::domain::password::PasswordPolicy,
     /// Flood limits of the public endpoints that write or send mail.
     pub flood: FloodLimits,
+    /// The data API's rate per account (`GEODAE_API_RATE` calls a second, `GEODAE_API_BURST` at once).
+    pub api_rate: crate::dae::usage::ApiRate,
 }
 
 impl Config {
@@ -94,6 +96,26 @@ fn flood_limits() -> anyhow::Result<FloodLimits> {
                 .map_err(|e| anyhow::anyhow!("GEODAE_MINISTRY_NOTICES: {e}"))?,
         },
     })
+}
+
+/// `GEODAE_API_RATE` (calls a second, 10 by default) and `GEODAE_API_BURST` (at once, 20 by default).
+fn api_rate() -> anyhow::Result<crate::dae::usage::ApiRate> {
+    let default = crate::dae::usage::ApiRate::default();
+    let number = |name: &str, default: f64| match var(name) {
+        None => Ok(default),
+        Some(text) => match text.parse::<f64>() {
+            Ok(n) if n.is_finite() && (0.01..=100_000.0).contains(&n) => Ok(n),
+            _ => bail!("{name} must be a number of calls between 0.01 and 100000, not {text}"),
+        },
+    };
+    let rate = crate::dae::usage::ApiRate {
+        per_second: number("GEODAE_API_RATE", default.per_second)?,
+        burst: number("GEODAE_API_BURST", default.burst)?,
+    };
+    if rate.burst < 1.0 {
+        bail!("GEODAE_API_BURST must be at least 1");
+    }
+    Ok(rate)
 }
 
 fn days(name: &str, default: i64) -> anyhow::Result<i64> {
@@ -305,6 +327,7 @@ impl Config {
             ),
             password_policy: password_policy()?,
             flood: flood_limits()?,
+            api_rate: api_rate()?,
             data_dir,
         })
     }

@@ -33,6 +33,8 @@ pub struct AppContext {
     pub directory: Arc<sirene::LocalDirectory>,
     /// Wakes the mail worker when a message is queued.
     pub mail_wake: Arc<Notify>,
+    /// The data API's rate limiter and call counter.
+    pub usage: Arc<dae::usage::Usage>,
     /// The installation's link-signing key, read from the database once.
     pub link_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }

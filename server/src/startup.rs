@@ -33,6 +33,8 @@ pub struct Running {
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The mail worker; it ends after [`Running::stop`], once the email being sent is recorded.
     pub worker: tokio::task::JoinHandle<()>,
+    /// Writes the data API's counts; it ends after [`Running::stop`], once the last ones are written.
+    pub usage: tokio::task::JoinHandle<()>,
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -43,6 +45,7 @@ impl Running {
         self.stop.send_replace(true);
         self.server.await.context("the server task failed")??;
         self.worker.await.context("the mail worker failed")?;
+        self.usage.await.context("the data API's counter failed")?;
         Ok(())
     }
 }
@@ -97,6 +100,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         directory,
         db: db.clone(),
         mail_wake: Arc::new(Notify::new()),
+        usage: Arc::new(crate::dae::usage::Usage::new(config.api_rate)),
         link_key: Arc::new(tokio::sync::OnceCell::new()),
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -105,6 +109,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         context.config.clone(),
         mailer,
         context.mail_wake.clone(),
+        stopping.clone(),
+    ));
+    let usage = tokio::spawn(crate::dae::usage::run(
+        context.usage.clone(),
+        context.db.clone(),
         stopping.clone(),
     ));
     tokio::spawn(crate::registration::reverify::run(
@@ -137,6 +146,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         context,
         server,
         worker,
+        usage,
         stop,
     })
 }

@@ -26,6 +26,7 @@ pub fn config(database_url: &str, dir: &Path) -> Config {
         trust_proxy: false,
         password_policy: Default::default(),
         flood: server::flood::FloodLimits::uniform(server::flood::Rate::per_minute(10_000_000)),
+        api_rate: server::dae::usage::ApiRate::default(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod filter;
 pub mod import;
 pub mod list;
 pub mod search;
+pub mod usage;
 
 /// How a field's values are typed, in filters and in answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -129,7 +129,19 @@ impl FromRequestParts<AppContext> for DataClient {
             return Err(unauthorized(true));
         };
         match tokens::account_of(&ctx.db, token).await {
-            Ok(Some((account_id, login))) => Ok(Self { account_id, login }),
+            Ok(Some((account_id, login))) => match ctx.usage.take(account_id) {
+                Ok(()) => Ok(Self { account_id, login }),
+                Err(wait) => Err(ApiError::TooMany(
+                    i64::try_from(wait).unwrap_or(i64::MAX),
+                    format!(
+                        "Ce compte dépasse {} appels par seconde (pointe de {}) : réessayez dans {}.",
+                        ctx.config.api_rate.per_second,
+                        ctx.config.api_rate.burst,
+                        super::error::in_time(i64::try_from(wait).unwrap_or(i64::MAX))
+                    ),
+                )
+                .into_response()),
+            },
             Ok(None) => Err(unauthorized(true)),
             Err(e) => Err(ApiError::Internal(
                 anyhow::Error::new(e).context("cannot read the token"),
@@ -172,7 +184,8 @@ struct ListParams {
     responses(
         (status = 200, description = "Les défibrillateurs de la page, avec les champs publics de schema-dae", body = Vec<DaeRecord>),
         (status = 400, description = "`invalid_query` : le paramètre fautif et, pour `_where`, la position", body = ErrorBody),
-        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody)
+        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : le compte dépasse son débit (10 appels par seconde, pointe de 20, par défaut), avec `Retry-After`", body = ErrorBody)
     )
 )]
 pub async fn list_dae(
@@ -287,7 +300,8 @@ struct SearchParams {
         (status = 200, description = "Une page de défibrillateurs ; avec `Accept: application/geo+json`, une FeatureCollection GeoJSON (RFC 7946 : points WGS84, longitude d'abord) dont `next` est un membre étranger", body = DaePage,
             example = json!({"records": [{"gid": 11161, "nom": "DAE", "lat_coor1": 47.7163, "long_coor1": 0.39855, "com_nom": "Luceau", "acc": "Intérieur", "acc_lib": true, "etat_fonct": "En fonctionnement", "distance_m": 0.0}], "next": "0_11161"})),
         (status = 400, description = "`invalid_query` : le paramètre fautif et ce qu'il attend", body = ErrorBody),
-        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody)
+        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : le compte dépasse son débit, avec `Retry-After`", body = ErrorBody)
     )
 )]
 pub async fn search_dae(

@@ -559,3 +559,67 @@ async fn the_nearest_records_come_first_by_pages(backend: Backend) {
     assert_eq!(response.status().as_u16(), 401);
 }
 on_both_databases!(the_nearest_records_come_first_by_pages);
+
+async fn each_account_has_its_rate_and_its_calls_are_counted(backend: Backend) {
+    let app = crate::helpers::spawn_app_with(
+        backend,
+        crate::helpers::Options {
+            api_rate: server::dae::usage::ApiRate {
+                per_second: 0.5,
+                burst: 3.0,
+            },
+            ..Default::default()
+        },
+    )
+    .await;
+    account(&app, "debit").await;
+    let token = token(&app).await;
+    for _ in 0..3 {
+        assert_eq!(list(&app, Some(&token), &[]).await.0, 200);
+    }
+    let response = app
+        .client
+        .get(format!("{}/api/v1/dae", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("over the rate");
+    assert_eq!(response.status().as_u16(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("seconds");
+    assert!((1..=2).contains(&wait), "{wait}");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["code"], "rate_limited");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("réessayez")),
+        "{body}"
+    );
+
+    // Counted per account and day: 3 calls, 1 refused, written by the counter.
+    app.context.usage.flush(&app.db).await.expect("flush");
+    let account_id: i64 = sqlx::query_scalar("SELECT id FROM accounts")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("account");
+    let usage = server::dae::usage::of_account(&app.db, account_id)
+        .await
+        .expect("usage");
+    assert_eq!(
+        (usage.today, usage.last_30_days, usage.refused_30_days),
+        (3, 3, 1)
+    );
+    assert!(usage.last_call_at.is_some());
+    // Counts add up across writes (several instances add theirs the same way).
+    assert_eq!(list(&app, Some(&token), &[]).await.0, 429);
+    app.context.usage.flush(&app.db).await.expect("flush");
+    let usage = server::dae::usage::of_account(&app.db, account_id)
+        .await
+        .expect("usage");
+    assert_eq!((usage.today, usage.refused_30_days), (3, 2));
+}
+on_both_databases!(each_account_has_its_rate_and_its_calls_are_counted);

@@ -42,6 +42,8 @@ pub struct Options {
     pub trust_proxy: bool,
     /// The built site's folder (static files), if the test needs one.
     pub site_root: Option<PathBuf>,
+    /// The data API's rate per account.
+    pub api_rate: server::dae::usage::ApiRate,
 }
 
 /// Limits no test reaches unless it means to.
@@ -60,6 +62,7 @@ impl Default for Options {
             flood: generous_flood_limits(),
             trust_proxy: false,
             site_root: None,
+            api_rate: server::dae::usage::ApiRate::default(),
         }
     }
 }
@@ -116,6 +119,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         trust_proxy: options.trust_proxy,
         password_policy: Default::default(),
         flood: options.flood,
+        api_rate: options.api_rate,
     };
     let running = server::startup::start(config)
         .await
