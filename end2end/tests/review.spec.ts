@@ -140,6 +140,25 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   await expect(tab.locator("#account-facts")).toContainText("mtest");
   await expect(tab.locator("#account-facts")).toContainText("LES RESTAURANTS DU COEUR");
 
+  // "Utiliser l'API": the account's identifiant in the commands, which work as written; the calls are counted.
+  await expect(tab.getByRole("heading", { name: "Utiliser l'API" })).toBeVisible();
+  const origin = new URL(tab.url()).origin;
+  await expect(tab.locator("#api-example-token")).toContainText(`${origin}/api/login`);
+  await expect(tab.locator("#api-example-token")).toContainText('"username": "mtest"');
+  await expect(tab.locator("#api-usage")).toContainText("aucun pour l'instant");
+  const login = await tab.request.post(`${origin}/api/login`, { data: { username: "mtest", password: "Defib-2026" } });
+  expect(login.status()).toBe(201);
+  const { token } = await login.json();
+  const list = await tab.request.get(`${origin}/api/dae?limit=5&sort_by=com_nom:asc`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(list.status()).toBe(200);
+  expect(await list.json()).toHaveLength(5);
+  await expect(async () => {
+    await tab.reload();
+    await expect(tab.locator("#api-usage dd").first()).toHaveText("1 appel", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
   // The link has served: opening it again offers a new one.
   await tab.goto(link![0]);
   await expect(tab.getByRole("button", { name: "Recevoir un nouveau lien" })).toBeVisible();

@@ -209,6 +209,8 @@ pub struct DecisionView {
     pub account_disabled: bool,
     /// Whether the account has chosen its password.
     pub account_activated: bool,
+    /// The account's use of the data API, when approved.
+    pub api_usage: Option<super::ApiUsage>,
 }
 
 /// One event of a request's history.

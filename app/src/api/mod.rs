@@ -300,4 +300,22 @@ pub struct AccountView {
     pub csrf_token: String,
     /// The request's history, oldest first.
     pub history: Vec<admin::HistoryEntry>,
+    /// The account's use of the data API.
+    pub api_usage: ApiUsage,
+}
+
+/// An account's use of the data API (`/api/login`, `/api/dae`, `/api/v1/dae`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiUsage {
+    /// Calls answered today (UTC).
+    pub today: i64,
+    /// Calls answered over the last 30 days.
+    pub last_30_days: i64,
+    /// Calls refused over the last 30 days, past the account's rate.
+    pub refused_30_days: i64,
+    /// The last call answered (ms since the epoch).
+    pub last_call_at: Option<i64>,
+    /// The account's rate, in words ("10 appels par seconde, 20 d'affilée").
+    pub rate: String,
 }

@@ -89,5 +89,7 @@ pub async fn view(
                 ..entry
             })
             .collect(),
+        // Filled by the caller, who knows the configured rate.
+        api_usage: app::api::ApiUsage::default(),
     }))
 }

@@ -191,6 +191,40 @@ pub async fn run(
     }
 }
 
+impl ApiRate {
+    /// The rate in words, for the account page and the administrators.
+    pub fn describe(self) -> String {
+        let number = |n: f64| {
+            if n.fract() == 0.0 {
+                format!("{n:.0}")
+            } else {
+                format!("{n}").replace('.', ",")
+            }
+        };
+        format!(
+            "{} appels par seconde en moyenne, {} d'affilée",
+            number(self.per_second),
+            number(self.burst)
+        )
+    }
+}
+
+/// The account page's and the administrators' view of an account's use.
+pub async fn view(
+    db: &Db,
+    rate: ApiRate,
+    account_id: i64,
+) -> Result<app::api::ApiUsage, sqlx::Error> {
+    let usage = of_account(db, account_id).await?;
+    Ok(app::api::ApiUsage {
+        today: usage.today,
+        last_30_days: usage.last_30_days,
+        refused_30_days: usage.refused_30_days,
+        last_call_at: usage.last_call_at,
+        rate: rate.describe(),
+    })
+}
+
 /// An account's use of the data API: calls today (UTC), over the last 30 days, refused over the rate (30 days),
 /// and the time of its last call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -249,6 +283,22 @@ mod tests {
         assert_eq!(usage.take(8), Ok(()));
         std::thread::sleep(Duration::from_millis(600));
         assert_eq!(usage.take(7), Ok(()));
+    }
+
+    #[test]
+    fn rates_are_said_in_french() {
+        assert_eq!(
+            ApiRate::default().describe(),
+            "10 appels par seconde en moyenne, 20 d'affilée"
+        );
+        assert_eq!(
+            ApiRate {
+                per_second: 0.5,
+                burst: 3.0
+            }
+            .describe(),
+            "0,5 appels par seconde en moyenne, 3 d'affilée"
+        );
     }
 
     #[test]

@@ -204,10 +204,15 @@ pub async fn current(
     State(ctx): State<AppContext>,
     user: AccountUser,
 ) -> Result<Json<AccountView>, ApiError> {
-    accounts::view(&ctx.db, user.principal.id, user.session.csrf_token.clone())
+    let mut view = accounts::view(&ctx.db, user.principal.id, user.session.csrf_token.clone())
         .await?
-        .map(Json)
-        .ok_or_else(unauthenticated)
+        .ok_or_else(unauthenticated)?;
+    view.api_usage = crate::dae::usage::view(&ctx.db, ctx.config.api_rate, user.principal.id)
+        .await
+        .map_err(|e| {
+            ApiError::Internal(anyhow::Error::new(e).context("cannot read the API usage"))
+        })?;
+    Ok(Json(view))
 }
 
 #[utoipa::path(

@@ -199,7 +199,16 @@ async fn decision(
     .fetch_optional(&ctx.db.pool)
     .await
     .context("cannot read the account")?;
+    let api_usage = match &account {
+        Some((account_id, ..)) => Some(
+            crate::dae::usage::view(&ctx.db, ctx.config.api_rate, *account_id)
+                .await
+                .context("cannot read the API usage")?,
+        ),
+        None => None,
+    };
     Ok(Some(DecisionView {
+        api_usage,
         status: Status::parse(&record.status).unwrap_or(Status::Pending),
         decided_at,
         decided_by: more.decided_by.clone(),

@@ -153,6 +153,15 @@ fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl IntoView {
                     <p>{format!("{} par {} le {}.", if d.status == RequestStatus::Approved { "Validée" } else { "Refusée" }, d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at))}</p>
                     {d.login.clone().map(|l| view! { <p>{format!("Identifiant du compte : {l}")}</p> })}
                     {d.account_id.map(|account| view! { <AccountActions account disabled=d.account_disabled activated=d.account_activated reload /> })}
+                    {d.api_usage.clone().map(|u| view! {
+                        <p id="api-usage">{format!(
+                            "Utilisation de l'API : {} aujourd'hui, {} sur 30 jours, dont refusés pour débit dépassé : {} ; dernier appel : {}.",
+                            u.today,
+                            u.last_30_days,
+                            u.refused_30_days,
+                            u.last_call_at.map_or_else(|| "aucun".to_string(), dates::date_time)
+                        )}</p>
+                    })}
                     {(!d.reasons.is_empty()).then(|| view! { <p>{format!("Motifs : {}", d.reasons.join(" ; "))}</p> })}
                     {d.message.map(|m| view! { <p>{format!("Message : {m}")}</p> })}
                 </div>
