@@ -14,6 +14,7 @@ trap 'rm -f "$out"' EXIT
 cargo bench --locked -p server --bench sirene >>"$out"
 cargo bench --locked -p server --bench dashboard >>"$out"
 cargo bench --locked -p server --bench submit >>"$out"
+cargo bench --locked -p server --bench dae >>"$out"
 
 # The public pages in Chromium: the release build of `make run`, served on its own port from a new folder.
 env -u RUSTFLAGS cargo leptos build --release --split --precompress >&2

@@ -43,7 +43,8 @@ CREATE TABLE dae (
 );
 CREATE INDEX dae_by_commune ON dae (com_nom, gid);
 CREATE INDEX dae_by_insee ON dae (com_insee, gid);
-CREATE INDEX dae_by_position ON dae (lat_coor1, long_coor1);
+-- Holds what `near` reads first (identifier and position), so that the table is read only for the page.
+CREATE INDEX dae_by_position ON dae (lat_coor1, long_coor1) INCLUDE (gid);
 
 -- Each import: where from, when, how many records kept and refused.
 CREATE TABLE dae_imports (

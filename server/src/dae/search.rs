@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
-use sqlx::Any;
+use sqlx::{Any, Row};
 
 use super::filter::{self, Dialect, Filter, Value};
 use super::list::{MAX_LIMIT, record};
@@ -222,6 +222,21 @@ fn around(lat: f64, lon: f64, radius: f64) -> [f64; 4] {
     ]
 }
 
+fn bind_all<'q>(
+    mut statement: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    binds: &[Value],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for value in binds {
+        statement = match value {
+            Value::Text(t) => statement.bind(t.clone()),
+            Value::Integer(n) => statement.bind(*n),
+            Value::Number(n) => statement.bind(*n),
+            Value::Boolean(b) => statement.bind(i64::from(*b)),
+        };
+    }
+    statement
+}
+
 /// One page of records.
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
     let dialect = match db.backend {
@@ -229,7 +244,17 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
         Backend::Postgres => Dialect::Postgres,
     };
     let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
-    let mut sql = format!("SELECT {columns} FROM dae WHERE 1 = 1");
+    let near = match query.area {
+        Area::Near(lat, lon, radius) => Some((lat, lon, radius)),
+        _ => None,
+    };
+    // For `near`, only the identifier and position of the records of the box are read first (the position's index
+    // holds them); the page's records are read afterwards.
+    let mut sql = if near.is_some() {
+        "SELECT gid, lat_coor1, long_coor1 FROM dae WHERE 1 = 1".to_string()
+    } else {
+        format!("SELECT {columns} FROM dae WHERE 1 = 1")
+    };
     let mut binds: Vec<Value> = Vec::new();
     if let Some(filter) = &query.filter {
         sql.push_str(" AND ");
@@ -252,31 +277,18 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
             sql.push_str(&format!(" AND long_coor1 BETWEEN {w} AND {e}"));
         }
     }
-    let near = match query.area {
-        Area::Near(lat, lon, radius) => Some((lat, lon, radius)),
-        _ => None,
-    };
-    if near.is_none() {
+    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+    let Some((lat, lon, radius)) = near else {
         if let After::Gid(gid) = query.after {
             binds.push(Value::Integer(gid));
             sql.push_str(&format!(" AND gid > ${}", binds.len()));
         }
         binds.push(Value::Integer(query.limit + 1));
         sql.push_str(&format!(" ORDER BY gid LIMIT ${}", binds.len()));
-    }
-    // The SQL holds the fixed public field names and placeholders only: the values are bound.
-    let mut statement = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
-    for value in &binds {
-        statement = match value {
-            Value::Text(t) => statement.bind(t.clone()),
-            Value::Integer(n) => statement.bind(*n),
-            Value::Number(n) => statement.bind(*n),
-            Value::Boolean(b) => statement.bind(i64::from(*b)),
-        };
-    }
-    let rows = statement.fetch_all(&db.pool).await?;
-    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
-    let Some((lat, lon, radius)) = near else {
+        // The SQL holds the fixed public field names and placeholders only: the values are bound.
+        let rows = bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
+            .fetch_all(&db.pool)
+            .await?;
         let mut records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
         let next = (records.len() > limit).then(|| {
             records.truncate(limit);
@@ -288,37 +300,62 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
         });
         return Ok(Page { records, next });
     };
-    let mut found = Vec::new();
-    for row in &rows {
-        let mut object = record(row)?;
-        let (Some(rlat), Some(rlon), Some(gid)) = (
-            object.get("lat_coor1").and_then(Json::as_f64),
-            object.get("long_coor1").and_then(Json::as_f64),
-            object.get("gid").and_then(Json::as_i64),
-        ) else {
-            continue;
-        };
-        // Whole centimetres: what the cursor says is what was compared.
-        let d = (distance_m(lat, lon, rlat, rlon) * 100.0).round() / 100.0;
-        let past = match query.after {
-            After::Distance(ad, agid) => d > ad || (d == ad && gid > agid),
-            _ => true,
-        };
-        if d <= radius && past {
-            object.insert("distance_m".to_string(), Json::from(d));
-            found.push((d, gid, object));
-        }
-    }
+    let candidates: Vec<(i64, f64, f64)> =
+        bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let mut found: Vec<(f64, i64)> = candidates
+        .into_iter()
+        .filter_map(|(gid, rlat, rlon)| {
+            // Whole centimetres: what the cursor says is what was compared.
+            let d = (distance_m(lat, lon, rlat, rlon) * 100.0).round() / 100.0;
+            let past = match query.after {
+                After::Distance(ad, agid) => d > ad || (d == ad && gid > agid),
+                _ => true,
+            };
+            (d <= radius && past).then_some((d, gid))
+        })
+        .collect();
     found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let next = (found.len() > limit).then(|| {
-        let (d, gid, _) = &found[limit - 1];
+        let (d, gid) = found[limit - 1];
         format!("{d}_{gid}")
     });
     found.truncate(limit);
-    Ok(Page {
-        records: found.into_iter().map(|(_, _, o)| o).collect(),
-        next,
-    })
+    if found.is_empty() {
+        return Ok(Page {
+            records: Vec::new(),
+            next,
+        });
+    }
+    let placeholders: Vec<String> = (1..=found.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {columns} FROM dae WHERE gid IN ({})",
+        placeholders.join(", ")
+    );
+    let mut statement = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for (_, gid) in &found {
+        statement = statement.bind(*gid);
+    }
+    let mut by_gid: std::collections::HashMap<i64, Map<String, Json>> = HashMap::new();
+    for row in statement.fetch_all(&db.pool).await? {
+        let object = record(&row)?;
+        if let Some(gid) = object.get("gid").and_then(Json::as_i64) {
+            by_gid.insert(gid, object);
+        }
+    }
+    let records = found
+        .into_iter()
+        .filter_map(|(d, gid)| {
+            let mut object = by_gid.remove(&gid)?;
+            object.insert("distance_m".to_string(), Json::from(d));
+            Some(object)
+        })
+        .collect();
+    Ok(Page { records, next })
 }
 
 /// The page as a GeoJSON FeatureCollection (RFC 7946: WGS84, longitude first), `next` as a foreign member.
