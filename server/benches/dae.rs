@@ -312,6 +312,8 @@ async fn time(
 struct Measured {
     rows: Vec<(&'static str, f64, f64)>,
     anchor: f64,
+    /// Records a second, MB a second, peak memory growth (MB), MB in all.
+    export: (f64, f64, f64, f64),
 }
 
 async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> Measured {
@@ -381,8 +383,50 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> M
         |json| json.as_array().is_some(),
     )
     .await;
+    // The whole export, streamed: its pace, and how much the process grows meanwhile (peak resident memory,
+    // reset just before; the data set as GeoJSON is some hundred times larger).
+    let rss = |field: &str| -> f64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with(field))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = rss("VmRSS:");
+    let started = Instant::now();
+    let mut response = client
+        .get(format!("{base}/api/v1/dae/export"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("export");
+    let mut bytes = 0usize;
+    let mut features = 0usize;
+    while let Some(chunk) = response.chunk().await.expect("chunk") {
+        bytes += chunk.len();
+        features += chunk.iter().filter(|b| **b == b'\n').count();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let growth = rss("VmHWM:") - before;
+    assert!(features > RECORDS, "{features} lines");
+    eprintln!(
+        "{engine}: export of {RECORDS} records, {:.1} MB in {seconds:.2} s, peak memory +{growth:.1} MB",
+        bytes as f64 / 1e6
+    );
     running.server.abort();
     Measured {
+        export: (
+            RECORDS as f64 / seconds,
+            bytes as f64 / 1e6 / seconds,
+            growth,
+            bytes as f64 / 1e6,
+        ),
         rows: vec![
             ("near, 5 km, 20 results (GET /api/v1/dae)", near.0, near.1),
             (
@@ -439,5 +483,25 @@ async fn main() {
             });
         }
     }
+    // The export beside what a client reads of the health call in the same time (its rate), and its memory
+    // beside the size of what it sent.
+    rows.push(Row {
+        label: format!("export of {RECORDS} defibrillators as GeoJSON, streamed, records/s (anchor: GET /api/v1/health calls/s)"),
+        values: engines.iter().map(|(_, m)| m.export.0).collect(),
+        anchors: anchors.iter().map(|a| 1000.0 / a).collect(),
+        show: |v| format!("{v:.0}/s"),
+    });
+    rows.push(Row {
+        label: "export, MB/s sent (anchor: MB in all)".to_string(),
+        values: engines.iter().map(|(_, m)| m.export.1).collect(),
+        anchors: engines.iter().map(|(_, m)| m.export.3).collect(),
+        show: |v| format!("{v:.1} MB"),
+    });
+    rows.push(Row {
+        label: "export, growth of the server's peak memory meanwhile (anchor: MB sent)".to_string(),
+        values: engines.iter().map(|(_, m)| m.export.2).collect(),
+        anchors: engines.iter().map(|(_, m)| m.export.3).collect(),
+        show: |v| format!("{v:.1} MB"),
+    });
     common::print_table(&names, &rows);
 }

@@ -331,3 +331,29 @@ pub async fn search_dae(
         Ok(Json(serde_json::json!({ "records": page.records, "next": page.next })).into_response())
     }
 }
+
+#[utoipa::path(
+    get,
+    path = "/dae/export",
+    tag = "dae",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Tous les défibrillateurs, en GeoJSON (FeatureCollection, un objet par ligne), envoyés au fil de la lecture : la réponse commence aussitôt, et le serveur n'en garde jamais l'ensemble en mémoire", content_type = "application/geo+json"),
+        (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : le compte dépasse son débit, avec `Retry-After`", body = ErrorBody)
+    )
+)]
+pub async fn export_dae(State(ctx): State<AppContext>, _client: DataClient) -> Response {
+    let (sender, receiver) =
+        tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(8);
+    tokio::spawn(search::export(ctx.db.clone(), sender));
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
+    let mut response = axum::body::Body::from_stream(stream).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
+    response
+}

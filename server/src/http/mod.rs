@@ -53,6 +53,7 @@ struct ApiDoc;
 pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(dae::search_dae))
+        .routes(routes!(dae::export_dae))
         .routes(routes!(health::health))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))

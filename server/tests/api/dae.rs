@@ -623,3 +623,50 @@ async fn each_account_has_its_rate_and_its_calls_are_counted(backend: Backend) {
     assert_eq!((usage.today, usage.refused_30_days), (3, 2));
 }
 on_both_databases!(each_account_has_its_rate_and_its_calls_are_counted);
+
+async fn the_whole_data_set_is_exported_as_it_is_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    account(&app, "export").await;
+    let token = token(&app).await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/dae/export", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/geo+json");
+    let collection: Value = response.json().await.expect("a whole GeoJSON document");
+    assert_eq!(collection["type"], "FeatureCollection");
+    let features = collection["features"].as_array().expect("features");
+    let mut expected: Vec<i64> = shipped().iter().map(|r| gid_of(r)).collect();
+    expected.sort_unstable();
+    assert_eq!(
+        features
+            .iter()
+            .map(|f| f["id"].as_i64().expect("id"))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    let public: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    for feature in features {
+        let properties = feature["properties"].as_object().expect("properties");
+        assert!(
+            properties.keys().all(|k| public.contains(&k.as_str())),
+            "{feature}"
+        );
+        assert_eq!(
+            feature["geometry"]["coordinates"][0],
+            properties["long_coor1"]
+        );
+    }
+    let response = app
+        .client
+        .get(format!("{}/api/v1/dae/export", app.base))
+        .send()
+        .await
+        .expect("no token");
+    assert_eq!(response.status().as_u16(), 401);
+}
+on_both_databases!(the_whole_data_set_is_exported_as_it_is_read);
