@@ -256,3 +256,24 @@ test("past the flood limit, the form says when to try again and keeps what was t
   await expect(page.getByRole("alertdialog")).toBeHidden();
   await expect(page.locator("#siren")).toHaveValue("400461356");
 });
+
+test("on a 320-pixel-wide screen the public pages do not scroll sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 720 });
+  for (const path of ["/inscription", "/apropos", "/connexion"]) {
+    await page.goto(path);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > width + 1)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}`);
+      return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
+    });
+    expect(overflow.scroll, `${path}: ${overflow.wide.join(", ")}`).toBeLessThanOrEqual(overflow.width);
+  }
+  // The phone prefix keeps its territory and code whole.
+  await page.goto("/inscription");
+  const prefix = page.locator("#phone_prefix");
+  const box = await prefix.boundingBox();
+  expect(box!.width).toBeGreaterThan(250);
+});
