@@ -338,18 +338,7 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> M
     let client = reqwest::Client::new();
     let base = format!("http://{}", running.addr);
 
-    let mut anchor = Vec::with_capacity(SAMPLES);
-    for _ in 0..SAMPLES {
-        let started = Instant::now();
-        let response = client
-            .get(format!("{base}/api/v1/health"))
-            .send()
-            .await
-            .expect("health");
-        let _ = response.bytes().await.expect("body");
-        anchor.push(started.elapsed());
-    }
-    let anchor = percentile_ms(&mut anchor, 0.5);
+    let anchor = common::health_median(&client, &base, SAMPLES).await;
 
     // Points where people are: the positions of records drawn across the data set.
     let stride = RECORDS / SAMPLES;
@@ -448,41 +437,14 @@ async fn main() {
     );
     let mut engines = vec![("SQLite", measure("sqlite", url, dir.path()).await)];
     if let Ok(admin) = std::env::var("GEODAE_BENCH_POSTGRES_URL") {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL");
-        sqlx::query("DROP DATABASE IF EXISTS geodae_bench_dae")
-            .execute(&pool)
-            .await
-            .expect("drop");
-        sqlx::query("CREATE DATABASE geodae_bench_dae")
-            .execute(&pool)
-            .await
-            .expect("create");
-        pool.close().await;
-        let (base, _) = admin.rsplit_once('/').expect("database name");
-        engines.push((
-            "PostgreSQL",
-            measure("postgres", format!("{base}/geodae_bench_dae"), dir.path()).await,
-        ));
+        let url = common::postgres_database(&admin, "geodae_bench_dae").await;
+        engines.push(("PostgreSQL", measure("postgres", url, dir.path()).await));
     }
     let names: Vec<&str> = engines.iter().map(|(n, _)| *n).collect();
     let anchors: Vec<f64> = engines.iter().map(|(_, m)| m.anchor).collect();
-    let mut rows = Vec::new();
-    for (i, (label, _, _)) in engines[0].1.rows.iter().enumerate() {
-        for (p, median) in [("median", true), ("p99", false)] {
-            rows.push(Row {
-                label: format!(
-                    "{label}, {p}, {RECORDS} defibrillators (anchor: GET /api/v1/health, median)"
-                ),
-                values: engines
-                    .iter()
-                    .map(|(_, m)| if median { m.rows[i].1 } else { m.rows[i].2 })
-                    .collect(),
-                anchors: anchors.clone(),
-                show: common::ms,
-            });
-        }
-    }
+    let latencies: Vec<&[(&str, f64, f64)]> =
+        engines.iter().map(|(_, m)| m.rows.as_slice()).collect();
+    let mut rows = common::latency_rows(&latencies, &anchors, &format!("{RECORDS} defibrillators"));
     // The export beside what a client reads of the health call in the same time (its rate), and its memory
     // beside the size of what it sent.
     rows.push(Row {

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 mod common;
 
-use common::{Row, percentile_ms};
+use common::percentile_ms;
 use server::store::Db;
 
 const REQUESTS: i64 = 100_000;
@@ -172,18 +172,7 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> M
         rows: Vec::new(),
         anchor: 0.0,
     };
-    let mut times = Vec::with_capacity(SAMPLES);
-    for _ in 0..SAMPLES {
-        let started = Instant::now();
-        let response = client
-            .get(format!("{base}/api/v1/health"))
-            .send()
-            .await
-            .expect("health");
-        let _ = response.bytes().await.expect("body");
-        times.push(started.elapsed());
-    }
-    measured.anchor = percentile_ms(&mut times, 0.5);
+    measured.anchor = common::health_median(&client, &base, SAMPLES).await;
     for (label, query) in cases {
         let url = format!("{base}/api/v1/admin/registrations?{query}");
         let mut times = Vec::with_capacity(SAMPLES);
@@ -218,40 +207,13 @@ async fn main() {
     );
     let mut engines = vec![("SQLite", measure("sqlite", url, dir.path()).await)];
     if let Ok(admin) = std::env::var("GEODAE_BENCH_POSTGRES_URL") {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL");
-        sqlx::query("DROP DATABASE IF EXISTS geodae_bench")
-            .execute(&pool)
-            .await
-            .expect("drop");
-        sqlx::query("CREATE DATABASE geodae_bench")
-            .execute(&pool)
-            .await
-            .expect("create");
-        pool.close().await;
-        let (base, _) = admin.rsplit_once('/').expect("database name");
-        engines.push((
-            "PostgreSQL",
-            measure("postgres", format!("{base}/geodae_bench"), dir.path()).await,
-        ));
+        let url = common::postgres_database(&admin, "geodae_bench").await;
+        engines.push(("PostgreSQL", measure("postgres", url, dir.path()).await));
     }
     let names: Vec<&str> = engines.iter().map(|(n, _)| *n).collect();
     let anchors: Vec<f64> = engines.iter().map(|(_, m)| m.anchor).collect();
-    let mut rows = Vec::new();
-    for (i, (label, _, _)) in engines[0].1.rows.iter().enumerate() {
-        for (p, median) in [("median", true), ("p99", false)] {
-            rows.push(Row {
-                label: format!(
-                    "{label}, {p}, {REQUESTS} requests (anchor: GET /api/v1/health, median)"
-                ),
-                values: engines
-                    .iter()
-                    .map(|(_, m)| if median { m.rows[i].1 } else { m.rows[i].2 })
-                    .collect(),
-                anchors: anchors.clone(),
-                show: common::ms,
-            });
-        }
-    }
+    let latencies: Vec<&[(&str, f64, f64)]> =
+        engines.iter().map(|(_, m)| m.rows.as_slice()).collect();
+    let rows = common::latency_rows(&latencies, &anchors, &format!("{REQUESTS} requests"));
     common::print_table(&names, &rows);
 }

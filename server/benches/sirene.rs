@@ -267,22 +267,6 @@ async fn measure(
     }
 }
 
-async fn postgres_database(admin: &str) -> String {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(admin).await.expect("PostgreSQL");
-    sqlx::query("DROP DATABASE IF EXISTS geodae_bench_sirene")
-        .execute(&pool)
-        .await
-        .expect("drop");
-    sqlx::query("CREATE DATABASE geodae_bench_sirene")
-        .execute(&pool)
-        .await
-        .expect("create");
-    pool.close().await;
-    let (base, _) = admin.rsplit_once('/').expect("database name");
-    format!("{base}/geodae_bench_sirene")
-}
-
 #[tokio::main]
 async fn main() {
     let rows: u64 = std::env::var("GEODAE_BENCH_SIRENE_ROWS")
@@ -312,7 +296,7 @@ async fn main() {
     );
     engines.push(measure("SQLite", &sqlite_url, &file, &sqlite_dir, &samples).await);
     if let Ok(admin) = std::env::var("GEODAE_BENCH_POSTGRES_URL") {
-        let url = postgres_database(&admin).await;
+        let url = common::postgres_database(&admin, "geodae_bench_sirene").await;
         let pg_dir = dir.path().join("postgres");
         std::fs::create_dir_all(&pg_dir).expect("folder");
         engines.push(measure("PostgreSQL", &url, &file, &pg_dir, &samples).await);

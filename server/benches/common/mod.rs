@@ -2,7 +2,7 @@
 //! (Markdown rows; `make bench` prints one header for all).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use server::config::{Config, MailConfig, MailTransport};
 
@@ -94,4 +94,62 @@ pub struct Row {
 /// A latency.
 pub fn ms(v: f64) -> String {
     format!("{v:.3} ms")
+}
+
+/// A new, empty PostgreSQL database `name` on the server of `admin` (a database URL); its URL.
+#[allow(dead_code)] // Not every benchmark runs on PostgreSQL.
+pub async fn postgres_database(admin: &str, name: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(admin).await.expect("PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&pool)
+    .await
+    .expect("drop");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .expect("create");
+    pool.close().await;
+    let (base, _) = admin.rsplit_once('/').expect("database name");
+    format!("{base}/{name}")
+}
+
+/// The anchor of the HTTP benchmarks: the median round trip of `GET /api/v1/health` on the server at `base`.
+#[allow(dead_code)] // Not every benchmark measures over HTTP.
+pub async fn health_median(client: &reqwest::Client, base: &str, samples: usize) -> f64 {
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/health"))
+            .send()
+            .await
+            .expect("health");
+        let _ = response.bytes().await.expect("body");
+        times.push(started.elapsed());
+    }
+    percentile_ms(&mut times, 0.5)
+}
+
+/// The rows of latencies measured on each engine: per measure (label, median, p99), a median row and a p99 row,
+/// beside each engine's anchor; `of` says what the data set was ("100000 requests").
+#[allow(dead_code)] // Not every benchmark measures latencies.
+pub fn latency_rows(engines: &[&[(&str, f64, f64)]], anchors: &[f64], of: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (i, (label, _, _)) in engines[0].iter().enumerate() {
+        for (p, median) in [("median", true), ("p99", false)] {
+            rows.push(Row {
+                label: format!("{label}, {p}, {of} (anchor: GET /api/v1/health, median)"),
+                values: engines
+                    .iter()
+                    .map(|m| if median { m[i].1 } else { m[i].2 })
+                    .collect(),
+                anchors: anchors.to_vec(),
+                show: ms,
+            });
+        }
+    }
+    rows
 }

@@ -363,6 +363,33 @@ pub enum Dialect {
     Postgres,
 }
 
+impl From<crate::store::Backend> for Dialect {
+    fn from(backend: crate::store::Backend) -> Self {
+        match backend {
+            crate::store::Backend::Sqlite => Self::Sqlite,
+            crate::store::Backend::Postgres => Self::Postgres,
+        }
+    }
+}
+
+/// A query of the `Any` driver.
+pub type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds one value as its column holds it (flags as 0/1 integers).
+pub fn bind<'q>(query: AnyQuery<'q>, value: &Value) -> AnyQuery<'q> {
+    match value {
+        Value::Text(t) => query.bind(t.clone()),
+        Value::Integer(n) => query.bind(*n),
+        Value::Number(n) => query.bind(*n),
+        Value::Boolean(b) => query.bind(i64::from(*b)),
+    }
+}
+
+/// Binds values in order.
+pub fn bind_all<'q>(query: AnyQuery<'q>, values: &[Value]) -> AnyQuery<'q> {
+    values.iter().fold(query, bind)
+}
+
 impl Filter {
     /// Appends the condition as SQL to `sql`, its values to `binds` (placeholders `$n` follow `binds`' length,
     /// plus `offset` for the parameters bound before them).

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sqlx::Any;
 
-use super::filter::Value;
+use super::filter::{AnyQuery, Value};
 use super::{FIELDS, Kind, is_date};
 use crate::store::{Db, now_ms};
 
@@ -132,7 +132,7 @@ pub async fn import(db: &Db, source: &str, bytes: &[u8]) -> anyhow::Result<Repor
         .execute(&mut *tx)
         .await
         .context("cannot empty the DAE table")?;
-    let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    let columns = super::field_names();
     for chunk in records.chunks(BATCH) {
         let mut sql = format!("INSERT INTO dae ({columns}) VALUES ");
         for (r, _) in chunk.iter().enumerate() {
@@ -184,17 +184,10 @@ pub async fn seed_if_never_imported(db: &Db) -> anyhow::Result<Option<Report>> {
     import(db, SHIPPED_NAME, SHIPPED).await.map(Some)
 }
 
-/// Binds one value of a field of `kind` (`NULL` typed as the column).
-pub fn bind<'q>(
-    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
-    kind: Kind,
-    value: Option<&Value>,
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+/// Binds one value of a field of `kind`, or `NULL` typed as the column.
+fn bind<'q>(query: AnyQuery<'q>, kind: Kind, value: Option<&Value>) -> AnyQuery<'q> {
     match (kind, value) {
-        (_, Some(Value::Text(t))) => query.bind(t.clone()),
-        (_, Some(Value::Integer(n))) => query.bind(*n),
-        (_, Some(Value::Number(n))) => query.bind(*n),
-        (_, Some(Value::Boolean(b))) => query.bind(i64::from(*b)),
+        (_, Some(value)) => super::filter::bind(query, value),
         (Kind::Number, None) => query.bind(None::<f64>),
         (Kind::Integer | Kind::Boolean, None) => query.bind(None::<i64>),
         (Kind::Text | Kind::Date, None) => query.bind(None::<String>),

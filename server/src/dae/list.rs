@@ -3,9 +3,9 @@
 use serde_json::{Map, Value as Json};
 use sqlx::{Any, Row};
 
-use super::filter::{self, Dialect, Filter, Value};
+use super::filter::{self, Dialect, Filter};
 use super::{FIELDS, Field, Kind, field_names, find_field};
-use crate::store::{Backend, Db};
+use crate::store::Db;
 
 /// Most records of one page.
 pub const MAX_LIMIT: i64 = 1000;
@@ -91,12 +91,8 @@ impl RawListQuery {
 
 /// The page's records, as JSON objects keyed by the `schema-dae` names.
 pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, sqlx::Error> {
-    let dialect = match db.backend {
-        Backend::Sqlite => Dialect::Sqlite,
-        Backend::Postgres => Dialect::Postgres,
-    };
-    let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
-    let mut sql = format!("SELECT {columns} FROM dae");
+    let dialect = Dialect::from(db.backend);
+    let mut sql = format!("SELECT {} FROM dae", field_names());
     let mut binds = Vec::new();
     if let Some(filter) = &query.filter {
         sql.push_str(" WHERE ");
@@ -129,16 +125,7 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, 
         binds.len() + 2
     ));
     // The SQL holds the fixed public field names and placeholders only (see `filter`): the values are bound.
-    let mut statement = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
-    for value in &binds {
-        statement = match value {
-            Value::Text(t) => statement.bind(t.clone()),
-            Value::Integer(n) => statement.bind(*n),
-            Value::Number(n) => statement.bind(*n),
-            Value::Boolean(b) => statement.bind(i64::from(*b)),
-        };
-    }
-    let rows = statement
+    let rows = filter::bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
         .bind(query.limit)
         .bind(query.offset)
         .fetch_all(&db.pool)

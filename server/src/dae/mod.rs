@@ -120,7 +120,7 @@ pub fn find_field(name: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.name == name)
 }
 
-/// The public field names, for messages.
+/// The public field names, comma-separated: the column list of the queries, and the list given in messages.
 pub fn field_names() -> String {
     FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
 }

@@ -12,8 +12,8 @@ use sqlx::{Any, Row};
 
 use super::filter::{self, Dialect, Filter, Value};
 use super::list::{MAX_LIMIT, record};
-use super::{FIELDS, field_names, find_field};
-use crate::store::{Backend, Db};
+use super::{field_names, find_field};
+use crate::store::Db;
 
 /// Largest radius of `near`, in metres.
 pub const MAX_RADIUS_M: f64 = 50_000.0;
@@ -222,28 +222,10 @@ fn around(lat: f64, lon: f64, radius: f64) -> [f64; 4] {
     ]
 }
 
-fn bind_all<'q>(
-    mut statement: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
-    binds: &[Value],
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
-    for value in binds {
-        statement = match value {
-            Value::Text(t) => statement.bind(t.clone()),
-            Value::Integer(n) => statement.bind(*n),
-            Value::Number(n) => statement.bind(*n),
-            Value::Boolean(b) => statement.bind(i64::from(*b)),
-        };
-    }
-    statement
-}
-
 /// One page of records.
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
-    let dialect = match db.backend {
-        Backend::Sqlite => Dialect::Sqlite,
-        Backend::Postgres => Dialect::Postgres,
-    };
-    let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    let dialect = Dialect::from(db.backend);
+    let columns = field_names();
     let near = match query.area {
         Area::Near(lat, lon, radius) => Some((lat, lon, radius)),
         _ => None,
@@ -286,7 +268,7 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
         binds.push(Value::Integer(query.limit + 1));
         sql.push_str(&format!(" ORDER BY gid LIMIT ${}", binds.len()));
         // The SQL holds the fixed public field names and placeholders only: the values are bound.
-        let rows = bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
+        let rows = filter::bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
             .fetch_all(&db.pool)
             .await?;
         let mut records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
@@ -301,7 +283,7 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
         return Ok(Page { records, next });
     };
     let candidates: Vec<(i64, f64, f64)> =
-        bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
+        filter::bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
             .fetch_all(&db.pool)
             .await?
             .iter()
@@ -379,8 +361,7 @@ pub async fn export(
     sender: tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
 ) {
     use futures_util::StreamExt;
-    let columns = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT {columns} FROM dae ORDER BY gid");
+    let sql = format!("SELECT {} FROM dae ORDER BY gid", field_names());
     let mut rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).fetch(&db.pool);
     let mut buffer = Vec::with_capacity(EXPORT_CHUNK + 4096);
     buffer.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[\n");

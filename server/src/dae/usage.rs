@@ -80,7 +80,7 @@ impl Usage {
     }
 
     /// Counts a call of `account_id`: `Err` with the seconds to wait when it goes over the account's rate.
-    pub fn take(&self, account_id: i64) -> Result<(), u64> {
+    pub fn take(&self, account_id: i64) -> Result<(), i64> {
         let now = Instant::now();
         let mut state = self
             .state
@@ -100,7 +100,7 @@ impl Usage {
             0
         } else {
             // Whole seconds, at least one, until a token is back.
-            ((1.0 - bucket.tokens) / rate.per_second).ceil().max(1.0) as u64
+            ((1.0 - bucket.tokens) / rate.per_second).ceil().max(1.0) as i64
         };
         let at = now_ms();
         let counts = state.pending.entry((account_id, day_of(at))).or_default();

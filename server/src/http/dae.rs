@@ -132,12 +132,12 @@ impl FromRequestParts<AppContext> for DataClient {
             Ok(Some((account_id, login))) => match ctx.usage.take(account_id) {
                 Ok(()) => Ok(Self { account_id, login }),
                 Err(wait) => Err(ApiError::TooMany(
-                    i64::try_from(wait).unwrap_or(i64::MAX),
+                    wait,
                     format!(
                         "Ce compte dépasse {} appels par seconde (pointe de {}) : réessayez dans {}.",
                         ctx.config.api_rate.per_second,
                         ctx.config.api_rate.burst,
-                        super::error::in_time(i64::try_from(wait).unwrap_or(i64::MAX))
+                        super::error::in_time(wait)
                     ),
                 )
                 .into_response()),
