@@ -7,6 +7,7 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const stateDir = process.env.GEODAE_E2E_DIR ?? path.join(root, "target", "e2e");
 const port = process.env.GEODAE_E2E_PORT ?? "3100";
 export const reviewerPassword = "instructeur-mot-de-passe-2026";
+export const adminPassword = "administratrice-mot-de-passe-2026";
 
 export default defineConfig({
   testDir: "./tests",
@@ -25,8 +26,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    // A fresh database with one reviewer (password on stdin, as an operator would), then the server.
-    command: `rm -f "${stateDir}/e2e.db"* && echo "${reviewerPassword}" | "${targetDir}/debug/server" admin create --login instructeur --email instructeur@sante.gouv.fr --role reviewer && "${targetDir}/debug/server"`,
+    // A fresh database with a reviewer and an administrator (passwords on stdin, as an operator would), then the server.
+    command: `rm -f "${stateDir}/e2e.db"* && echo "${reviewerPassword}" | "${targetDir}/debug/server" admin create --login instructeur --email instructeur@sante.gouv.fr --role reviewer && echo "${adminPassword}" | "${targetDir}/debug/server" admin create --login administratrice --email administratrice@sante.gouv.fr --role admin && "${targetDir}/debug/server"`,
     cwd: root,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 60_000,

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, lazy_route, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::admin::{
@@ -13,6 +13,9 @@ use crate::pages::admin::{
 use crate::pages::compte::{
     account::AccountPage, password::PasswordSetupPage, recovery::ForgotLoginPage,
     recovery::ForgotPasswordPage, sign_in::AccountSignInPage,
+};
+use crate::pages::legal::{
+    accessibilite::AccessibilityPage, donnees::PersonalDataPage, mentions::LegalNoticePage,
 };
 use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
 
@@ -73,8 +76,12 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="contenu" role="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
+                    // The mandatory pages are sent whole, their settings in place: readable without JavaScript.
                     <Route path=path!("/apropos") view=AproposPage />
                     <Route path=path!("/inscription") view=InscriptionPage />
+                    <Route path=path!("/accessibilite") view={Lazy::<Accessibility>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/mentions-legales") view={Lazy::<LegalNotice>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/donnees-personnelles") view={Lazy::<PersonalData>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/connexion") view={Lazy::<AccountSignIn>::new()} />
                     <Route path=path!("/compte") view={Lazy::<Account>::new()} />
                     <Route path=path!("/compte/mot-de-passe") view={Lazy::<PasswordSetup>::new()} />
@@ -97,7 +104,7 @@ pub fn App() -> impl IntoView {
 
 /// Declares a route whose page is lazily loaded: built with `cargo leptos build --split`, its code leaves the
 /// main WebAssembly module for a chunk the browser fetches when the page is first shown (the server names it in
-/// a `modulepreload` link when it renders that page). The applicants' pages stay in the main module.
+/// a `modulepreload` link when it renders that page). The registration pages stay in the main module.
 macro_rules! lazy_pages {
     ($($route:ident => $page:ident,)*) => {$(
         struct $route;
@@ -116,6 +123,9 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    Accessibility => AccessibilityPage,
+    LegalNotice => LegalNoticePage,
+    PersonalData => PersonalDataPage,
     AccountSignIn => AccountSignInPage,
     Account => AccountPage,
     PasswordSetup => PasswordSetupPage,

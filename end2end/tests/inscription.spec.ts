@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
 
-import { test, expect } from "./csp";
+import { test, expect, checkPage } from "./fixtures";
 import { holdWebAssembly } from "./slow";
 
 const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
@@ -22,15 +22,19 @@ async function openForm(page: Page) {
   await wasm;
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.waitForLoadState("networkidle");
+  await checkPage(page);
 }
 
 test("the landing page leads to the form", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/apropos$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Géo'DAE");
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await checkPage(page);
   await page.getByRole("link", { name: "S'inscrire" }).first().click();
   await expect(page).toHaveURL(/\/inscription$/);
   await expect(page.getByRole("heading", { name: "Création d'un compte" })).toBeVisible();
+  await checkPage(page);
 });
 
 test("an applicant requests an API account", async ({ page }) => {
@@ -42,6 +46,7 @@ test("an applicant requests an API account", async ({ page }) => {
   await phone.fill("0696 20 12 34");
   await expect(page.locator("#phone_number-messages")).toContainText("numéro en Martinique");
   await expect(phone).toHaveAttribute("aria-invalid", "true");
+  await checkPage(page);
   await page.locator("#phone_prefix").selectOption("+596");
   await expect(page.locator("#phone_number-messages")).toBeEmpty();
   await expect(phone).toHaveAttribute("aria-invalid", "false");
@@ -49,6 +54,7 @@ test("an applicant requests an API account", async ({ page }) => {
   // The prefix table opens from the information button.
   await page.getByRole("button", { name: "Informations sur les indicatifs" }).click();
   await expect(page.locator("#phone-prefixes")).toContainText("Polynésie Française");
+  await checkPage(page);
 
   await page.getByLabel("Nom", { exact: false }).first().fill("Test");
   await page.locator("#first_name").fill("Marie");
@@ -67,6 +73,7 @@ test("an applicant requests an API account", async ({ page }) => {
   const reference = (await dialog.locator("strong").textContent())!.trim();
   expect(reference).toMatch(/^DAE-[0-9A-Z]{8}$/);
   await expect(dialog.getByRole("button", { name: "OK" })).toBeFocused();
+  await checkPage(page);
   await dialog.getByRole("button", { name: "OK" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.locator("#siren")).toHaveValue("");
@@ -95,6 +102,7 @@ test("what is typed while the page's code is still loading is kept, and then che
   await page.getByRole("button", { name: "Valider" }).click();
   await expect(page.locator("#email")).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#last_name")).toHaveAttribute("aria-invalid", "false");
+  await checkPage(page);
 });
 
 test("SIREN spaces are removed and a ceased company is told why", async ({ page }) => {
@@ -104,6 +112,7 @@ test("SIREN spaces are removed and a ceased company is told why", async ({ page 
   await siren.blur();
   await expect(siren).toHaveValue("883010316");
   await expect(page.locator("#siren-messages")).toContainText("cessée");
+  await checkPage(page);
 });
 
 test("without WebAssembly, nothing validates live (control)", async ({ page }) => {
@@ -115,6 +124,7 @@ test("without WebAssembly, nothing validates live (control)", async ({ page }) =
   await page.waitForTimeout(1000);
   await expect(page.locator("#phone_number-messages")).toBeEmpty();
   await expect(page.locator("#company_name")).toHaveValue("");
+  await checkPage(page);
 });
 
 test("an applicant who does not know the SIREN finds it by name, with the keyboard only", async ({ page }) => {
@@ -151,6 +161,7 @@ test("an applicant who does not know the SIREN finds it by name, with the keyboa
   await expect(listbox.getByRole("option").first()).toContainText("LES RESTAURANTS DU COEUR");
   await expect(page.locator("#company-search-status")).toContainText("trouvée");
   await expect(combobox).toHaveAttribute("aria-expanded", "true");
+  await checkPage(page);
 
   // Escape closes the list, the arrow opens it again and visits the first option.
   await page.keyboard.press("Escape");
@@ -255,25 +266,36 @@ test("past the flood limit, the form says when to try again and keeps what was t
   );
   await expect(page.getByRole("alertdialog")).toBeHidden();
   await expect(page.locator("#siren")).toHaveValue("400461356");
+  await checkPage(page);
 });
 
-test("on a 320-pixel-wide screen the public pages do not scroll sideways", async ({ page }) => {
-  await page.setViewportSize({ width: 320, height: 720 });
-  for (const path of ["/inscription", "/apropos", "/connexion"]) {
+test("the public pages pass the accessibility checks, the mandatory pages linked from every page", async ({ page }) => {
+  for (const path of ["/apropos", "/connexion", "/compte/mot-de-passe-oublie", "/compte/identifiant-oublie", "/page-inconnue"]) {
     await page.goto(path);
     await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
-    const overflow = await page.evaluate(() => {
-      const width = document.documentElement.clientWidth;
-      const wide = [...document.querySelectorAll("body *")]
-        .filter((e) => e.getBoundingClientRect().right > width + 1)
-        .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}`);
-      return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
-    });
-    expect(overflow.scroll, `${path}: ${overflow.wide.join(", ")}`).toBeLessThanOrEqual(overflow.width);
+    await checkPage(page);
   }
-  // The phone prefix keeps its territory and code whole.
-  await page.goto("/inscription");
-  const prefix = page.locator("#phone_prefix");
-  const box = await prefix.boundingBox();
+  // The phone prefix keeps its territory and code whole on a narrow phone.
+  await page.setViewportSize({ width: 320, height: 720 });
+  await openForm(page);
+  const box = await page.locator("#phone_prefix").boundingBox();
   expect(box!.width).toBeGreaterThan(250);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // From the notice under the form to the personal data page, in the browser: the settings come from the server.
+  await page.locator("#data-notice").getByRole("link", { name: "Données personnelles" }).click();
+  await expect(page).toHaveURL(/\/donnees-personnelles$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Données personnelles");
+  await expect(page.locator("#retention")).toContainText("365 jours après le refus");
+  await checkPage(page);
+  const footer = page.getByRole("contentinfo");
+  await footer.getByRole("link", { name: "Mentions légales" }).click();
+  await expect(page.getByRole("heading", { name: "Directeur de la publication" })).toBeVisible();
+  await checkPage(page);
+  await footer.getByRole("link", { name: "Accessibilité : non conforme" }).click();
+  await expect(page.locator("#conformity")).toContainText("non conforme avec le référentiel général d'amélioration de l'accessibilité");
+  await checkPage(page);
+  // Loaded directly, each is whole.
+  await page.reload();
+  await expect(page.locator("#conformity")).toContainText("non conforme");
 });

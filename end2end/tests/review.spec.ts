@@ -1,12 +1,13 @@
 import { Page } from "@playwright/test";
 
-import { test, expect } from "./csp";
+import { test, expect, checkPage, watch } from "./fixtures";
 import { holdWebAssembly } from "./slow";
 
 // Runs after inscription.spec.ts (files run in name order, one worker): the request submitted there is
 // waiting in the dashboard.
 const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
 const password = "instructeur-mot-de-passe-2026";
+const adminPassword = "administratrice-mot-de-passe-2026";
 
 async function emailsTo(address: string, subject: string): Promise<any[]> {
   for (let i = 0; i < 80; i++) {
@@ -20,19 +21,22 @@ async function emailsTo(address: string, subject: string): Promise<any[]> {
   return [];
 }
 
-async function signIn(page: Page) {
+async function signIn(page: Page, login = "instructeur", secret = password) {
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await page.goto("/admin");
   await wasm;
   // The dashboard finds no session and sends to the sign-in page: wait for that page to be live.
   await expect(page).toHaveURL(/\/admin\/connexion\?retour=%2Fadmin$/);
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
-  await page.getByLabel("Identifiant").fill("instructeur");
-  await page.getByLabel("Mot de passe").fill(password);
+  await checkPage(page);
+  await page.getByLabel("Identifiant").fill(login);
+  await page.getByLabel("Mot de passe").fill(secret);
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
+  await expect(page.locator(".admin-counts")).toBeVisible();
+  await checkPage(page);
 }
 
 async function openRequest(page: Page, search: string) {
@@ -43,6 +47,7 @@ async function openRequest(page: Page, search: string) {
   await row.getByRole("link").click();
   await expect(page).toHaveURL(/\/admin\/demandes\/\d+$/);
   await expect(page.getByRole("heading", { name: "Décision" })).toBeVisible();
+  await checkPage(page);
 }
 
 test("a wrong password is refused with a message", async ({ page }) => {
@@ -53,6 +58,7 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.locator("#signin-error")).toContainText("Identifiant ou mot de passe incorrect");
   await expect(page).toHaveURL(/\/admin\/connexion/);
+  await checkPage(page);
 });
 
 test("what is typed while the page's code is still loading is kept", async ({ page }) => {
@@ -64,15 +70,19 @@ test("what is typed while the page's code is still loading is kept", async ({ pa
   release();
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page.getByLabel("Identifiant")).toHaveValue("instructeur");
+  await checkPage(page);
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
+  await expect(page.locator(".admin-counts")).toBeVisible();
+  await checkPage(page);
 });
 
 test("from a public page, the dashboard comes with its own code, without reloading the page", async ({ page }) => {
   await signIn(page);
   await page.goto("/apropos");
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await checkPage(page);
   // The public page's module holds none of the administrators' pages: they come as chunks when needed.
   const chunks: string[] = [];
   const documents: string[] = [];
@@ -111,6 +121,7 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   // The applicant opens the link: the page shows the identifiant, the rules live, and takes the password.
   const applicant = await page.context().browser()!.newContext();
   const tab = await applicant.newPage();
+  watch(tab);
   const wasm = tab.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
   await tab.goto(link![0]);
   await wasm;
@@ -121,6 +132,7 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   await password.fill("Dae-1");
   await expect(tab.locator("[data-rule=length]")).toHaveClass(/password-rule--ko/);
   await expect(password).toHaveAttribute("aria-invalid", "true");
+  await checkPage(tab);
   await password.fill("Defib-2026");
   await expect(tab.locator("[data-rule=length]")).toHaveClass(/password-rule--ok/);
   await expect(tab.locator("[data-rule=classes]")).toHaveClass(/password-rule--ok/);
@@ -133,6 +145,7 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   await tab.getByRole("link", { name: "Retour au site" }).click();
   await expect(tab).toHaveURL(/\/connexion$/);
   await tab.waitForLoadState("networkidle");
+  await checkPage(tab);
   await tab.getByLabel("Identifiant").fill("mtest");
   await tab.getByLabel("Mot de passe").fill("Defib-2026");
   await tab.getByRole("button", { name: "Se connecter" }).click();
@@ -146,6 +159,7 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   await expect(tab.locator("#api-example-token")).toContainText(`${origin}/api/login`);
   await expect(tab.locator("#api-example-token")).toContainText('"username": "mtest"');
   await expect(tab.locator("#api-usage")).toContainText("aucun pour l'instant");
+  await checkPage(tab);
   const login = await tab.request.post(`${origin}/api/login`, { data: { username: "mtest", password: "Defib-2026" } });
   expect(login.status()).toBe(201);
   const { token } = await login.json();
@@ -184,6 +198,7 @@ test("a reviewer refuses a request with two reasons; the email leads to the fill
   await expect(page.getByLabel(/Adresse email personnelle/)).toBeChecked();
   await expect(page.getByLabel(/Nom du demandeur incorrect/)).toBeChecked();
   await page.getByLabel(/Message au demandeur/).fill("Merci de refaire la demande avec une adresse générique.");
+  await checkPage(page);
   await page.getByRole("button", { name: "Refuser la demande" }).click();
   await expect(page.locator(".fr-alert--info").last()).toContainText("Refusée par instructeur");
 
@@ -204,4 +219,22 @@ test("a reviewer refuses a request with two reasons; the email leads to the fill
   await expect(page.locator("#last_name")).toHaveValue("Dupont");
   await expect(page.locator("#phone_number")).toHaveValue("612345678");
   await expect(page.locator("#company_name")).toHaveValue("LA POSTE");
+  await checkPage(page);
+});
+
+test("every administrators' page passes the accessibility checks", async ({ page }) => {
+  await signIn(page, "administratrice", adminPassword);
+  for (const [link, heading] of [
+    ["Mails", "Mails envoyés"],
+    ["Journal", "Journal"],
+    ["Motifs de refus", "Motifs de refus"],
+    ["Administrateurs", "Administrateurs"],
+    ["Mon mot de passe", "Mon mot de passe"],
+    ["Demandes", "Demandes de compte API"],
+  ]) {
+    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: link, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(heading);
+    await page.waitForLoadState("networkidle");
+    await checkPage(page);
+  }
 });

@@ -36,6 +36,8 @@ pub struct Config {
     pub flood: FloodLimits,
     /// The data API's rate per account (`GEODAE_API_RATE` calls a second, `GEODAE_API_BURST` at once).
     pub api_rate: crate::dae::usage::ApiRate,
+    /// What the mandatory pages say of this installation, its retention periods included.
+    pub legal: app::api::LegalInfo,
 }
 
 impl Config {
@@ -116,6 +118,40 @@ fn api_rate() -> anyhow::Result<crate::dae::usage::ApiRate> {
         bail!("GEODAE_API_BURST must be at least 1");
     }
     Ok(rate)
+}
+
+/// The publisher, host and data protection officer (`GEODAE_PUBLISHER`, `GEODAE_HOST_*`, `GEODAE_DPO*`) and the
+/// retention periods (`GEODAE_RETENTION_*_DAYS`); the defaults are the ministry's.
+fn legal(site_url: &str) -> anyhow::Result<app::api::LegalInfo> {
+    let default = app::api::LegalInfo::default();
+    let text = |name: &str, default: String| var(name).unwrap_or(default);
+    let period = |name: &str, default: u32| match var(name) {
+        None => Ok(default),
+        Some(text) => match text.parse::<u32>() {
+            Ok(n) if (1..=3_650).contains(&n) => Ok(n),
+            _ => bail!("{name} must be a number of days between 1 and 3650, not {text}"),
+        },
+    };
+    let kept = default.retention;
+    Ok(app::api::LegalInfo {
+        site_url: site_url.to_string(),
+        publisher: text("GEODAE_PUBLISHER", default.publisher),
+        publisher_address: text("GEODAE_PUBLISHER_ADDRESS", default.publisher_address),
+        publication_director: text("GEODAE_PUBLICATION_DIRECTOR", default.publication_director),
+        host: text("GEODAE_HOST_NAME", default.host),
+        host_address: text("GEODAE_HOST_ADDRESS", default.host_address),
+        host_phone: text("GEODAE_HOST_PHONE", default.host_phone),
+        dpo: text("GEODAE_DPO", default.dpo),
+        dpo_email: var("GEODAE_DPO_EMAIL"),
+        retention: app::api::Retention {
+            refused_days: period("GEODAE_RETENTION_REFUSED_DAYS", kept.refused_days)?,
+            unactivated_days: period("GEODAE_RETENTION_UNACTIVATED_DAYS", kept.unactivated_days)?,
+            disabled_days: period("GEODAE_RETENTION_DISABLED_DAYS", kept.disabled_days)?,
+            ended_days: period("GEODAE_RETENTION_ENDED_DAYS", kept.ended_days)?,
+            mail_days: period("GEODAE_RETENTION_MAIL_DAYS", kept.mail_days)?,
+            audit_days: period("GEODAE_RETENTION_AUDIT_DAYS", kept.audit_days)?,
+        },
+    })
 }
 
 fn days(name: &str, default: i64) -> anyhow::Result<i64> {
@@ -294,6 +330,10 @@ impl Config {
             }),
             other => bail!("GEODAE_MAIL_TRANSPORT must be file or smtp, not {other}"),
         };
+        let public_url = var("GEODAE_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
         Ok(Self {
             addr,
             site_root: PathBuf::from(
@@ -302,10 +342,8 @@ impl Config {
                     .unwrap_or_else(|| "target/site".into()),
             ),
             database_url,
-            public_url: var("GEODAE_PUBLIC_URL")
-                .unwrap_or_else(|| format!("http://{addr}"))
-                .trim_end_matches('/')
-                .to_string(),
+            legal: legal(&public_url)?,
+            public_url,
             mail: MailConfig {
                 from: var("GEODAE_MAIL_FROM")
                     .unwrap_or_else(|| "Géo'DAE <ne-pas-repondre@geodae.sante.gouv.fr>".into()),

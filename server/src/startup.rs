@@ -8,7 +8,7 @@ use axum::Router;
 use axum::handler::Handler;
 use axum::response::Redirect;
 use axum::routing::get;
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -171,10 +171,19 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .fallback(not_found);
     let pages = Router::new()
         .route("/", get(|| async { Redirect::permanent("/apropos") }))
-        .leptos_routes(&options, routes, {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        // The mandatory pages are rendered with this installation's settings.
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            {
+                let legal = config.legal.clone();
+                move || provide_context(legal.clone())
+            },
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback_service(files)
         .with_state(options);
     pages

@@ -319,3 +319,81 @@ pub struct ApiUsage {
     /// The account's rate, in words ("10 appels par seconde, 20 d'affilée").
     pub rate: String,
 }
+
+/// What the mandatory pages ("Mentions légales", "Données personnelles", "Accessibilité") say of the service
+/// where it runs: its publisher, host, contacts and retention periods, set by the server's environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LegalInfo {
+    /// This site's public address.
+    pub site_url: String,
+    /// The publisher: the body in charge of the service and controller of its personal data.
+    pub publisher: String,
+    /// The publisher's postal address.
+    pub publisher_address: String,
+    /// The director of publication (a function, not a name).
+    pub publication_director: String,
+    /// The host: name, postal address and telephone (loi n° 2004-575, article 6).
+    pub host: String,
+    /// The host's postal address.
+    pub host_address: String,
+    /// The host's telephone.
+    pub host_phone: String,
+    /// The data protection officer (DPO): who and where.
+    pub dpo: String,
+    /// The data protection officer's email address, when published.
+    pub dpo_email: Option<String>,
+    /// How long personal data is kept, as the server applies it.
+    pub retention: Retention,
+}
+
+impl Default for LegalInfo {
+    fn default() -> Self {
+        let ministry = "14 avenue Duquesne, 75350 Paris 07 SP";
+        Self {
+            site_url: String::new(),
+            publisher: "Ministère chargé de la santé – Direction générale de la santé (DGS)".into(),
+            publisher_address: ministry.into(),
+            publication_director: "Le directeur général de la santé".into(),
+            host: "Ministère chargé de la santé".into(),
+            host_address: ministry.into(),
+            host_phone: "01 40 56 60 00".into(),
+            dpo: "Délégué à la protection des données des ministères sociaux, 14 avenue Duquesne, 75350 Paris 07 SP"
+                .into(),
+            dpo_email: None,
+            retention: Retention::default(),
+        }
+    }
+}
+
+/// Retention periods, in days, of each kind of personal data (`GEODAE_RETENTION_*`); the server purges what
+/// is older every day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Retention {
+    /// A refused request and its personal data, from the refusal.
+    pub refused_days: u32,
+    /// A validated request whose account was never activated, from the validation.
+    pub unactivated_days: u32,
+    /// A disabled account and its request, from the disabling.
+    pub disabled_days: u32,
+    /// Used or expired links, ended sessions and data API tokens, from their end.
+    pub ended_days: u32,
+    /// Emails sent, from their sending.
+    pub mail_days: u32,
+    /// Entries of the audit trail, from their writing.
+    pub audit_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            refused_days: 365,
+            unactivated_days: 365,
+            disabled_days: 365,
+            ended_days: 7,
+            mail_days: 90,
+            audit_days: 365,
+        }
+    }
+}

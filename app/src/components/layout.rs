@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 pub use crate::api::CONTACT_EMAIL;
+use crate::pages::legal::accessibilite;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -59,7 +60,9 @@ pub fn Footer() -> impl IntoView {
                 <div class="fr-footer__bottom">
                     <ul class="fr-footer__bottom-list">
                         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/apropos">"À propos"</a></li>
-                        <li class="fr-footer__bottom-item"><span class="fr-footer__bottom-link">"Accessibilité : partiellement conforme"</span></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/accessibilite">"Accessibilité : " {accessibilite::STATE}</a></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/mentions-legales">"Mentions légales"</a></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/donnees-personnelles">"Données personnelles"</a></li>
                         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/admin">"Espace administrateurs"</a></li>
                     </ul>
                 </div>

@@ -4,4 +4,5 @@ pub mod admin;
 pub mod apropos;
 pub mod compte;
 pub mod inscription;
+pub mod legal;
 pub mod not_found;

@@ -31,6 +31,7 @@ pub fn config(database_url: &str, dir: &Path) -> Config {
             per_second: 1e9,
             burst: 1e9,
         },
+        legal: Default::default(),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod headers;
 mod health;
 pub mod json;
+mod legal;
 mod registrations;
 pub mod request_id;
 mod sirene;
@@ -41,7 +42,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
     tags(
         (name = "registrations", description = "Demandes de création de compte"),
         (name = "sirene", description = "Répertoire SIRENE"),
-        (name = "health", description = "État du service"),
+        (name = "health", description = "État du service et informations légales"),
         (name = "account", description = "Comptes API : mot de passe, connexion, identifiants oubliés"),
         (name = "admin", description = "Administration : connexion, examen des demandes, mails, journal"),
         (name = "dae", description = "Données des défibrillateurs pour les comptes API, compatibles avec l'API de Géo'DAE : jeton par POST /api/login, liste par GET /api/dae")
@@ -57,6 +58,7 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(health::health))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
+        .routes(routes!(legal::legal))
         .routes(routes!(sirene::lookup))
         .routes(routes!(sirene::search))
         .routes(routes!(registrations::create))

@@ -44,6 +44,8 @@ pub struct Options {
     pub site_root: Option<PathBuf>,
     /// The data API's rate per account.
     pub api_rate: server::dae::usage::ApiRate,
+    /// The retention periods (the defaults, unless a test shortens them).
+    pub retention: app::api::Retention,
 }
 
 /// Limits no test reaches unless it means to.
@@ -63,6 +65,7 @@ impl Default for Options {
             trust_proxy: false,
             site_root: None,
             api_rate: server::dae::usage::ApiRate::default(),
+            retention: app::api::Retention::default(),
         }
     }
 }
@@ -89,6 +92,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1025)
     });
+    let public_url = if options.https {
+        "https://comptes.geodae.test"
+    } else {
+        "http://comptes.geodae.test"
+    };
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("address"),
         site_root: options
@@ -97,11 +105,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             .unwrap_or_else(|| PathBuf::from("target/site")),
         database_url: database_url.clone(),
         data_dir: dir.path().to_path_buf(),
-        public_url: if options.https {
-            "https://comptes.geodae.test".into()
-        } else {
-            "http://comptes.geodae.test".into()
-        },
+        public_url: public_url.into(),
         mail: MailConfig {
             from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
             transport: MailTransport::Smtp(SmtpConfig {
@@ -120,6 +124,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         password_policy: Default::default(),
         flood: options.flood,
         api_rate: options.api_rate,
+        legal: app::api::LegalInfo {
+            site_url: public_url.into(),
+            retention: options.retention,
+            ..Default::default()
+        },
     };
     let running = server::startup::start(config)
         .await

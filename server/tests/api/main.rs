@@ -8,6 +8,7 @@ mod dae;
 mod flood;
 mod helpers;
 mod instances;
+mod legal;
 mod logs;
 mod online;
 mod operations;

@@ -47,6 +47,9 @@ async fn every_answer_carries_the_security_headers() {
         "/compte",
         "/admin",
         "/admin/connexion",
+        "/accessibilite",
+        "/mentions-legales",
+        "/donnees-personnelles",
         "/page-inconnue",
         "/api/v1/inconnue",
     ] {

@@ -87,6 +87,24 @@ pub async fn reapply(link: &str) -> Result<RegistrationRequest, CallError> {
     imp::get_json(&format!("/api/v1/registrations/reprise/{}", encode(link))).await
 }
 
+/// `GET /api/v1/legal`: the settings of the mandatory pages, as JSON text (see [`parse_json`]).
+pub async fn legal_info() -> Result<String, CallError> {
+    imp::get_text("/api/v1/legal").await
+}
+
+/// Reads JSON text: in the browser with its own `JSON.parse`, on the server with `serde_json`.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        let value = js_sys::JSON::parse(text).ok()?;
+        serde_wasm_bindgen::from_value(value).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        serde_json::from_str(text).ok()
+    }
+}
+
 /// Percent-encodes a query or path value.
 pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -136,6 +154,19 @@ mod imp {
             .await
             .map_err(|_| CallError::Network)?;
         decode(response).await
+    }
+
+    /// A GET whose successful answer is kept as text.
+    pub async fn get_text(url: &str) -> Result<String, CallError> {
+        let response = Request::get(url)
+            .send()
+            .await
+            .map_err(|_| CallError::Network)?;
+        if !response.ok() {
+            let status = response.status();
+            return Err(CallError::Api(status, from_json(response).await?));
+        }
+        response.text().await.map_err(|_| CallError::Network)
     }
 
     /// A GET that aborts the previous one kept in `pending`, and is kept there until the next.
@@ -220,6 +251,10 @@ mod imp {
     use super::CallError;
 
     pub async fn get_json<T: DeserializeOwned>(_url: &str) -> Result<T, CallError> {
+        Err(CallError::Network)
+    }
+
+    pub async fn get_text(_url: &str) -> Result<String, CallError> {
         Err(CallError::Network)
     }
 

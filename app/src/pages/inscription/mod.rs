@@ -310,6 +310,12 @@ pub fn InscriptionPage() -> impl IntoView {
                         <button class="fr-btn" type="submit" disabled=move || !ready.get() || submit.pending().get()>
                             {move || if submit.pending().get() { "Envoi en cours…" } else { "Valider" }}
                         </button>
+                        <p class="fr-text--sm fr-mt-3w" id="data-notice">
+                            "Les informations saisies sont traitées par le ministère chargé de la santé pour instruire votre "
+                            "demande de compte API puis, si elle est validée, gérer votre compte. Elles ne sont transmises qu'aux "
+                            "administrateurs de Géo'DAE. Pour connaître leur durée de conservation et exercer vos droits, "
+                            "consultez la page " <a href="/donnees-personnelles">"Données personnelles"</a> "."
+                        </p>
                     </form>
                 </div>
             </div>
