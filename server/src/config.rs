@@ -149,7 +149,13 @@ fn legal(site_url: &str) -> anyhow::Result<app::api::LegalInfo> {
             disabled_days: period("GEODAE_RETENTION_DISABLED_DAYS", kept.disabled_days)?,
             ended_days: period("GEODAE_RETENTION_ENDED_DAYS", kept.ended_days)?,
             mail_days: period("GEODAE_RETENTION_MAIL_DAYS", kept.mail_days)?,
-            audit_days: period("GEODAE_RETENTION_AUDIT_DAYS", kept.audit_days)?,
+            audit_days: match period("GEODAE_RETENTION_AUDIT_DAYS", kept.audit_days)? {
+                // The trail must outlive what it is asked about; the database keeps 30 days whatever is set.
+                days if days < 30 => {
+                    bail!("GEODAE_RETENTION_AUDIT_DAYS must be at least 30 days, not {days}")
+                }
+                days => days,
+            },
         },
     })
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod links;
 pub mod mail;
 pub mod registration;
+pub mod retention;
 pub mod review;
 pub mod sirene;
 pub mod startup;

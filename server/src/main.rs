@@ -22,6 +22,8 @@ const USAGE: &str = "Usage:
                                 the import or measure it
   server dae import FILE        load Géo'DAE's national export (CSV or GeoJSON, data.gouv.fr) in place of the
                                 defibrillators, in one transaction; prints the rows refused and why
+  server purge [--dry-run]      erase the personal data past its retention period (GEODAE_RETENTION_*_DAYS), as
+                                the server does every day; --dry-run counts without erasing
   server backup FILE            write a consistent copy of the SQLite database to FILE while the server runs
                                 (restore: stop the server, put FILE in place of the database, start it)
   server admin create --login LOGIN --email EMAIL [--role admin|reviewer|viewer]
@@ -45,6 +47,8 @@ async fn main() -> ExitCode {
         ["sirene", "import", file] => sirene_import(PathBuf::from(file), false).await,
         ["sirene", "import", "--json", file] => sirene_import(PathBuf::from(file), true).await,
         ["backup", file] => backup(PathBuf::from(file)).await,
+        ["purge"] => purge(false).await,
+        ["purge", "--dry-run"] => purge(true).await,
         ["dae", "import", file] => dae_import(PathBuf::from(file)).await,
         ["sirene", "generate", rows, file] => sirene_generate(rows, PathBuf::from(file)).await,
         ["admin", "create", options @ ..] => match AdminOptions::parse(options) {
@@ -86,6 +90,72 @@ async fn serve() -> anyhow::Result<()> {
     tracing::info!("stopping: answering the requests in flight, finishing the email being sent");
     running.stop().await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn purge(dry_run: bool) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let db = Db::connect(&config.database_url).await?;
+    let retention = config.legal.retention;
+    let purged =
+        server::retention::purge(&db, &retention, server::store::now_ms(), dry_run).await?;
+    let days = |n: u32| format!("{n} j");
+    let rows = [
+        (
+            "Demandes refusées",
+            purged.refused,
+            days(retention.refused_days),
+        ),
+        (
+            "Comptes jamais activés",
+            purged.unactivated,
+            days(retention.unactivated_days),
+        ),
+        (
+            "Comptes désactivés",
+            purged.disabled,
+            days(retention.disabled_days),
+        ),
+        (
+            "Liens à usage unique",
+            purged.links,
+            days(retention.ended_days),
+        ),
+        (
+            "Sessions terminées",
+            purged.sessions,
+            days(retention.ended_days),
+        ),
+        (
+            "Jetons de l'API",
+            purged.api_tokens,
+            days(retention.ended_days),
+        ),
+        ("Compteurs anti-abus", purged.throttles, "24 h".to_string()),
+        ("Mails envoyés", purged.emails, days(retention.mail_days)),
+        (
+            "Entrées du journal",
+            purged.audit,
+            days(retention.audit_days),
+        ),
+    ];
+    println!(
+        "{}",
+        if dry_run {
+            "Purge à blanc : rien n'est effacé."
+        } else {
+            "Purge des données personnelles :"
+        }
+    );
+    for (what, n, period) in rows {
+        println!("  {what:<26} {n:>8}  (au-delà de {period})");
+    }
+    println!("  {:<26} {:>8}", "Total", purged.total());
+    tracing::info!(
+        dry_run,
+        ?purged,
+        "retention: purge run from the command line"
+    );
     Ok(())
 }
 

@@ -78,6 +78,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             "defibrillators loaded from the shipped extract"
         );
     }
+    // The audit trail's triggers keep every entry younger than its retention period.
+    crate::retention::set_audit_period(
+        &mut *db.acquire().await?,
+        config.legal.retention.audit_days,
+    )
+    .await?;
     crate::auth::password::prepare();
     let first_email = config
         .admin_emails
@@ -114,6 +120,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let usage = tokio::spawn(crate::dae::usage::run(
         context.usage.clone(),
         context.db.clone(),
+        stopping.clone(),
+    ));
+    tokio::spawn(crate::retention::run(
+        context.db.clone(),
+        config.legal.retention,
         stopping.clone(),
     ));
     tokio::spawn(crate::registration::reverify::run(

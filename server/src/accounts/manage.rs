@@ -19,12 +19,15 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> anyhow::Result<bool> {
     let mut tx = ctx.db.begin().await?;
-    let updated = sqlx::query::<Any>("UPDATE accounts SET disabled = $1 WHERE id = $2")
-        .bind(i64::from(disabled))
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await
-        .context("cannot change the account")?;
+    // When it was disabled: its data is erased once disabled for longer than its retention period.
+    let updated =
+        sqlx::query::<Any>("UPDATE accounts SET disabled = $1, disabled_at = $2 WHERE id = $3")
+            .bind(i64::from(disabled))
+            .bind(disabled.then(now_ms))
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .context("cannot change the account")?;
     if updated.rows_affected() == 0 {
         return Ok(false);
     }

@@ -36,7 +36,7 @@ pub async fn prefill(
     let row: Option<(String, String, String, String, String, String, Option<String>, String, String, String)> =
         sqlx::query_as(
             "SELECT profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, company_name_source, phone
-             FROM registrations WHERE id = $1 AND status = 'refused'",
+             FROM registrations WHERE id = $1 AND status = 'refused' AND erased_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&ctx.db.pool)

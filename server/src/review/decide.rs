@@ -315,12 +315,15 @@ pub async fn refuse(
     let bodies: Vec<String> = chosen.iter().map(|r| r.body.clone()).collect();
     let email = templates::refusal(
         &applicant.email,
-        &applicant.first_name,
-        &applicant.last_name,
-        &applicant.reference,
-        &bodies,
-        (!message.is_empty()).then_some(message),
-        &link,
+        &templates::Refusal {
+            first_name: &applicant.first_name,
+            last_name: &applicant.last_name,
+            reference: &applicant.reference,
+            reasons: &bodies,
+            message: (!message.is_empty()).then_some(message),
+            link: &link,
+            kept_days: ctx.config.legal.retention.refused_days,
+        },
     );
     outbox::enqueue(&mut tx, &email, Some(id)).await?;
     tx.commit().await?;

@@ -14,6 +14,7 @@ mod online;
 mod operations;
 mod registrations;
 mod replay;
+mod retention;
 mod security;
 mod shutdown;
 mod sirene;

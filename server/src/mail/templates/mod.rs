@@ -200,16 +200,33 @@ pub fn validation(
     }
 }
 
-/// The refusal email: the reasons, the administrator's words, and a link to apply again with the form filled.
-pub fn refusal(
-    to: &str,
-    first_name: &str,
-    last_name: &str,
-    reference: &str,
-    reasons: &[String],
-    message: Option<&str>,
-    link: &str,
-) -> Email {
+/// What a refusal email says.
+pub struct Refusal<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub reference: &'a str,
+    /// The texts of the reasons chosen.
+    pub reasons: &'a [String],
+    /// The administrator's own words.
+    pub message: Option<&'a str>,
+    /// Opens the form filled with the request.
+    pub link: &'a str,
+    /// Days the request is kept after the refusal.
+    pub kept_days: u32,
+}
+
+/// The refusal email: the reasons, the administrator's words, a link to apply again with the form filled, and
+/// how long the request is kept.
+pub fn refusal(to: &str, refusal: &Refusal<'_>) -> Email {
+    let Refusal {
+        first_name,
+        last_name,
+        reference,
+        reasons,
+        message,
+        link,
+        kept_days,
+    } = *refusal;
     let subject = "Géo'DAE : votre demande de compte API n'a pas été acceptée".to_string();
     let reasons_text = reasons
         .iter()
@@ -225,6 +242,7 @@ pub fn refusal(
          {reasons_text}\n\n\
          {message_text}\
          Vous pouvez faire une nouvelle demande : ce lien ouvre le formulaire rempli avec les informations de votre demande, à corriger avant de le valider :\n{link}\n\n\
+         Votre demande et les données personnelles qu'elle contient sont conservées {kept_days} jours après ce refus, puis effacées.\n\n\
          Pour toute question, écrivez à la Cellule Données : {CONTACT}, en rappelant la référence de votre demande.\n\n\
          {SIGNATURE_TEXT}\n"
     );
@@ -243,6 +261,7 @@ pub fn refusal(
              <p>Votre demande de création de compte avec un profil API (référence {reference}) <strong>n'a pas été acceptée</strong>, pour les raisons suivantes&nbsp;:</p>\
              <ul>{reasons_html}</ul>{message_html}\
              <p>Vous pouvez faire une nouvelle demande&nbsp;: <a href=\"{link}\">reprendre ma demande</a> ouvre le formulaire rempli avec les informations de votre demande, à corriger avant de le valider.</p>\
+             <p>Votre demande et les données personnelles qu'elle contient sont conservées {kept_days}&nbsp;jours après ce refus, puis effacées.</p>\
              <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>, en rappelant la référence de votre demande.</p>",
             first = escape(first_name),
             last = escape(last_name),

@@ -82,15 +82,18 @@ fn validation_email() {
 fn refusal_email() {
     let email = refusal(
         "contact@exemple.fr",
-        "Marie",
-        "Test",
-        "DAE-7K3F9Q2M",
-        &[
-            "Merci d'utiliser une adresse email professionnelle.".to_string(),
-            "Les champs Nom et Prénom doivent contenir le nom d'une personne.".to_string(),
-        ],
-        Some("Bonjour,\n<b>à bientôt</b>"),
-        "https://comptes.exemple.fr/inscription?reprise=xyz",
+        &Refusal {
+            first_name: "Marie",
+            last_name: "Test",
+            reference: "DAE-7K3F9Q2M",
+            reasons: &[
+                "Merci d'utiliser une adresse email professionnelle.".to_string(),
+                "Les champs Nom et Prénom doivent contenir le nom d'une personne.".to_string(),
+            ],
+            message: Some("Bonjour,\n<b>à bientôt</b>"),
+            link: "https://comptes.exemple.fr/inscription?reprise=xyz",
+            kept_days: 365,
+        },
     );
     insta::assert_snapshot!("refusal_text", email.text);
     insta::assert_snapshot!("refusal_html", email.html);
