@@ -238,3 +238,45 @@ test("every administrators' page passes the accessibility checks", async ({ page
     await checkPage(page);
   }
 });
+
+test("on an applicant's request, an administrator gives a copy of their data, then erases it", async ({ page, request }) => {
+  const email = `droits-${Date.now()}@exemple-e2e.fr`;
+  const created = await request.post("/api/v1/registrations", {
+    data: {
+      profile: "api", last_name: "Droits", first_name: "Anne", email,
+      organisation_kind: "entreprise_association", siren: "356000000", siret: "",
+      company_name: "", phone_prefix: "+33", phone_number: "06 12 34 56 78",
+    },
+  });
+  expect(created.status()).toBe(201);
+  await signIn(page, "administratrice", adminPassword);
+  await openRequest(page, email);
+
+  // Without a reason, nothing is done and the field says why.
+  await page.getByRole("button", { name: "Exporter les données (JSON)" }).click();
+  await expect(page.locator("#rights-error")).toContainText("Motif : indiquez qui a fait la demande");
+  await expect(page.locator("#rights-reason")).toBeFocused();
+  await expect(page.locator("#rights-reason")).toHaveAttribute("aria-invalid", "true");
+  await checkPage(page);
+
+  await page.locator("#rights-reason").fill("Mail de la demandeuse du 3 mars");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Exporter les données (JSON)" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^donnees-DAE-[0-9A-Z]{8}\.json$/);
+  const copy = JSON.parse(require("fs").readFileSync(await file.path(), "utf8"));
+  expect(copy.request.email).toBe(email);
+  expect(copy.request.last_name).toBe("Droits");
+  await expect(page.locator("#rights-notice")).toContainText("Copie des données enregistrée");
+
+  // Erasing asks for a confirmation; a pending request then goes whole.
+  await page.getByRole("button", { name: "Effacer les données" }).click();
+  await expect(page.locator("#confirm-erase")).toBeFocused();
+  await checkPage(page);
+  await page.getByRole("button", { name: "Confirmer l'effacement" }).click();
+  await expect(page.locator("#rights-notice")).toContainText("La demande, en attente, a été supprimée");
+  await page.goto("/admin/journal");
+  await expect(page.locator("main")).toContainText("Mail de la demandeuse du 3 mars");
+  await page.waitForLoadState("networkidle");
+  await checkPage(page);
+});

@@ -129,6 +129,10 @@ pub struct RegistrationDetail {
     pub decision: Option<DecisionView>,
     /// What happened to the request, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// When its personal data was erased (retention period, or the applicant's request): only the
+    /// anonymous statistic is left.
+    #[serde(default)]
+    pub erased_at: Option<i64>,
 }
 
 /// What the register said of a request's SIREN.
@@ -225,6 +229,25 @@ pub struct HistoryEntry {
     pub action: String,
     /// What, in French.
     pub detail: String,
+}
+
+/// `POST /api/v1/admin/registrations/{id}/export` and `/erase`: an applicant exercises a right (RGPD articles
+/// 15 and 17); the reason is recorded in the audit trail.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RightsRequest {
+    /// Why: who asked, when and how (3 to 500 characters).
+    pub reason: String,
+}
+
+/// What `POST /api/v1/admin/registrations/{id}/erase` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Erased {
+    /// A pending request is deleted whole; a decided one stays as an anonymous statistic.
+    pub deleted: bool,
+    /// Its account was deleted (with its links, sessions and tokens).
+    pub account_deleted: bool,
 }
 
 /// `POST /api/v1/admin/registrations/{id}/refuse`.

@@ -72,6 +72,8 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::registrations::detail))
         .routes(routes!(admin::registrations::approve))
         .routes(routes!(admin::registrations::refuse))
+        .routes(routes!(admin::registrations::export))
+        .routes(routes!(admin::registrations::erase))
         .routes(routes!(admin::reasons::refusal_reasons))
         .routes(routes!(admin::reasons::save_reason))
         .routes(routes!(admin::outbox::outbox_list))

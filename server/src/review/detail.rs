@@ -25,6 +25,7 @@ struct DetailRecord {
     refusal_reasons: Option<String>,
     refusal_message: Option<String>,
     decided_by: Option<String>,
+    erased_at: Option<i64>,
 }
 
 /// Everything about one request; `None` when there is no such request.
@@ -42,7 +43,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     };
     let more: DetailRecord = sqlx::query_as(
         "SELECT r.profile, r.siret, r.phone, r.phone_national, r.company_name_source, r.siren_verified, r.register_checked_at, r.email_key,
-                r.refusal_reasons, r.refusal_message, a.login AS decided_by
+                r.refusal_reasons, r.refusal_message, a.login AS decided_by, r.erased_at
          FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
     )
     .bind(id)
@@ -50,6 +51,27 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     .await
     .context("cannot read the request")?;
 
+    if more.erased_at.is_some() {
+        // Only the anonymous statistic is left: nothing to look up nor relate.
+        return Ok(Some(RegistrationDetail {
+            profile: more.profile,
+            siret: None,
+            phone: String::new(),
+            phone_national: String::new(),
+            company_name_source: more.company_name_source,
+            siren_verified: false,
+            siren_check: SirenCheck::from_code(more.siren_verified),
+            register_checked_at: None,
+            register: None,
+            mismatches: Vec::new(),
+            warnings: Vec::new(),
+            related: Vec::new(),
+            decision: None,
+            history: Vec::new(),
+            erased_at: more.erased_at,
+            row: record.view(now, ctx.config.review_target_days),
+        }));
+    }
     let register = ctx.register.lookup(&record.siren).await;
     if let Err(unavailable) = &register {
         tracing::warn!(error = %unavailable, "company register unavailable for a review");
@@ -102,6 +124,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
         related,
         decision,
         history,
+        erased_at: None,
         row: record.view(now, ctx.config.review_target_days),
     }))
 }

@@ -5,6 +5,7 @@
 
 pub mod decide;
 pub mod detail;
+pub mod rights;
 
 use anyhow::Context;
 use app::api::admin::{RegistrationPage, RegistrationRow, StatusCounts, WeekActivity};

@@ -15,6 +15,7 @@ mod operations;
 mod registrations;
 mod replay;
 mod retention;
+mod rights;
 mod security;
 mod shutdown;
 mod sirene;

@@ -55,6 +55,28 @@ pub async fn refuse(id: i64, body: &RefuseRequest, csrf: &str) -> Result<Decided
     .ok_or(CallError::Network)
 }
 
+/// `POST /api/v1/admin/registrations/{id}/export`: everything held about the request, as JSON text to save.
+pub async fn export(id: i64, body: &RightsRequest, csrf: &str) -> Result<String, CallError> {
+    imp::post_text(
+        &format!("/api/v1/admin/registrations/{id}/export"),
+        body,
+        csrf,
+    )
+    .await
+}
+
+/// `POST /api/v1/admin/registrations/{id}/erase`: erases the request's personal data.
+pub async fn erase(id: i64, body: &RightsRequest, csrf: &str) -> Result<Erased, CallError> {
+    imp::send::<_, Erased>(
+        "POST",
+        &format!("/api/v1/admin/registrations/{id}/erase"),
+        Some(body),
+        Some(csrf),
+    )
+    .await?
+    .ok_or(CallError::Network)
+}
+
 /// `GET /api/v1/admin/refusal-reasons`.
 pub async fn refusal_reasons() -> Result<Vec<RefusalReason>, CallError> {
     imp::get_json("/api/v1/admin/refusal-reasons").await

@@ -2,8 +2,9 @@
 //! exist on both sides so that components need no `cfg`, and answer "unavailable" on the server.
 
 use super::admin::{
-    AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, NewAdmin, OutboxItem,
-    PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage,
+    AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, Erased, NewAdmin,
+    OutboxItem, PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage,
+    RightsRequest,
 };
 use super::{
     CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, RegistrationCreated,
@@ -156,6 +157,27 @@ mod imp {
         decode(response).await
     }
 
+    /// A POST of JSON with the CSRF token whose successful answer is kept as text.
+    pub async fn post_text<B: Serialize>(
+        url: &str,
+        body: &B,
+        csrf: &str,
+    ) -> Result<String, CallError> {
+        let response = Request::post(url)
+            .header("Content-Type", "application/json")
+            .header("X-CSRF-Token", csrf)
+            .body(to_json(body)?)
+            .map_err(|_| CallError::Network)?
+            .send()
+            .await
+            .map_err(|_| CallError::Network)?;
+        if !response.ok() {
+            let status = response.status();
+            return Err(CallError::Api(status, from_json(response).await?));
+        }
+        response.text().await.map_err(|_| CallError::Network)
+    }
+
     /// A GET whose successful answer is kept as text.
     pub async fn get_text(url: &str) -> Result<String, CallError> {
         let response = Request::get(url)
@@ -255,6 +277,14 @@ mod imp {
     }
 
     pub async fn get_text(_url: &str) -> Result<String, CallError> {
+        Err(CallError::Network)
+    }
+
+    pub async fn post_text<B: Serialize>(
+        _url: &str,
+        _body: &B,
+        _csrf: &str,
+    ) -> Result<String, CallError> {
         Err(CallError::Network)
     }
 

@@ -36,6 +36,9 @@ fn action_label(action: &str) -> String {
         "account.disabled" => "Compte désactivé".into(),
         "account.enabled" => "Compte réactivé".into(),
         "account.password_link_sent" => "Lien de mot de passe renvoyé".into(),
+        "registration.exported" => "Copie des données du demandeur".into(),
+        "registration.erased" => "Données du demandeur effacées".into(),
+        "retention.purged" => "Purge des données au-delà de leur durée de conservation".into(),
         other => other.to_string(),
     }
 }

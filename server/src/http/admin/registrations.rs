@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use app::api::admin::{
-    Decided, RefuseRequest, RegistrationDetail, RegistrationPage, RequestStatus,
+    Decided, Erased, RefuseRequest, RegistrationDetail, RegistrationPage, RequestStatus,
+    RightsRequest,
 };
 use app::api::{ErrorBody, ErrorCode};
 
@@ -17,6 +18,7 @@ use super::{id_of, not_found};
 use crate::AppContext;
 use crate::admins::Role;
 use crate::review::decide::{self, DecideError};
+use crate::review::rights::{self, PersonalData};
 use crate::review::{self, Cursor, ListQuery, Status, detail as request};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -210,4 +212,85 @@ pub async fn refuse(
     .await
     .map(Json)
     .map_err(decide_error)
+}
+
+/// The reason of a right exercised, or 422 naming the field.
+fn rights_reason(body: &RightsRequest) -> Result<&str, ApiError> {
+    rights::reason(&body.reason).map_err(|message| {
+        ApiError::client(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+            message,
+        )
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/admin/registrations/{id}/export",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    request_body = RightsRequest,
+    responses(
+        (status = 200, description = "Tout ce qui est conservé sur la demande et son compte (droit d'accès) ; la copie est inscrite au journal avec son motif", body = PersonalData),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found` : pas de telle demande, ou ses données sont effacées", body = ErrorBody),
+        (status = 422, description = "`validation` : motif absent ou trop long", body = ErrorBody)
+    )
+)]
+pub async fn export(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+    body: Result<ApiJson<RightsRequest>, ApiError>,
+) -> Result<([(axum::http::HeaderName, String); 1], Json<PersonalData>), ApiError> {
+    user.require(Role::Reviewer)?;
+    let ApiJson(body) = body?;
+    let id = id_of(&id, "Cette demande")?;
+    let why = rights_reason(&body)?;
+    let data = rights::export(&ctx, &user.actor(), id, why)
+        .await
+        .map_err(super::internal)?
+        .ok_or_else(|| not_found("Cette demande"))?;
+    let disposition = format!(
+        "attachment; filename=\"donnees-{}.json\"",
+        data.request.reference
+    );
+    Ok((
+        [(axum::http::header::CONTENT_DISPOSITION, disposition)],
+        Json(data),
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/admin/registrations/{id}/erase",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    request_body = RightsRequest,
+    responses(
+        (status = 200, description = "Effacée (droit à l'effacement) : son compte, ses liens et ses sessions prennent fin ; une demande décidée reste comme statistique anonyme, une demande en attente est supprimée", body = Erased),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle administrateur) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found` : pas de telle demande, ou déjà effacée", body = ErrorBody),
+        (status = 422, description = "`validation` : motif absent ou trop long", body = ErrorBody)
+    )
+)]
+pub async fn erase(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+    body: Result<ApiJson<RightsRequest>, ApiError>,
+) -> Result<Json<Erased>, ApiError> {
+    // Irreversible: administrators only.
+    user.require(Role::Admin)?;
+    let ApiJson(body) = body?;
+    let id = id_of(&id, "Cette demande")?;
+    let why = rights_reason(&body)?;
+    rights::erase(&ctx, &user.actor(), id, why)
+        .await
+        .map_err(super::internal)?
+        .map(Json)
+        .ok_or_else(|| not_found("Cette demande"))
 }
