@@ -269,6 +269,106 @@ test("past the flood limit, the form says when to try again and keeps what was t
   await checkPage(page);
 });
 
+/** What has the focus: its id, or its accessible text. */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    if (!e || e === document.body) return "(body)";
+    return e.id || e.getAttribute("aria-label") || e.textContent!.trim().replace(/\s+/g, " ").slice(0, 40);
+  });
+}
+
+/** The focused element shows it: an outline or a ring drawn around it. */
+async function focusVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const e = document.activeElement as HTMLElement;
+    const style = getComputedStyle(e);
+    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+  });
+}
+
+test("with the keyboard only, an applicant goes through the form, is led to each error, and sends it", async ({ page }) => {
+  const email = `tabulation-${Date.now()}@exemple-e2e.fr`;
+  await openForm(page);
+  // The skip link comes first and leads to the content.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Contenu" })).toBeFocused();
+  await page.keyboard.press("Enter");
+
+  // Tab visits the form's controls in the order they are shown, each with a visible focus.
+  const controls = await page.locator("form").evaluate((form) =>
+    [...form.querySelectorAll<HTMLElement>("input, select, textarea, button, a[href]")]
+      .filter((e) => !(e as HTMLButtonElement).disabled && e.tabIndex >= 0 && e.getClientRects().length > 0)
+      .map((e) => e.id || e.getAttribute("aria-label") || e.textContent!.trim().replace(/\s+/g, " ").slice(0, 40)),
+  );
+  expect(controls.slice(0, 3)).toEqual(["profile", "last_name", "first_name"]);
+  const visited: string[] = [];
+  for (let i = 0; i < 40 && visited.length < controls.length; i++) {
+    // The first Tab after the skip link lands on the form's first field.
+    await page.keyboard.press("Tab");
+    const now = await focused(page);
+    visited.push(now);
+    expect(await focusVisible(page), `focus visible on ${now}`).toBe(true);
+  }
+  expect(visited).toEqual(controls);
+  await expect(page.getByRole("button", { name: "Valider" })).toBeFocused();
+
+  // Sent empty: the focus goes to the summary, which lists each error with a link to its field.
+  await page.keyboard.press("Enter");
+  const summary = page.locator("#error-summary");
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole("heading")).toHaveText(/Le formulaire contient \d+ erreurs/);
+  const links = summary.getByRole("link");
+  expect(await links.count()).toBeGreaterThanOrEqual(5);
+  await expect(links.first()).toHaveAttribute("href", "#last_name");
+  await checkPage(page);
+  await page.keyboard.press("Tab");
+  await expect(links.first()).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#last_name")).toBeFocused();
+  await expect(page.locator("#last_name")).toHaveAttribute("aria-invalid", "true");
+
+  await page.keyboard.type("Tabulation");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Paul");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.locator("#organisation_kind")).toHaveValue("entreprise_association");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("400461356");
+  await expect(page.locator("#company_name")).toHaveValue("LES RESTAURANTS DU COEUR");
+
+  // The prefix help opens and closes with the keyboard: Enter, Escape, Space.
+  const help = page.getByRole("button", { name: "Informations sur les indicatifs" });
+  for (let i = 0; i < 10 && !(await help.evaluate((e) => e === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(help).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#phone-prefixes")).toBeVisible();
+  await expect(help).toHaveAttribute("aria-expanded", "true");
+  await page.keyboard.press("Escape");
+  await expect(page.locator("#phone-prefixes")).toBeHidden();
+  await page.keyboard.press("Space");
+  await expect(page.locator("#phone-prefixes")).toBeVisible();
+  await page.keyboard.press("Space");
+  await expect(page.locator("#phone-prefixes")).toBeHidden();
+
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#phone_prefix")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("01 23 45 67 89");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("Demande envoyée");
+  await expect(summary).toBeHidden();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  expect(await emailsTo(email)).toHaveLength(1);
+});
+
 test("the public pages pass the accessibility checks, the mandatory pages linked from every page", async ({ page }) => {
   for (const path of ["/apropos", "/connexion", "/compte/mot-de-passe-oublie", "/compte/identifiant-oublie", "/page-inconnue"]) {
     await page.goto(path);

@@ -41,6 +41,7 @@ pub fn PhoneField(
                     aria-controls="phone-prefixes"
                     title="Informations sur les indicatifs"
                     on:click=move |_| set_show_table.update(|s| *s = !*s)
+                    on:keydown=move |ev| if ev.key() == "Escape" { set_show_table.set(false) }
                 >
                     <span aria-hidden="true">"ⓘ"</span>
                     <span class="fr-sr-only">"Informations sur les indicatifs"</span>

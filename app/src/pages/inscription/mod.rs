@@ -25,6 +25,8 @@ pub fn InscriptionPage() -> impl IntoView {
     let state = FormState::new();
     let (reference, set_reference) = signal(None::<String>);
     let (alert, set_alert) = signal(None::<String>);
+    // The fields a refused submit found wrong, each with its message, listed at the head of the form.
+    let summary = RwSignal::new(Vec::<(Field, String)>::new());
     let (reapply_notice, set_reapply_notice) = signal(None::<Result<String, String>>);
 
     // A refusal email's link (`?reprise=…`) fills the form with the refused request, to correct and send again.
@@ -92,11 +94,10 @@ pub fn InscriptionPage() -> impl IntoView {
                     .into_iter()
                     .filter_map(|f| body.field(f).map(|m| (f, m.to_string())))
                     .collect::<std::collections::BTreeMap<_, _>>();
-                if let Some(first) = errors.keys().next() {
-                    focus(first.key());
-                }
+                summary.set(errors.iter().map(|(f, m)| (*f, m.clone())).collect());
                 state.server_errors.set(errors);
-                set_alert.set(Some(body.message));
+                set_alert.set(None);
+                focus("error-summary");
             }
             Err(e) => set_alert.set(Some(e.message())),
         }
@@ -109,25 +110,12 @@ pub fn InscriptionPage() -> impl IntoView {
         }
         state.touched.set(Field::ALL.into_iter().collect());
         let errors = state.errors();
-        if let Some(first) = errors.0.keys().next() {
-            set_alert.set(Some(format!(
-                "{} à corriger : le premier est « {} ».",
-                if errors.0.len() > 1 {
-                    format!("{} champs sont", errors.0.len())
-                } else {
-                    "Un champ est".to_string()
-                },
-                first.label()
-            )));
-            let target = if *first == Field::PhonePrefix {
-                Field::PhoneNumber
-            } else {
-                *first
-            };
-            focus(target.key());
+        set_alert.set(None);
+        summary.set(errors.0.iter().map(|(f, m)| (*f, m.clone())).collect());
+        if !errors.0.is_empty() {
+            focus("error-summary");
             return;
         }
-        set_alert.set(None);
         submit.dispatch_local(state.data.get_untracked());
     };
 
@@ -164,6 +152,7 @@ pub fn InscriptionPage() -> impl IntoView {
                             Err(text) => view! { <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" id="reprise"><p>{text}</p></div> }.into_any(),
                         })}
                     </div>
+                    <ErrorSummary errors=summary />
                     <form method="post" novalidate=true on:submit=on_submit aria-describedby="form-alert">
                         <fieldset class="fr-fieldset">
                             <div class="fr-fieldset__element">
@@ -310,13 +299,13 @@ pub fn InscriptionPage() -> impl IntoView {
                         <button class="fr-btn" type="submit" disabled=move || !ready.get() || submit.pending().get()>
                             {move || if submit.pending().get() { "Envoi en cours…" } else { "Valider" }}
                         </button>
-                        <p class="fr-text--sm fr-mt-3w" id="data-notice">
-                            "Les informations saisies sont traitées par le ministère chargé de la santé pour instruire votre "
-                            "demande de compte API puis, si elle est validée, gérer votre compte. Elles ne sont transmises qu'aux "
-                            "administrateurs de Géo'DAE. Pour connaître leur durée de conservation et exercer vos droits, "
-                            "consultez la page " <a href="/donnees-personnelles">"Données personnelles"</a> "."
-                        </p>
                     </form>
+                    <p class="fr-text--sm fr-mt-3w" id="data-notice">
+                        "Les informations saisies sont traitées par le ministère chargé de la santé pour instruire votre "
+                        "demande de compte API puis, si elle est validée, gérer votre compte. Elles ne sont transmises qu'aux "
+                        "administrateurs de Géo'DAE. Pour connaître leur durée de conservation et exercer vos droits, "
+                        "consultez la page " <a href="/donnees-personnelles">"Données personnelles"</a> "."
+                    </p>
                 </div>
             </div>
         </div>
@@ -340,5 +329,37 @@ pub fn InscriptionPage() -> impl IntoView {
                 <a href=format!("mailto:{CONTACT_EMAIL}")>{CONTACT_EMAIL}</a> "."
             </p>
         </Notification>
+    }
+}
+
+/// The errors of a refused submit at the head of the form, focused so that a screen reader reads them: how
+/// many, then each message (it names its field), a link that takes the focus to the field.
+#[component]
+fn ErrorSummary(errors: RwSignal<Vec<(Field, String)>>) -> impl IntoView {
+    let to_field = move |field: Field| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            // The prefix and the number are one field to the applicant: the number takes the focus.
+            let target = if field == Field::PhonePrefix {
+                Field::PhoneNumber
+            } else {
+                field
+            };
+            focus(target.key());
+        }
+    };
+    view! {
+        <div id="error-summary" tabindex="-1" aria-labelledby="error-summary-title"
+            class="fr-alert fr-alert--error fr-mb-3w" hidden=move || errors.with(Vec::is_empty)>
+            <h2 class="fr-alert__title" id="error-summary-title">{move || match errors.with(Vec::len) {
+                1 => "Le formulaire contient une erreur".to_string(),
+                n => format!("Le formulaire contient {n} erreurs"),
+            }}</h2>
+            <ul>
+                {move || errors.get().into_iter().map(|(field, message)| view! {
+                    <li><a href=format!("#{}", field.key()) on:click=to_field(field)>{message}</a></li>
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }

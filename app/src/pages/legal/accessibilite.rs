@@ -11,7 +11,7 @@ use crate::api::{CONTACT_EMAIL, LegalInfo};
 pub const STATE: &str = "non conforme";
 
 /// What the checks run on every version of the service verify, with the RGAA criteria they bear on.
-const CHECKS: [(&str, &str); 5] = [
+const CHECKS: [(&str, &str); 6] = [
     (
         "aucune erreur d'impact sérieux ou critique relevée par axe-core (règles WCAG 2.1 niveaux A et AA), sur chaque page visitée par les parcours",
         "1.1, 3.2, 5.6, 5.7, 8.2, 8.3, 8.5, 9.1, 11.1, 11.2, 12.7",
@@ -21,12 +21,16 @@ const CHECKS: [(&str, &str); 5] = [
         "10.4, 10.11",
     ),
     (
-        "libellés reliés aux champs, erreurs annoncées et reliées aux champs en erreur",
-        "11.1, 11.10",
+        "formulaire d'inscription parcouru au clavier seul : ordre de tabulation, focus visible, lien d'évitement",
+        "10.7, 12.7, 12.8",
     ),
     (
-        "recherche d'une structure par son nom au clavier seul, résultats annoncés",
-        "7.1, 7.3, 7.5, 12.8",
+        "envoi refusé : focus sur un récapitulatif des erreurs, relié à chaque champ en erreur ; erreurs annoncées",
+        "11.10, 11.11",
+    ),
+    (
+        "recherche d'une structure par son nom et aide des indicatifs utilisables au clavier, résultats annoncés",
+        "7.1, 7.3, 7.5",
     ),
     (
         "fenêtre de confirmation : focus placé dans la fenêtre puis rendu au formulaire",
@@ -71,9 +75,9 @@ fn declaration(info: LegalInfo) -> AnyView {
         <h2>"Contenus non accessibles"</h2>
         <p>"Non-conformités connues :"</p>
         <ul>
-            <li>"un audit manuel des 106 critères du RGAA reste à mener : les vérifications automatiques n'en couvrent qu'une partie ;"</li>
-            <li>"le formulaire d'inscription n'affiche pas encore de récapitulatif des erreurs en tête lors d'un envoi refusé (critère 11.10) ;"</li>
-            <li>"le parcours complet de l'inscription au clavier seul n'est pas encore vérifié automatiquement, seule la recherche par nom l'est (critère 12.8)."</li>
+            <li>"un audit des 106 critères du RGAA, avec des lecteurs d'écran, reste à mener : les vérifications automatiques n'en couvrent qu'une partie ;"</li>
+            <li>"les parcours des administrateurs ne sont pas encore vérifiés au clavier seul (critère 12.8) ;"</li>
+            <li>"le graphique du tableau de bord des administrateurs est doublé d'un tableau de données, mais sa restitution par les lecteurs d'écran n'a pas été testée avec eux (critère 1.8)."</li>
         </ul>
         <h2>"Établissement de cette déclaration"</h2>
         <p>"Cette déclaration a été établie le 29 novembre 2026."</p>
