@@ -236,8 +236,15 @@ fn RequestsTable(rows: ReadSignal<Vec<RegistrationRow>>) -> impl IntoView {
                     <For each=move || rows.get() key=|row| row.id let:row>
                         <tr class:admin-row--late=row.overdue>
                             <td><a href=format!("/admin/demandes/{}", row.id)>{row.reference.clone()}</a></td>
-                            <td>{format!("{} {}", row.first_name, row.last_name)}<br /><span class="fr-text--xs">{row.email.clone()}</span></td>
-                            <td>{row.company_name.clone()}<br /><span class="fr-text--xs">{format!("SIREN {}", row.siren)}</span></td>
+                            {if row.email.is_empty() {
+                                // Erased (retention or the applicant's request): only the statistic is left.
+                                view! { <td colspan="2"><em>"Données effacées"</em></td> }.into_any()
+                            } else {
+                                view! {
+                                    <td>{format!("{} {}", row.first_name, row.last_name)}<br /><span class="fr-text--xs">{row.email.clone()}</span></td>
+                                    <td>{row.company_name.clone()}<br /><span class="fr-text--xs">{format!("SIREN {}", row.siren)}</span></td>
+                                }.into_any()
+                            }}
                             <td>{dates::date(row.created_at)}</td>
                             <td>
                                 {dates::days(row.waited_days)}
