@@ -349,7 +349,7 @@ fn ErrorSummary(errors: RwSignal<Vec<(Field, String)>>) -> impl IntoView {
         }
     };
     view! {
-        <div id="error-summary" tabindex="-1" aria-labelledby="error-summary-title"
+        <div id="error-summary" role="region" tabindex="-1" aria-labelledby="error-summary-title"
             class="fr-alert fr-alert--error fr-mb-3w" hidden=move || errors.with(Vec::is_empty)>
             <h2 class="fr-alert__title" id="error-summary-title">{move || match errors.with(Vec::len) {
                 1 => "Le formulaire contient une erreur".to_string(),
