@@ -69,7 +69,12 @@ pub fn App() -> impl IntoView {
             <div class="fr-skiplinks">
                 <nav class="fr-container" role="navigation" aria-label="Accès rapide">
                     <ul class="fr-skiplinks__list">
-                        <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                        // The router takes the click: the focus is moved to the content here (without the
+                        // page's code, the browser follows the anchor itself).
+                        <li><a class="fr-link" href="#contenu" on:click=|ev| {
+                            ev.prevent_default();
+                            crate::components::focus("contenu");
+                        }>"Contenu"</a></li>
                     </ul>
                 </nav>
             </div>

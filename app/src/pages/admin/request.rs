@@ -257,7 +257,7 @@ fn Rights(id: i64, reference: String, reload: RwSignal<u32>) -> impl IntoView {
         let Some(body) = request() else { return };
         if !confirm.get_untracked() {
             confirm.set(true);
-            focus("confirm-erase");
+            request_animation_frame(|| focus("confirm-erase"));
             return;
         }
         set_busy.set(true);
@@ -400,7 +400,8 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let approve = move |_| {
         if !confirm_approve.get_untracked() {
             confirm_approve.set(true);
-            focus("confirm-approve");
+            // Shown at the next render.
+            request_animation_frame(|| focus("confirm-approve"));
             return;
         }
         set_busy.set(true);

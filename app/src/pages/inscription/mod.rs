@@ -97,7 +97,8 @@ pub fn InscriptionPage() -> impl IntoView {
                 summary.set(errors.iter().map(|(f, m)| (*f, m.clone())).collect());
                 state.server_errors.set(errors);
                 set_alert.set(None);
-                focus("error-summary");
+                // Shown at the next render.
+                request_animation_frame(|| focus("error-summary"));
             }
             Err(e) => set_alert.set(Some(e.message())),
         }
@@ -113,7 +114,8 @@ pub fn InscriptionPage() -> impl IntoView {
         set_alert.set(None);
         summary.set(errors.0.iter().map(|(f, m)| (*f, m.clone())).collect());
         if !errors.0.is_empty() {
-            focus("error-summary");
+            // Shown at the next render.
+            request_animation_frame(|| focus("error-summary"));
             return;
         }
         submit.dispatch_local(state.data.get_untracked());
