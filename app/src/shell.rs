@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
+use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::admin::{
@@ -81,12 +81,11 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="contenu" role="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    // The mandatory pages are sent whole, their settings in place: readable without JavaScript.
                     <Route path=path!("/apropos") view=AproposPage />
                     <Route path=path!("/inscription") view=InscriptionPage />
-                    <Route path=path!("/accessibilite") view={Lazy::<Accessibility>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/mentions-legales") view={Lazy::<LegalNotice>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/donnees-personnelles") view={Lazy::<PersonalData>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/accessibilite") view={Lazy::<Accessibility>::new()} />
+                    <Route path=path!("/mentions-legales") view={Lazy::<LegalNotice>::new()} />
+                    <Route path=path!("/donnees-personnelles") view={Lazy::<PersonalData>::new()} />
                     <Route path=path!("/connexion") view={Lazy::<AccountSignIn>::new()} />
                     <Route path=path!("/compte") view={Lazy::<Account>::new()} />
                     <Route path=path!("/compte/mot-de-passe") view={Lazy::<PasswordSetup>::new()} />

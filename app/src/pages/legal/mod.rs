@@ -1,76 +1,78 @@
 //! The mandatory pages of a French public website, linked from every page's footer: the accessibility
 //! declaration (RGAA), the legal notice (loi n° 2004-575, article 6) and the personal data notice (RGPD,
 //! articles 13 and 14). Their text is here; what depends on where the service runs (publisher, host, contacts,
-//! retention periods) comes from the server's settings: written into the page when the server renders it,
-//! fetched from `/api/v1/legal` when the page is reached from another one in the browser.
+//! retention periods) comes from the server's settings: the server renders the page with them and writes them
+//! in the page (read back when it hydrates); a page reached from another one in the browser asks
+//! `/api/v1/legal`.
 
 pub mod accessibilite;
 pub mod donnees;
 pub mod mentions;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::LegalInfo;
 use crate::api::client;
 
+/// The settings and their JSON text, when known without asking: from the server's context while it renders,
+/// from the page it rendered while the browser hydrates it.
+fn known() -> Option<(LegalInfo, String)> {
+    #[cfg(feature = "ssr")]
+    {
+        let info = use_context::<LegalInfo>()?;
+        let json = serde_json::to_string(&info).ok()?;
+        Some((info, json))
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        if !Owner::current_shared_context().is_some_and(|c| c.during_hydration()) {
+            return None;
+        }
+        let json = document()
+            .get_element_by_id("legal-settings")?
+            .get_attribute("data-settings")?;
+        Some((client::parse_json(&json)?, json))
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    None
+}
+
 /// A mandatory page: its title, then its text once the settings are known.
 #[component]
 pub fn LegalFrame(title: &'static str, text: fn(LegalInfo) -> AnyView) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let known = use_context::<LegalInfo>().and_then(|info| serde_json::to_string(&info).ok());
-    #[cfg(not(feature = "ssr"))]
-    let known = None::<String>;
-    let settings = Resource::new_str(
-        || (),
-        move |()| {
-            let known = known.clone();
-            async move {
-                match known {
-                    Some(text) => text,
-                    None => fetch().await,
-                }
-            }
-        },
-    );
+    let (info, json) = known().unzip();
+    let settings = RwSignal::new(info.map(Ok::<_, ()>));
+    if settings.with_untracked(Option::is_none) {
+        Effect::new(move |_| {
+            spawn_local(async move {
+                let answer = client::legal_info().await.ok();
+                settings.set(Some(
+                    answer.and_then(|json| client::parse_json(&json)).ok_or(()),
+                ));
+            });
+        });
+    }
     view! {
         <Title text=title />
-        <div class="fr-container fr-my-6w legal">
+        <div class="fr-container fr-my-6w legal" id="legal-settings" data-settings=json>
             <h1>{title}</h1>
-            <Suspense fallback=|| view! { <p aria-live="polite">"Chargement…"</p> }>
-                {move || settings.get().map(|json| match client::parse_json::<LegalInfo>(&json) {
-                    Some(info) => text(info),
-                    None => view! {
-                        <div class="fr-alert fr-alert--error" role="alert">
-                            <p>"Cette page n'a pas pu être chargée. Vérifiez votre connexion puis rechargez la page."</p>
-                        </div>
-                    }
-                    .into_any(),
-                })}
-            </Suspense>
+            {move || match settings.get() {
+                None => view! { <p aria-live="polite">"Chargement…"</p> }.into_any(),
+                Some(Ok(info)) => text(info),
+                Some(Err(())) => view! {
+                    <div class="fr-alert fr-alert--error" role="alert">
+                        <p>"Cette page n'a pas pu être chargée. Vérifiez votre connexion puis rechargez la page."</p>
+                    </div>
+                }
+                .into_any(),
+            }}
         </div>
     }
 }
 
-/// The settings from the server, as JSON text ("" when they cannot be had).
-#[cfg(feature = "hydrate")]
-async fn fetch() -> String {
-    // The browser's fetch is not `Send`; it runs on the page's one thread.
-    send_wrapper::SendWrapper::new(client::legal_info())
-        .await
-        .unwrap_or_default()
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn fetch() -> String {
-    client::legal_info().await.unwrap_or_default()
-}
-
 /// A period of retention in words: "365 jours", "1 jour".
 pub fn days(n: u32) -> String {
-    if n == 1 {
-        "1 jour".into()
-    } else {
-        format!("{n} jours")
-    }
+    if n == 1 { "1 jour".into() } else { format!("{n} jours") }
 }
