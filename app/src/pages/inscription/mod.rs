@@ -4,6 +4,7 @@ mod company_search;
 mod form;
 mod register;
 
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -311,18 +312,25 @@ pub fn InscriptionPage() -> impl IntoView {
                 </div>
             </div>
         </div>
-        <Notification
-            open=Signal::derive(move || reference.get().is_some())
-            title="Demande envoyée"
-            on_close=Callback::new(move |()| {
+        // The confirmation is a part of its own, fetched when a request is first sent.
+        {move || reference.get().map(|reference| {
+            let on_close = Callback::new(move |()| {
                 set_reference.set(None);
                 state.reset();
                 focus("last_name");
-            })
-        >
+            });
+            Suspend::new(async move { sent_dialog(reference, on_close).await })
+        })}
+    }
+}
+
+#[lazy]
+fn sent_dialog(reference: String, on_close: Callback<()>) -> AnyView {
+    view! {
+        <Notification open=Signal::stored(true) title="Demande envoyée" on_close>
             <p>
                 "Votre demande de création de compte a bien été prise en compte (référence "
-                <strong>{move || reference.get().unwrap_or_default()}</strong>
+                <strong>{reference.clone()}</strong>
                 ")."
             </p>
             <p>
@@ -332,6 +340,7 @@ pub fn InscriptionPage() -> impl IntoView {
             </p>
         </Notification>
     }
+    .into_any()
 }
 
 /// The errors of a refused submit at the head of the form, focused so that a screen reader reads them: how
