@@ -4,7 +4,6 @@ mod company_search;
 mod form;
 mod register;
 
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
