@@ -31,7 +31,18 @@ pub fn config(database_url: &str, dir: &Path) -> Config {
             per_second: 1e9,
             burst: 1e9,
         },
-        legal: Default::default(),
+        // Data spread over years is measured, not erased by the daily purge.
+        legal: app::api::LegalInfo {
+            retention: app::api::Retention {
+                refused_days: 3_650,
+                unactivated_days: 3_650,
+                disabled_days: 3_650,
+                ended_days: 3_650,
+                mail_days: 3_650,
+                audit_days: 3_650,
+            },
+            ..Default::default()
+        },
     }
 }
 
