@@ -58,6 +58,12 @@ where
     let _ = (ids.into_iter(), restore);
 }
 
+/// Moves the focus to the element `id` once the render under way has put it in the page (an element a signal
+/// just asked to show is not there yet).
+pub fn focus_when_shown(id: &'static str) {
+    leptos::prelude::request_animation_frame(move || focus(id));
+}
+
 /// Moves the keyboard focus to the element with this id (the first field in error after a submission).
 pub fn focus(id: &str) {
     #[cfg(feature = "hydrate")]

@@ -3,15 +3,22 @@
 
 use crate::helpers::{Backend, Options, spawn_app, spawn_app_with};
 
-async fn page(app: &crate::helpers::TestApp, path: &str) -> String {
+/// The status and HTML of a page.
+async fn fetch(app: &crate::helpers::TestApp, path: &str) -> (u16, String) {
     let response = app
         .client
         .get(format!("{}{path}", app.base))
         .send()
         .await
         .expect("request");
-    assert_eq!(response.status(), 200, "{path}");
-    response.text().await.expect("page")
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("page"))
+}
+
+async fn page(app: &crate::helpers::TestApp, path: &str) -> String {
+    let (status, html) = fetch(app, path).await;
+    assert_eq!(status, 200, "{path}");
+    html
 }
 
 #[tokio::test]
@@ -94,14 +101,7 @@ async fn every_page_links_to_the_mandatory_pages() {
         "/mentions-legales",
         "/page-inconnue",
     ] {
-        let response = app
-            .client
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .expect("request");
-        let html = response.text().await.expect("page");
-        let html = html.replace("<!>", "");
+        let html = fetch(&app, path).await.1.replace("<!>", "");
         for (href, text) in [
             ("/accessibilite", "Accessibilité : non conforme"),
             ("/mentions-legales", "Mentions légales"),

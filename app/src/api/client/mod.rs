@@ -171,11 +171,7 @@ mod imp {
             .send()
             .await
             .map_err(|_| CallError::Network)?;
-        if !response.ok() {
-            let status = response.status();
-            return Err(CallError::Api(status, from_json(response).await?));
-        }
-        response.text().await.map_err(|_| CallError::Network)
+        text(response).await
     }
 
     /// A GET whose successful answer is kept as text.
@@ -184,11 +180,7 @@ mod imp {
             .send()
             .await
             .map_err(|_| CallError::Network)?;
-        if !response.ok() {
-            let status = response.status();
-            return Err(CallError::Api(status, from_json(response).await?));
-        }
-        response.text().await.map_err(|_| CallError::Network)
+        text(response).await
     }
 
     /// A GET that aborts the previous one kept in `pending`, and is kept there until the next.
@@ -259,9 +251,25 @@ mod imp {
         if response.ok() {
             from_json(response).await
         } else {
-            let status = response.status();
-            let body: ErrorBody = from_json(response).await?;
-            Err(CallError::Api(status, body))
+            Err(refusal(response).await)
+        }
+    }
+
+    /// A successful answer kept as text (JSON to save or to read later).
+    async fn text(response: Response) -> Result<String, CallError> {
+        if response.ok() {
+            response.text().await.map_err(|_| CallError::Network)
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+
+    /// The error body of an answer that is not a success.
+    async fn refusal(response: Response) -> CallError {
+        let status = response.status();
+        match from_json::<ErrorBody>(response).await {
+            Ok(body) => CallError::Api(status, body),
+            Err(error) => error,
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::api::admin::{
     SirenCheck,
 };
 use crate::api::client::{self, CallError};
-use crate::components::focus;
+use crate::components::{focus, focus_when_shown};
 use crate::domain::dates;
 use crate::domain::{OrganisationKind, PhoneNumber};
 
@@ -257,7 +257,7 @@ fn Rights(id: i64, reference: String, reload: RwSignal<u32>) -> impl IntoView {
         let Some(body) = request() else { return };
         if !confirm.get_untracked() {
             confirm.set(true);
-            request_animation_frame(|| focus("confirm-erase"));
+            focus_when_shown("confirm-erase");
             return;
         }
         set_busy.set(true);
@@ -401,7 +401,7 @@ fn Decide(id: i64, reload: RwSignal<u32>) -> impl IntoView {
         if !confirm_approve.get_untracked() {
             confirm_approve.set(true);
             // Shown at the next render.
-            request_animation_frame(|| focus("confirm-approve"));
+            focus_when_shown("confirm-approve");
             return;
         }
         set_busy.set(true);

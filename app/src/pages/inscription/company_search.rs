@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::client::{CallError, CompanySearcher};
 use crate::api::{CompanyMatch, ErrorCode};
 use crate::components::combobox::{ComboOption, Combobox};
-use crate::components::focus;
+use crate::components::{focus, focus_when_shown};
 
 /// Typing pauses this long before a search leaves.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -46,7 +46,7 @@ pub fn CompanySearchPanel(
         set_expanded.set(open);
         if open && opened.get_untracked() {
             // Once the panel is shown.
-            request_animation_frame(|| focus("company-search"));
+            focus_when_shown("company-search");
         }
         set_opened.set(true);
     };

@@ -17,7 +17,7 @@ use crate::components::field::{SelectField, TextField};
 use crate::components::layout::CONTACT_EMAIL;
 use crate::components::modal::Notification;
 use crate::components::phone_field::PhoneField;
-use crate::components::{focus, hydrated};
+use crate::components::{focus, focus_when_shown, hydrated};
 use crate::domain::{Field, OrganisationKind, Profile, Siren};
 
 #[component]
@@ -27,6 +27,14 @@ pub fn InscriptionPage() -> impl IntoView {
     let (alert, set_alert) = signal(None::<String>);
     // The fields a refused submit found wrong, each with its message, listed at the head of the form.
     let summary = RwSignal::new(Vec::<(Field, String)>::new());
+    // Lists the errors of a refused submit and leads the focus there; none hides the summary.
+    let show_errors = move |errors: &std::collections::BTreeMap<Field, String>| {
+        set_alert.set(None);
+        summary.set(errors.iter().map(|(f, m)| (*f, m.clone())).collect());
+        if !errors.is_empty() {
+            focus_when_shown("error-summary");
+        }
+    };
     let (reapply_notice, set_reapply_notice) = signal(None::<Result<String, String>>);
 
     // A refusal email's link (`?reprise=…`) fills the form with the refused request, to correct and send again.
@@ -94,11 +102,8 @@ pub fn InscriptionPage() -> impl IntoView {
                     .into_iter()
                     .filter_map(|f| body.field(f).map(|m| (f, m.to_string())))
                     .collect::<std::collections::BTreeMap<_, _>>();
-                summary.set(errors.iter().map(|(f, m)| (*f, m.clone())).collect());
+                show_errors(&errors);
                 state.server_errors.set(errors);
-                set_alert.set(None);
-                // Shown at the next render.
-                request_animation_frame(|| focus("error-summary"));
             }
             Err(e) => set_alert.set(Some(e.message())),
         }
@@ -111,11 +116,8 @@ pub fn InscriptionPage() -> impl IntoView {
         }
         state.touched.set(Field::ALL.into_iter().collect());
         let errors = state.errors();
-        set_alert.set(None);
-        summary.set(errors.0.iter().map(|(f, m)| (*f, m.clone())).collect());
+        show_errors(&errors.0);
         if !errors.0.is_empty() {
-            // Shown at the next render.
-            request_animation_frame(|| focus("error-summary"));
             return;
         }
         submit.dispatch_local(state.data.get_untracked());

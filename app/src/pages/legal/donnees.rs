@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{LegalFrame, days};
+use super::LegalFrame;
 use crate::api::{CONTACT_EMAIL, LegalInfo};
+use crate::domain::dates;
 
 #[component]
 pub fn PersonalDataPage() -> impl IntoView {
@@ -13,6 +14,7 @@ pub fn PersonalDataPage() -> impl IntoView {
 
 fn notice(info: LegalInfo) -> AnyView {
     let r = info.retention;
+    let days = |n: u32| dates::days(i64::from(n));
     let periods = [
         (
             "Demande en attente d'examen",

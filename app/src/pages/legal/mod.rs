@@ -71,12 +71,3 @@ pub fn LegalFrame(title: &'static str, text: fn(LegalInfo) -> AnyView) -> impl I
         </div>
     }
 }
-
-/// A period of retention in words: "365 jours", "1 jour".
-pub fn days(n: u32) -> String {
-    if n == 1 {
-        "1 jour".into()
-    } else {
-        format!("{n} jours")
-    }
-}
