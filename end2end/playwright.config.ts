@@ -48,6 +48,9 @@ export default defineConfig({
       // (the defaults) without spending the allowance of the others; every notice reaches the inbox.
       GEODAE_TRUST_PROXY: "on",
       GEODAE_MINISTRY_NOTICES: "1000/h",
+      // The journeys look the register up from one address, more than an applicant would.
+      GEODAE_SIRENE_RATE: "100",
+      GEODAE_SIRENE_BURST: "1000",
     },
   },
 });

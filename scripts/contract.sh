@@ -21,6 +21,7 @@ trap cleanup EXIT
 GEODAE_ADDR="127.0.0.1:$port" GEODAE_DATA_DIR="$work" GEODAE_MAIL_TRANSPORT=file RUST_LOG=warn \
   GEODAE_FLOOD_REGISTRATIONS=100000/min,100000/min GEODAE_FLOOD_RECOVERY=100000/min,100000/min \
   GEODAE_FLOOD_SIGN_IN=100000/min,100000/min GEODAE_MINISTRY_NOTICES=100000/min \
+  GEODAE_SIRENE_RATE=100000 GEODAE_SIRENE_BURST=100000 \
   "$server_bin" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -sf "$base/api/v1/health/ready" >/dev/null && break; sleep 0.2; done

@@ -98,6 +98,24 @@ test("from a public page, the dashboard comes with its own code, without reloadi
   expect(documents, "a page load").toEqual([]);
 });
 
+test("after signing in, a return address that leads off the site is not followed", async ({ page }) => {
+  // A browser drops tabs and newlines and reads a backslash as a slash: each of these is another site.
+  for (const retour of ["/%09/evil.example", "/%5Cevil.example", "https:evil.example", "/admin/..%2F..%2F%2Fevil.example"]) {
+    await page.context().clearCookies();
+    const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
+    await page.goto(`/admin/connexion?retour=${retour}`);
+    await wasm;
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    await checkPage(page);
+    await page.getByLabel("Identifiant").fill("instructeur");
+    await page.getByLabel("Mot de passe").fill(password);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await expect(page, retour).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/admin$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
+  }
+  await checkPage(page);
+});
+
 test("a reviewer validates the request of the applicant's journey", async ({ page }) => {
   await signIn(page);
   await expect(page.locator(".admin-counts")).toContainText("en attente");
@@ -113,7 +131,7 @@ test("a reviewer validates the request of the applicant's journey", async ({ pag
   const [validation] = await emailsTo(email, "validé");
   expect(validation, "validation email").toBeTruthy();
   expect(validation.text).toContain("Votre identifiant : mtest");
-  const link = validation.text.match(/http\S+\/compte\/mot-de-passe\?jeton=([A-Za-z0-9_-]+)/);
+  const link = validation.text.match(/http\S+\/compte\/mot-de-passe#jeton=([A-Za-z0-9_-]+)/);
   expect(link, validation.text).not.toBeNull();
   expect(link![0].startsWith(page.url().split("/admin")[0])).toBe(true);
   expect(link![1].length).toBeGreaterThanOrEqual(22);
@@ -188,7 +206,7 @@ test("a reviewer refuses a request with two reasons; the email leads to the fill
       company_name: "", phone_prefix: "+33", phone_number: "06 12 34 56 78",
     },
   });
-  expect(created.status()).toBe(201);
+  expect(created.status()).toBe(202);
 
   await signIn(page);
   await openRequest(page, email);
@@ -207,7 +225,7 @@ test("a reviewer refuses a request with two reasons; the email leads to the fill
   expect(refusal.text).toContain("adresse email professionnelle");
   expect(refusal.text).toContain("nom d'une personne physique");
   expect(refusal.text).toContain("adresse générique");
-  const link = refusal.text.match(/http\S+(\/inscription\?reprise=\S+)/);
+  const link = refusal.text.match(/http\S+(\/inscription#reprise=\S+)/);
   expect(link, refusal.text).not.toBeNull();
 
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
@@ -248,7 +266,7 @@ test("on an applicant's request, an administrator gives a copy of their data, th
       company_name: "", phone_prefix: "+33", phone_number: "06 12 34 56 78",
     },
   });
-  expect(created.status()).toBe(201);
+  expect(created.status()).toBe(202);
   await signIn(page, "administratrice", adminPassword);
   await openRequest(page, email);
 

@@ -9,7 +9,8 @@ use app::api::admin::AdminView;
 
 use crate::audit::{self, Actor, Target};
 use crate::auth::session::{self, Kind};
-use crate::auth::{Principal, password, token};
+use crate::auth::sign_in::{self, SignInError};
+use crate::auth::{Principal, password, throttle, token};
 use crate::store::{Db, decoded, is_unique_violation, now_ms};
 
 pub use app::api::admin::Role;
@@ -44,15 +45,22 @@ pub enum CreateError {
     Internal(#[from] anyhow::Error),
 }
 
-/// Checks a new administrator's fields; the message says what is expected.
-pub fn check_new(login: &str, email: &str, password: &str) -> Result<(), String> {
+/// Checks an administrator's identifiant; the message says what is expected.
+pub fn check_login(login: &str) -> Result<(), String> {
     let login_ok = (2..=40).contains(&login.len())
         && login
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
-    if !login_ok {
-        return Err("L'identifiant doit faire 2 à 40 caractères : lettres minuscules sans accent, chiffres, points, tirets.".into());
+    if login_ok {
+        Ok(())
+    } else {
+        Err("L'identifiant doit faire 2 à 40 caractères : lettres minuscules sans accent, chiffres, points, tirets.".into())
     }
+}
+
+/// Checks a new administrator's fields; the message says what is expected.
+pub fn check_new(login: &str, email: &str, password: &str) -> Result<(), String> {
+    check_login(login)?;
     if app::domain::Email::parse(email).is_err() {
         return Err(format!("L'adresse email « {email} » n'est pas valide."));
     }
@@ -129,9 +137,14 @@ fn view(
     })
 }
 
-/// On an empty database, creates the administrator `admin` with a random password, returned to be shown once.
-/// Several instances starting together create one: the others lose the unique login and return `None`.
-pub async fn bootstrap(db: &Db, email: &str) -> anyhow::Result<Option<(String, String)>> {
+/// On an empty database, creates the administrator `login` (`GEODAE_FIRST_ADMIN`, `admin` by default) with a
+/// random password, returned to be shown once. Several instances starting together create one: the others lose
+/// the unique login and return `None`.
+pub async fn bootstrap(
+    db: &Db,
+    login: &str,
+    email: &str,
+) -> anyhow::Result<Option<(String, String)>> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
         .fetch_one(&db.pool)
         .await
@@ -140,7 +153,7 @@ pub async fn bootstrap(db: &Db, email: &str) -> anyhow::Result<Option<(String, S
         return Ok(None);
     }
     let secret = token::random()[..20].to_string();
-    match create(db, &Actor::system(), "admin", email, Role::Admin, &secret).await {
+    match create(db, &Actor::system(), login, email, Role::Admin, &secret).await {
         Ok(admin) => Ok(Some((admin.login, secret))),
         Err(CreateError::Taken(_)) => Ok(None),
         Err(CreateError::Invalid(message)) => {
@@ -198,6 +211,9 @@ pub enum ChangeError {
     /// Not allowed (oneself, the last admin, a wrong current password…): the French message says why.
     #[error("{0}")]
     Refused(String),
+    /// Too many wrong current passwords: retry after this many seconds.
+    #[error("too many failures, retry in {0} s")]
+    RateLimited(i64),
     /// A database or hashing failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -219,6 +235,17 @@ pub async fn change(
         ));
     }
     let mut tx = db.begin().await?;
+    // Locks the active admins and the administrator changed until the end (a write that changes nothing):
+    // two changes that could each leave no admin, made at once, are then taken one after the other, the
+    // second seeing the first. On SQLite the write takes the database's lock first, so nothing read below
+    // can be overtaken.
+    sqlx::query(
+        "UPDATE admins SET disabled = disabled WHERE (role = 'admin' AND disabled = 0) OR id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .context("cannot lock the administrators")?;
     let current: Option<(String, i64)> =
         sqlx::query_as("SELECT role, disabled FROM admins WHERE id = $1")
             .bind(id)
@@ -270,11 +297,13 @@ pub async fn change(
     Ok(())
 }
 
-/// Changes one's own password after checking the current one; the other sessions end.
+/// Changes one's own password after checking the current one (throttled like a sign-in from `address`: a
+/// stolen session cannot guess it); the other sessions end.
 pub async fn change_password(
     db: &Db,
     actor: &Actor,
     admin: &Admin,
+    address: &str,
     current_session: &str,
     current: &str,
     new: &str,
@@ -284,6 +313,16 @@ pub async fn change_password(
             "Le nouveau mot de passe doit faire au moins {MIN_PASSWORD_CHARS} caractères."
         )));
     }
+    let admission = match sign_in::admit(db, Kind::Admin, &admin.login, address).await {
+        Ok(admission) => admission,
+        Err(SignInError::RateLimited(seconds)) => return Err(ChangeError::RateLimited(seconds)),
+        Err(SignInError::Internal(error)) => return Err(ChangeError::Internal(error)),
+        Err(SignInError::Invalid) => {
+            return Err(ChangeError::Internal(anyhow::anyhow!(
+                "the throttle refused an attempt as invalid"
+            )));
+        }
+    };
     let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM admins WHERE id = $1")
         .bind(admin.id)
         .fetch_one(&db.pool)
@@ -294,6 +333,9 @@ pub async fn change_password(
             "Le mot de passe actuel est incorrect.".into(),
         ));
     }
+    throttle::succeeded(db, admission)
+        .await
+        .context("cannot reset the throttle")?;
     let hash = password::hash(new.to_string()).await?;
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")

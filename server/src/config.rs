@@ -38,6 +38,42 @@ pub struct Config {
     pub api_rate: crate::dae::usage::ApiRate,
     /// What the mandatory pages say of this installation, its retention periods included.
     pub legal: app::api::LegalInfo,
+    /// The identifiant of the administrator created on an empty database (`GEODAE_FIRST_ADMIN`).
+    pub first_admin: String,
+    /// How long a password link asked without a session (forgotten password, renewal) works, in hours.
+    pub recovery_link_hours: i64,
+    /// What bounds the hold of one client on the service.
+    pub guards: Guards,
+}
+
+/// What bounds the hold of one client on the service: connections, exports, the SIRENE lookups.
+#[derive(Clone, Debug)]
+pub struct Guards {
+    /// A request's headers must arrive within this time of its first byte (or of the connection).
+    pub header_timeout: std::time::Duration,
+    /// A request (its body and its answer's start) must be done within this time: 408 otherwise.
+    pub request_timeout: std::time::Duration,
+    /// A client that takes nothing of an answer for this long is disconnected.
+    pub stalled_write_timeout: std::time::Duration,
+    /// Exports of the defibrillators streaming at once, every account together (one per account).
+    pub exports_at_once: usize,
+    /// The public SIRENE lookups and searches of one client address (`GEODAE_SIRENE_RATE`, `_BURST`).
+    pub sirene_per_address: crate::bucket::ApiRate,
+}
+
+impl Default for Guards {
+    fn default() -> Self {
+        Self {
+            header_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(30),
+            stalled_write_timeout: std::time::Duration::from_secs(30),
+            exports_at_once: 4,
+            sirene_per_address: crate::bucket::ApiRate {
+                per_second: 2.0,
+                burst: 30.0,
+            },
+        }
+    }
 }
 
 impl Config {
@@ -68,23 +104,24 @@ fn password_policy() -> anyhow::Result<app::domain::password::PasswordPolicy> {
     Ok(policy)
 }
 
-/// `GEODAE_FLOOD_<ACTION>` is `per address,global` (`20/h,500/h`); `GEODAE_MINISTRY_NOTICES` one rate.
+/// `GEODAE_FLOOD_<ACTION>` is a rate per client address, optionally followed by one for everyone
+/// (`20/h,500/h`); `GEODAE_MINISTRY_NOTICES` one rate.
 fn flood_limits() -> anyhow::Result<FloodLimits> {
     let default = FloodLimits::default();
     let limit = |name: &str, default: Limit| -> anyhow::Result<Limit> {
         let Some(text) = var(name) else {
             return Ok(default);
         };
-        let (per_address, global) = text.split_once(',').with_context(|| {
-            format!("{name} must be two rates, per client address and for everyone: 20/h,500/h")
-        })?;
         let rate = |part: &str| {
             part.parse::<Rate>()
-                .map_err(|e| anyhow::anyhow!("{name}: {e}"))
+                .map_err(|e| anyhow::anyhow!("{name}: {e} (a rate per client address, then optionally one for everyone: 20/h or 20/h,500/h)"))
         };
-        Ok(Limit {
-            per_address: rate(per_address)?,
-            global: rate(global)?,
+        Ok(match text.split_once(',') {
+            Some((per_address, global)) => Limit {
+                per_address: rate(per_address)?,
+                global: Some(rate(global)?),
+            },
+            None => Limit::per_address(rate(&text)?),
         })
     };
     Ok(FloodLimits {
@@ -102,7 +139,11 @@ fn flood_limits() -> anyhow::Result<FloodLimits> {
 
 /// `GEODAE_API_RATE` (calls a second, 10 by default) and `GEODAE_API_BURST` (at once, 20 by default).
 fn api_rate() -> anyhow::Result<crate::dae::usage::ApiRate> {
-    let default = crate::dae::usage::ApiRate::default();
+    rate("GEODAE_API", crate::dae::usage::ApiRate::default())
+}
+
+/// `<prefix>_RATE` (uses a second) and `<prefix>_BURST` (at once).
+fn rate(prefix: &str, default: crate::bucket::ApiRate) -> anyhow::Result<crate::bucket::ApiRate> {
     let number = |name: &str, default: f64| match var(name) {
         None => Ok(default),
         Some(text) => match text.parse::<f64>() {
@@ -110,14 +151,39 @@ fn api_rate() -> anyhow::Result<crate::dae::usage::ApiRate> {
             _ => bail!("{name} must be a number of calls between 0.01 and 100000, not {text}"),
         },
     };
-    let rate = crate::dae::usage::ApiRate {
-        per_second: number("GEODAE_API_RATE", default.per_second)?,
-        burst: number("GEODAE_API_BURST", default.burst)?,
+    let rate = crate::bucket::ApiRate {
+        per_second: number(&format!("{prefix}_RATE"), default.per_second)?,
+        burst: number(&format!("{prefix}_BURST"), default.burst)?,
     };
     if rate.burst < 1.0 {
-        bail!("GEODAE_API_BURST must be at least 1");
+        bail!("{prefix}_BURST must be at least 1");
     }
     Ok(rate)
+}
+
+/// `GEODAE_FIRST_ADMIN`: the first administrator's identifiant, by the rules of every administrator's.
+fn first_admin() -> anyhow::Result<String> {
+    let login = var("GEODAE_FIRST_ADMIN").unwrap_or_else(|| "admin".into());
+    if let Err(message) = crate::admins::check_login(&login) {
+        bail!("GEODAE_FIRST_ADMIN: {message}");
+    }
+    Ok(login)
+}
+
+fn guards() -> anyhow::Result<Guards> {
+    let default = Guards::default();
+    let export = match var("GEODAE_EXPORTS_AT_ONCE") {
+        None => default.exports_at_once,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=64).contains(&n) => n,
+            _ => bail!("GEODAE_EXPORTS_AT_ONCE must be a number between 1 and 64, not {text}"),
+        },
+    };
+    Ok(Guards {
+        exports_at_once: export,
+        sirene_per_address: rate("GEODAE_SIRENE", default.sirene_per_address)?,
+        ..default
+    })
 }
 
 /// The publisher, host and data protection officer (`GEODAE_PUBLISHER`, `GEODAE_HOST_*`, `GEODAE_DPO*`) and the
@@ -365,6 +431,17 @@ impl Config {
             sirene: sirene()?,
             review_target_days: days("GEODAE_REVIEW_TARGET_DAYS", 5)?,
             password_link_days: days("GEODAE_PASSWORD_LINK_DAYS", 7)?,
+            recovery_link_hours: match var("GEODAE_RECOVERY_LINK_HOURS") {
+                None => 2,
+                Some(text) => match text.parse::<i64>() {
+                    Ok(n) if (1..=72).contains(&n) => n,
+                    _ => bail!(
+                        "GEODAE_RECOVERY_LINK_HOURS must be a number of hours between 1 and 72, not {text}"
+                    ),
+                },
+            },
+            first_admin: first_admin()?,
+            guards: guards()?,
             trust_proxy: matches!(
                 var("GEODAE_TRUST_PROXY").as_deref(),
                 Some("1" | "true" | "on")

@@ -1,9 +1,12 @@
 //! Flood limits on the public endpoints that write or send mail: each action is allowed so many times per
-//! window from one client address, and so many times per window from everyone. The counters live in the
-//! database, so that every instance applies the same limits.
+//! window from one client address (an IPv4 address, or an IPv6 /64: see [`address_key`]), and, for the actions
+//! that need one, so many times per window from everyone. The counters live in the database, so that every
+//! instance applies the same limits.
 //!
 //! Counters are fixed windows: the first use opens a window, the window's uses are counted, and once past the
-//! allowance every use is refused until the window ends (the refusal says when, `Retry-After`).
+//! allowance every use is refused until the window ends (the refusal says when, `Retry-After`). A use refused
+//! by its address's allowance counts nowhere else: one client past its own allowance never spends everyone's
+//! (a global allowance that one client could fill would shut the service for all).
 
 #![warn(missing_docs)]
 
@@ -92,8 +95,19 @@ impl fmt::Display for Rate {
 pub struct Limit {
     /// From one client address.
     pub per_address: Rate,
-    /// From everyone together.
-    pub global: Rate,
+    /// From everyone together, for an action whose total must be bounded (the requests, which the ministry
+    /// reviews); `None` for the others.
+    pub global: Option<Rate>,
+}
+
+impl Limit {
+    /// A limit per client address only.
+    pub const fn per_address(rate: Rate) -> Self {
+        Self {
+            per_address: rate,
+            global: None,
+        }
+    }
 }
 
 /// Every action's limits (`GEODAE_FLOOD_*`, see the README).
@@ -101,9 +115,11 @@ pub struct Limit {
 pub struct FloodLimits {
     /// Requests stored (`POST /registrations`): each sends two emails.
     pub registrations: Limit,
-    /// Emails asked without a session: forgotten password or identifiant, a new password link.
+    /// Emails asked without a session: forgotten password or identifiant, a new password link. No global
+    /// allowance: each account gets at most a few such emails an hour whoever asks, so the total is bounded.
     pub recovery: Limit,
-    /// Sign-ins and password creations (each one hashes a password).
+    /// Sign-ins and password creations (each one hashes a password). No global allowance: the throttling of
+    /// failures protects the passwords, and a total that strangers could spend would lock everyone out.
     pub sign_in: Limit,
     /// Notices of new requests to the ministry's inbox; past this, new requests go in one digest.
     pub ministry_notices: Rate,
@@ -114,16 +130,10 @@ impl Default for FloodLimits {
         Self {
             registrations: Limit {
                 per_address: Rate::per_hour(20),
-                global: Rate::per_hour(500),
+                global: Some(Rate::per_hour(500)),
             },
-            recovery: Limit {
-                per_address: Rate::per_hour(20),
-                global: Rate::per_hour(500),
-            },
-            sign_in: Limit {
-                per_address: Rate::per_minute(60),
-                global: Rate::per_minute(600),
-            },
+            recovery: Limit::per_address(Rate::per_hour(20)),
+            sign_in: Limit::per_address(Rate::per_minute(60)),
             ministry_notices: Rate::per_hour(20),
         }
     }
@@ -134,7 +144,7 @@ impl FloodLimits {
     pub fn uniform(rate: Rate) -> Self {
         let limit = Limit {
             per_address: rate,
-            global: rate,
+            global: Some(rate),
         };
         Self {
             registrations: limit,
@@ -192,41 +202,74 @@ pub struct Refused {
     pub retry_after_s: i64,
 }
 
-/// The two counters of an action from an address.
-fn counters(action: Action, address: &str, limits: &FloodLimits) -> [(String, Rate, Scope); 2] {
+/// The counters of an action from an address: the address's, then everyone's when the action has one.
+fn counters(action: Action, address: &str, limits: &FloodLimits) -> Vec<(String, Rate, Scope)> {
     let limit = action.limit(limits);
-    [
-        (
-            format!("flood:{}:ip:{address}", action.code()),
-            limit.per_address,
-            Scope::Address,
-        ),
-        (
+    let mut counters = vec![(
+        format!("flood:{}:ip:{}", action.code(), address_key(address)),
+        limit.per_address,
+        Scope::Address,
+    )];
+    if let Some(global) = limit.global {
+        counters.push((
             format!("flood:{}:all", action.code()),
-            limit.global,
+            global,
             Scope::Global,
-        ),
-    ]
+        ));
+    }
+    counters
 }
 
 /// Counts one use of `action` from `address` on the caller's connection (inside its transaction, the use
-/// counts only if the transaction commits). `Err(Refused)` when either allowance is spent.
+/// counts only if the transaction commits). `Err(Refused)` when an allowance is spent; a use refused counts
+/// against no other allowance: refused by its address's, it never reaches everyone's, and refused by
+/// everyone's, it is taken back from its address's.
 pub async fn take(
     conn: &mut AnyConnection,
     limits: &FloodLimits,
     action: Action,
     address: &str,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
-    let mut refused: Option<Refused> = None;
+    let mut counted: Vec<String> = Vec::new();
     for (key, rate, scope) in counters(action, address, limits) {
-        if let Err(this) = hit(&mut *conn, &key, rate, scope).await? {
-            refused = Some(match refused {
-                Some(earlier) if earlier.retry_after_s >= this.retry_after_s => earlier,
-                _ => this,
-            });
+        if let Err(refused) = hit(&mut *conn, &key, rate, scope).await? {
+            for earlier in &counted {
+                unhit(&mut *conn, earlier).await?;
+            }
+            return Ok(Err(refused));
         }
+        counted.push(key);
     }
-    Ok(refused.map_or(Ok(()), Err))
+    Ok(Ok(()))
+}
+
+/// Takes back one use counted on `key` (a use that another allowance refused).
+async fn unhit(conn: &mut AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query::<Any>(
+        "UPDATE rate_counters SET hits = hits - 1 WHERE counter_key = $1 AND hits > 0",
+    )
+    .bind(key)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The key of a client address in the per-address counters: an IPv4 address as it is, an IPv6 address by its
+/// /64 (the prefix a single subscriber or host gets: rotating within it is free, so it is one client), an
+/// IPv4-mapped IPv6 address as the IPv4 address. Anything else (no address known) as it is.
+pub fn address_key(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => address.to_string(),
+    }
 }
 
 /// Whether `action` from `address` would be refused now, without counting a use (a cheap early answer before
@@ -319,5 +362,24 @@ mod tests {
             })
         );
         assert_eq!(over(rate, Scope::Global, 0, 4, 60_000), None);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_prefix() {
+        assert_eq!(
+            address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            address_key("2001:db8:1:2::1"),
+            address_key("2001:db8:1:2:ffff::9")
+        );
+        assert_ne!(
+            address_key("2001:db8:1:2::1"),
+            address_key("2001:db8:1:3::1")
+        );
+        assert_eq!(address_key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(address_key("inconnue"), "inconnue");
     }
 }

@@ -7,8 +7,10 @@ pub mod accounts;
 pub mod admins;
 pub mod audit;
 pub mod auth;
+pub mod bucket;
 pub mod config;
 pub mod dae;
+pub mod files;
 pub mod flood;
 pub mod http;
 pub mod links;
@@ -38,6 +40,10 @@ pub struct AppContext {
     pub usage: Arc<dae::usage::Usage>,
     /// The installation's link-signing key, read from the database once.
     pub link_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// The public SIRENE lookups and searches of each client address (they spend the online registers' quota).
+    pub lookups: Arc<bucket::Buckets<String>>,
+    /// The exports of the defibrillators streaming now.
+    pub exports: Arc<dae::export::Exports>,
 }
 
 impl AppContext {

@@ -40,6 +40,8 @@ async fn main() -> ExitCode {
         // Logs go to stderr: stdout is for what a command prints (an import's summary, its JSON).
         .with_writer(std::io::stderr)
         .init();
+    // What the server writes (database, mail files, backups) is its user's only.
+    server::files::private_from_now();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {

@@ -52,6 +52,8 @@ impl Running {
 
 /// Opens the database (running migrations), seeds the directory, starts the mail worker and serves.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
+    crate::files::private_from_now();
+    crate::files::private_dir(&config.data_dir)?;
     let db = Db::connect(&config.database_url).await?;
     let directory = Arc::new(LocalDirectory::new(
         &db,
@@ -84,13 +86,22 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.legal.retention.audit_days,
     )
     .await?;
+    // Emails queued by an older version with their link whole: no secret rests in the outbox.
+    let redacted = crate::mail::outbox::redact_stored_secrets(&db)
+        .await
+        .context("cannot take the links' secrets out of the outbox")?;
+    if redacted > 0 {
+        tracing::info!(emails = redacted, "links' secrets taken out of the outbox");
+    }
     crate::auth::password::prepare();
     let first_email = config
         .admin_emails
         .first()
         .cloned()
         .unwrap_or_else(|| app::api::CONTACT_EMAIL.to_string());
-    if let Some((login, password)) = crate::admins::bootstrap(&db, &first_email).await? {
+    if let Some((login, password)) =
+        crate::admins::bootstrap(&db, &config.first_admin, &first_email).await?
+    {
         // Handed over once, in a file only its owner reads, never in the logs; only its hash is kept.
         let file = write_first_password(&config.data_dir, &login, &password)?;
         tracing::warn!(
@@ -108,6 +119,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         mail_wake: Arc::new(Notify::new()),
         usage: Arc::new(crate::dae::usage::Usage::new(config.api_rate)),
         link_key: Arc::new(tokio::sync::OnceCell::new()),
+        lookups: Arc::new(crate::bucket::Buckets::new(
+            config.guards.sirene_per_address,
+        )),
+        exports: Arc::new(crate::dae::export::Exports::new(
+            config.guards.exports_at_once,
+        )),
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker::run(
@@ -139,12 +156,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let router = router(&config, addr, context.clone());
     tracing::info!("Géo'DAE comptes listening on http://{addr}");
     let mut stopping_server = stopping;
+    let guards = config.guards.clone();
     let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        http::serve::serve(listener, router, &guards, async move {
             // Without a `Running` to stop it (dropped), the server runs as long as its task.
             if stopping_server.wait_for(|stop| *stop).await.is_err() {
                 std::future::pending::<()>().await;
@@ -171,6 +185,7 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .build();
     let routes = generate_route_list(App);
     let https = config.secure_cookies();
+    let request_limit = config.guards.request_timeout;
     let (api, _) = http::api(context);
     // Static files: the brotli or gzip copy made at build time when the browser takes it, revalidated by date;
     // anything else is the application's "page not found".
@@ -207,6 +222,9 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             http::headers::middleware(https, request, next)
         }))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            http::serve::request_timeout(request_limit, request, next)
+        }))
         .layer(axum::middleware::from_fn(request_id::middleware))
 }
 
@@ -218,8 +236,7 @@ fn write_first_password(
     password: &str,
 ) -> anyhow::Result<std::path::PathBuf> {
     use std::io::Write;
-    std::fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
+    crate::files::private_dir(folder)?;
     let path = folder.join("premier-administrateur.txt");
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

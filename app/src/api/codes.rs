@@ -113,6 +113,9 @@ wire_enum! {
         PasswordLink = "password_link",
         /// To an account: its identifiant.
         LoginReminder = "login_reminder",
+        /// To the owner of an address already holding an account or a request under review, when a request is
+        /// sent with it again.
+        AddressInUse = "address_in_use",
     }
 }
 
@@ -127,6 +130,7 @@ impl MailKind {
             Self::Refusal => "Refus",
             Self::PasswordLink => "Lien de mot de passe",
             Self::LoginReminder => "Rappel d'identifiant",
+            Self::AddressInUse => "Adresse déjà utilisée",
         }
     }
 }
@@ -144,8 +148,6 @@ pub enum ErrorCode {
     UnknownSiren,
     /// No company register answers now.
     RegisterUnavailable,
-    /// A request from this address is already being reviewed.
-    AlreadyPending,
     /// An account already exists for this address.
     AlreadyRegistered,
     /// The body is not JSON.
@@ -156,6 +158,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The body is too large.
     PayloadTooLarge,
+    /// The request did not arrive whole in time.
+    RequestTimeout,
     /// The request could not be read.
     BadRequest,
     /// A query parameter is invalid.
@@ -198,12 +202,12 @@ impl ErrorCode {
         Self::InvalidSiren,
         Self::UnknownSiren,
         Self::RegisterUnavailable,
-        Self::AlreadyPending,
         Self::AlreadyRegistered,
         Self::MalformedJson,
         Self::InvalidBody,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
+        Self::RequestTimeout,
         Self::BadRequest,
         Self::InvalidQuery,
         Self::NotFound,

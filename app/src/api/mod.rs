@@ -189,16 +189,14 @@ impl RegistrationRequest {
     }
 }
 
-/// `201` answer to a registration.
+/// `202` answer to a registration: received; what follows comes by email to `email` (the acknowledgement with the
+/// request's reference, or, when the address already has an account or a request under review, what to do
+/// instead). The answer is the same either way, so that it tells nobody whether an address is registered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct RegistrationCreated {
-    /// The request's internal id.
-    pub id: i64,
-    /// The reference quoted in emails, e.g. `DAE-7K3F9Q2M`.
-    pub reference: String,
-    /// `pending`
-    pub status: admin::RequestStatus,
+pub struct RegistrationReceived {
+    /// The address the email goes to.
+    pub email: String,
 }
 
 /// `GET /api/v1/health`.
@@ -231,7 +229,7 @@ pub struct Readiness {
     pub mail_ready: bool,
 }
 
-/// `GET /api/v1/password-setup/{token}`: whose link it is and the rules the password must follow.
+/// `POST /api/v1/password-setup/info`: whose link it is and the rules the password must follow.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordSetup {
@@ -243,21 +241,24 @@ pub struct PasswordSetup {
     pub policy: crate::domain::password::PasswordPolicy,
 }
 
-/// `POST /api/v1/password-setup/{token}`.
+/// `POST /api/v1/password-setup`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewPassword {
+    /// The secret of the link received by email.
+    pub token: String,
     /// The new password.
     pub password: String,
     /// The same, typed again.
     pub confirmation: String,
 }
 
-/// `POST /api/v1/password-setup/renew`.
+/// The secret of a link received by email, sent in a body (never in an address, which proxies log):
+/// `POST /api/v1/password-setup/info`, `/renew`, `POST /api/v1/registrations/reprise`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct RenewLink {
-    /// The token of the expired or used link.
+pub struct LinkToken {
+    /// The secret, as the link carries it.
     pub token: String,
 }
 

@@ -58,6 +58,31 @@ where
     let _ = (ids.into_iter(), restore);
 }
 
+/// The secret `name` of a link received by email: in the address's fragment (`#jeton=…`, which the browser never
+/// sends: no server or proxy logs it), or, for a link sent before, in its query (`?jeton=…`). `None` on the
+/// server, which never sees a fragment.
+pub fn link_secret(name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos::prelude::window().location();
+        let prefix = format!("{name}=");
+        [location.hash(), location.search()]
+            .into_iter()
+            .filter_map(Result::ok)
+            .find_map(|part| {
+                part.split(['#', '?', '&'])
+                    .find_map(|pair| pair.strip_prefix(prefix.as_str()).map(str::to_string))
+            })
+            .filter(|value| !value.is_empty())
+            .and_then(|value| js_sys::decode_uri_component(&value).ok().map(String::from))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
 /// Moves the focus to the element `id` once the render under way has put it in the page (an element a signal
 /// just asked to show is not there yet).
 pub fn focus_when_shown(id: &'static str) {

@@ -1,5 +1,9 @@
 //! The one-time password link: opening it never uses it up; only setting the password does, atomically. A
-//! used or expired link can be renewed by mail, silently and with a rate limit.
+//! used or expired link can be renewed by mail, silently and with a rate limit; a new link ends the older ones.
+//!
+//! The secret of a link is never at rest in clear: the email is queued with a placeholder and the row of the
+//! link, and its secret is drawn when the email leaves (`mail::outbox::draw_secret`), so that the outbox, an
+//! export of the applicant's data and a backup hold no working link. Only its digest is stored.
 
 use anyhow::Context;
 use app::api::PasswordSetup;
@@ -14,7 +18,8 @@ use crate::auth::{password as hashing, token};
 use crate::mail::{outbox, templates};
 use crate::store::{Db, now_ms};
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// Why a link cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,28 +156,84 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Issues a one-time password token for an account in the caller's transaction (only its digest is stored)
-/// and returns the link to the password page.
+/// How long a password link works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    /// The validation email's, and an administrator's sending (`GEODAE_PASSWORD_LINK_DAYS`): the applicant may
+    /// read it days later.
+    Validation,
+    /// A link asked without a session (`GEODAE_RECOVERY_LINK_HOURS`): whoever asked is there now.
+    Recovery,
+}
+
+impl Lifetime {
+    fn ms(self, ctx: &AppContext) -> i64 {
+        match self {
+            Self::Validation => ctx.config.password_link_days * DAY_MS,
+            Self::Recovery => ctx.config.recovery_link_hours * HOUR_MS,
+        }
+    }
+
+    /// « 7 jours », « 2 heures ».
+    pub fn words(self, ctx: &AppContext) -> String {
+        let plural = |n: i64| if n > 1 { "s" } else { "" };
+        match self {
+            Self::Validation => {
+                let days = ctx.config.password_link_days;
+                format!("{days} jour{}", plural(days))
+            }
+            Self::Recovery => {
+                let hours = ctx.config.recovery_link_hours;
+                format!("{hours} heure{}", plural(hours))
+            }
+        }
+    }
+}
+
+/// A password link waiting for its email: its row exists, its secret is drawn when the email leaves.
+pub struct PendingLink {
+    /// The row of `account_tokens`, for the outbox.
+    pub token_id: i64,
+    /// The address the email shows, its secret a placeholder.
+    pub url: String,
+}
+
+/// Issues a one-time password link for an account in the caller's transaction, ending the account's older
+/// links. No secret exists yet: the row's digest is a placeholder that no secret has, until the email leaves.
 pub async fn issue_password_link(
     ctx: &AppContext,
     conn: &mut AnyConnection,
     account_id: i64,
-) -> Result<String, sqlx::Error> {
-    let secret = token::random();
+    lifetime: Lifetime,
+) -> Result<PendingLink, sqlx::Error> {
     let now = now_ms();
     sqlx::query::<Any>(
-        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'password', $2, $3, $4)",
+        "UPDATE account_tokens SET used_at = $1 WHERE account_id = $2 AND purpose = 'password' AND used_at IS NULL",
     )
-    .bind(account_id)
-    .bind(token::digest(&secret))
     .bind(now)
-    .bind(now + ctx.config.password_link_days * DAY_MS)
+    .bind(account_id)
     .execute(&mut *conn)
     .await?;
-    Ok(format!(
-        "{}/compte/mot-de-passe?jeton={secret}",
-        ctx.config.public_url
-    ))
+    let (token_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'password', $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(account_id)
+    .bind(format!("{}{}", outbox::UNDRAWN, token::random()))
+    .bind(now)
+    .bind(now + lifetime.ms(ctx))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(PendingLink {
+        token_id,
+        url: password_page(&ctx.config.public_url, outbox::SECRET_PLACEHOLDER),
+    })
+}
+
+/// The password page of a link's secret. The secret is in the fragment, which the browser never sends: it is
+/// in no server's or proxy's log, and the page hands it to the API in a request body.
+fn password_page(public_url: &str, secret: &str) -> String {
+    format!("{public_url}/compte/mot-de-passe#jeton={secret}")
 }
 
 /// A new one-time password link for an account, queued in the caller's transaction.
@@ -184,9 +245,14 @@ pub async fn queue_password_link(
     email: &str,
     why: templates::LinkReason,
 ) -> Result<(), sqlx::Error> {
-    let link = issue_password_link(ctx, conn, account_id).await?;
-    let email = templates::password_link(email, login, &link, ctx.config.password_link_days, why);
-    outbox::enqueue(conn, &email, None).await
+    // An administrator's sending is read whenever the applicant reads their mail; a recovery, at once.
+    let lifetime = match why {
+        templates::LinkReason::Administrator => Lifetime::Validation,
+        templates::LinkReason::Renewal | templates::LinkReason::Forgotten => Lifetime::Recovery,
+    };
+    let link = issue_password_link(ctx, conn, account_id, lifetime).await?;
+    let email = templates::password_link(email, login, &link.url, &lifetime.words(ctx), why);
+    outbox::enqueue_with_link(conn, &email, None, link.token_id).await
 }
 
 /// The holder of a link: who the email goes to.

@@ -18,7 +18,7 @@ use crate::auth::session::Kind;
 use crate::registration::events;
 use crate::store::Db;
 
-pub use links::{LinkState, SetupError, issue_password_link, set_password, setup_info};
+pub use links::{Lifetime, LinkState, SetupError, issue_password_link, set_password, setup_info};
 
 /// A signed-in API account.
 #[derive(Clone, Debug)]

@@ -31,11 +31,15 @@ impl Kind {
         }
     }
 
-    /// The cookie's name.
-    pub fn cookie(self) -> &'static str {
-        match self {
-            Self::Admin => "geodae_admin",
-            Self::Account => "geodae_compte",
+    /// The cookie's name. Over HTTPS it has the `__Host-` prefix: the browser then takes it only from this very
+    /// host, over HTTPS, for the whole site (`Secure`, `Path=/`, no `Domain`), so that a neighbouring
+    /// subdomain or a plain-HTTP page cannot set or shadow it.
+    pub fn cookie(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (Self::Admin, false) => "geodae_admin",
+            (Self::Account, false) => "geodae_compte",
+            (Self::Admin, true) => "__Host-geodae_admin",
+            (Self::Account, true) => "__Host-geodae_compte",
         }
     }
 }
@@ -155,7 +159,7 @@ pub async fn close_all(
 pub fn cookie(kind: Kind, secret: &str, secure: bool) -> String {
     format!(
         "{}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        kind.cookie(),
+        kind.cookie(secure),
         ABSOLUTE_MS / 1000,
         if secure { "; Secure" } else { "" }
     )
@@ -165,7 +169,7 @@ pub fn cookie(kind: Kind, secret: &str, secure: bool) -> String {
 pub fn removal_cookie(kind: Kind, secure: bool) -> String {
     format!(
         "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        kind.cookie(),
+        kind.cookie(secure),
         if secure { "; Secure" } else { "" }
     )
 }

@@ -1,5 +1,6 @@
-//! One sign-in for every kind of principal. Locked counters refuse before any check; an unknown, disabled or
-//! password-less login costs the same time as a wrong password; success and failure are in the audit trail.
+//! One sign-in for every kind of principal. Each attempt is counted by the throttle before its password is
+//! checked, and refused while a counter is locked; an unknown, disabled or password-less login costs the same
+//! time as a wrong password; success and failure are in the audit trail.
 
 use anyhow::Context;
 use sqlx::AnyConnection;
@@ -38,6 +39,22 @@ impl Kind {
     }
 }
 
+/// The longest login that can exist (an email address): a longer one is refused before anything is stored.
+pub const MAX_LOGIN_CHARS: usize = 254;
+
+/// Counts an attempt on `login` from `address` with the throttle: the admission, or the refusal's delay.
+pub async fn admit(
+    db: &Db,
+    kind: Kind,
+    login: &str,
+    address: &str,
+) -> Result<throttle::Admission, SignInError> {
+    throttle::admit(db, throttle::Keys::new(kind.code(), login, address))
+        .await
+        .context("cannot count the attempt")?
+        .map_err(SignInError::RateLimited)
+}
+
 /// Checks a login and password of a principal of `kind`; returns its id.
 pub async fn sign_in(
     db: &Db,
@@ -47,13 +64,10 @@ pub async fn sign_in(
     address: &str,
 ) -> Result<i64, SignInError> {
     let key = login.trim().to_lowercase();
-    let keys = throttle::Keys::new(kind.code(), &key, address);
-    if let Some(seconds) = throttle::locked(db, &keys)
-        .await
-        .context("cannot read the throttle")?
-    {
-        return Err(SignInError::RateLimited(seconds));
+    if key.chars().count() > MAX_LOGIN_CHARS {
+        return Err(SignInError::Invalid);
     }
+    let admission = admit(db, kind, &key, address).await?;
     let row: Option<(i64, String, Option<String>)> = sqlx::query_as(kind.credentials_query())
         .bind(&key)
         .fetch_optional(&db.pool)
@@ -64,7 +78,7 @@ pub async fn sign_in(
     let mut conn = db.acquire().await?;
     match row {
         Some((id, login, Some(_))) if matches => {
-            throttle::succeeded(db, &keys)
+            throttle::succeeded(db, admission)
                 .await
                 .context("cannot reset the throttle")?;
             let actor = Actor::principal(kind, id, &login, Some(address.to_string()));
@@ -72,9 +86,7 @@ pub async fn sign_in(
             Ok(id)
         }
         _ => {
-            throttle::failed(db, &keys)
-                .await
-                .context("cannot count the failure")?;
+            // The attempt was counted as a failure when it was let through.
             let actor = Actor {
                 kind: kind.code(),
                 id: row.as_ref().map(|(id, _, _)| *id),

@@ -1,98 +1,172 @@
-//! Sign-in throttling (the CNIL's "restriction d'accès"): after a few failures on one login, or many from one
-//! address, sign-in is refused for a delay that doubles with each further failure, up to an hour. Counters
-//! live in the database, so that every instance applies them.
+//! Sign-in throttling (the CNIL's "restriction d'accès"). Each attempt is counted before its password is checked,
+//! on three counters, in one transaction:
+//!
+//! - the login from one client address: a few failures, then a delay that doubles with each further failure,
+//!   up to an hour. It refuses even the right password, but only from that address;
+//! - the client address, whatever the login: more failures, then the same doubling delays;
+//! - the login, from anywhere: past an allowance, only a short pause after each failure. A stranger who knows
+//!   a login (they are guessable) can slow its owner down by a second, never lock them out.
+//!
+//! Counting first makes the throttle hold under parallel attempts: each one takes its place in the count while
+//! the counter's row is locked, and once past the allowance the attempt that locks the counter is the only one
+//! let through; the others are refused without a password check. A success gives its place back. Counters live
+//! in the database, so that every instance applies them.
 
-use sqlx::Any;
+use sqlx::{Any, AnyConnection};
 
+use crate::flood::address_key;
 use crate::store::{Db, now_ms};
 
-/// Failures allowed on one login before the first delay.
-pub const LOGIN_FREE_FAILURES: i64 = 5;
+/// Failures allowed on one login from one address before the first delay.
+pub const PAIR_FREE_FAILURES: i64 = 5;
 /// Failures allowed from one client address (any login) before the first delay.
 pub const ADDRESS_FREE_FAILURES: i64 = 20;
+/// Failures allowed on one login, from every address, before each failure pauses it.
+pub const LOGIN_FREE_FAILURES: i64 = 10;
+/// The pause of a login past its allowance, after each failure.
+pub const LOGIN_PAUSE_MS: i64 = 1_000;
 /// The first delay, doubled for each further failure.
 const FIRST_DELAY_MS: i64 = 30_000;
 const MAX_DELAY_MS: i64 = 60 * 60 * 1000;
 /// Failures older than this are forgotten.
 const WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// The counters of one sign-in attempt.
-pub struct Keys {
-    /// The counter of the login.
-    pub login: String,
-    /// The counter of the client address.
-    pub address: String,
+/// How a counter delays the attempts past its allowance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Delay {
+    /// 30 s, then twice as long after each further failure, up to an hour.
+    Doubling,
+    /// The same short pause after each failure.
+    Pause(i64),
 }
 
-impl Keys {
-    /// The counters of a sign-in of `scope` (`admin`, `account`).
-    pub fn new(scope: &str, login: &str, address: &str) -> Self {
-        Self {
-            login: format!("{scope}:login:{}", login.trim().to_lowercase()),
-            address: format!("{scope}:ip:{address}"),
+impl Delay {
+    /// The delay after the `failures`-th failure of a counter that allows `free`.
+    fn after(self, failures: i64, free: i64) -> Option<i64> {
+        match self {
+            Self::Doubling => delay_ms(failures, free),
+            Self::Pause(ms) => (failures > free).then_some(ms),
         }
     }
 }
 
-/// `Some(seconds)` while either counter is locked.
-pub async fn locked(db: &Db, keys: &Keys) -> Result<Option<i64>, sqlx::Error> {
+/// The counters of one sign-in attempt.
+pub struct Keys {
+    counters: [(String, i64, Delay); 3],
+}
+
+impl Keys {
+    /// The counters of a sign-in of `scope` (`admin`, `account`) on `login` from `address` (an IPv6 address
+    /// counts by its /64).
+    pub fn new(scope: &str, login: &str, address: &str) -> Self {
+        let login = login.trim().to_lowercase();
+        let address = address_key(address);
+        Self {
+            counters: [
+                (
+                    format!("{scope}:pair:{address}:{login}"),
+                    PAIR_FREE_FAILURES,
+                    Delay::Doubling,
+                ),
+                (
+                    format!("{scope}:ip:{address}"),
+                    ADDRESS_FREE_FAILURES,
+                    Delay::Doubling,
+                ),
+                (
+                    format!("{scope}:login:{login}"),
+                    LOGIN_FREE_FAILURES,
+                    Delay::Pause(LOGIN_PAUSE_MS),
+                ),
+            ],
+        }
+    }
+}
+
+/// An attempt let through: counted as a failure on each counter until [`succeeded`] gives its place back.
+pub struct Admission {
+    keys: Keys,
+    /// Which counters this attempt locked (it went past their allowance).
+    locked: [bool; 3],
+}
+
+/// Counts an attempt on every counter, in order, before its password is checked: `Ok` lets it through,
+/// `Err(seconds)` refuses it while a counter is locked (the counters after that one do not count it).
+pub async fn admit(db: &Db, keys: Keys) -> Result<Result<Admission, i64>, sqlx::Error> {
     let now = now_ms();
-    let until: Option<(i64,)> = sqlx::query_as(
-        "SELECT MAX(locked_until) FROM login_throttle WHERE throttle_key IN ($1, $2) AND locked_until > $3 HAVING COUNT(*) > 0",
-    )
-    .bind(&keys.login)
-    .bind(&keys.address)
-    .bind(now)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(until.map(|(until,)| ((until - now) + 999) / 1000))
+    let mut tx = db.pool.begin().await?;
+    let mut locked = [false; 3];
+    for (i, (key, free, delay)) in keys.counters.iter().enumerate() {
+        let (failures, locked_until) = count(&mut tx, key, now).await?;
+        if locked_until > now {
+            tx.commit().await?;
+            return Ok(Err(((locked_until - now) + 999) / 1000));
+        }
+        if let Some(ms) = delay.after(failures, *free) {
+            sqlx::query::<Any>(
+                "UPDATE login_throttle SET locked_until = $1 WHERE throttle_key = $2",
+            )
+            .bind(now + ms)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+            locked[i] = true;
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(Admission { keys, locked }))
 }
 
-/// Counts a failure on both counters, locking them when past their allowance.
-pub async fn failed(db: &Db, keys: &Keys) -> Result<(), sqlx::Error> {
-    count_failure(db, &keys.login, LOGIN_FREE_FAILURES).await?;
-    count_failure(db, &keys.address, ADDRESS_FREE_FAILURES).await
-}
-
-/// A successful sign-in clears the login's counter (not the address's).
-pub async fn succeeded(db: &Db, keys: &Keys) -> Result<(), sqlx::Error> {
-    sqlx::query::<Any>("DELETE FROM login_throttle WHERE throttle_key = $1")
-        .bind(&keys.login)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
-}
-
-/// Counts one event on `key` within a window (a count older than the window starts again at one); returns the
-/// count.
-async fn count(db: &Db, key: &str, window_ms: i64) -> Result<i64, sqlx::Error> {
-    let now = now_ms();
-    let (count,): (i64,) = sqlx::query_as(
+/// Counts an attempt on `key` (the row stays locked until the transaction ends) unless it is locked, in which
+/// case nothing changes; a count older than the window starts again at one. Returns the count and the lock.
+async fn count(conn: &mut AnyConnection, key: &str, now: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
         "INSERT INTO login_throttle (throttle_key, failures, first_failure_at, locked_until) VALUES ($1, 1, $2, 0)
          ON CONFLICT (throttle_key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.first_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
-           first_failure_at = CASE WHEN login_throttle.first_failure_at < $3 THEN $2 ELSE login_throttle.first_failure_at END
-         RETURNING failures",
+           failures = CASE WHEN login_throttle.locked_until > $2 THEN login_throttle.failures
+                           WHEN login_throttle.first_failure_at < $3 THEN 1
+                           ELSE login_throttle.failures + 1 END,
+           first_failure_at = CASE WHEN login_throttle.locked_until > $2 THEN login_throttle.first_failure_at
+                                   WHEN login_throttle.first_failure_at < $3 THEN $2
+                                   ELSE login_throttle.first_failure_at END
+         RETURNING failures, locked_until",
     )
     .bind(key)
     .bind(now)
-    .bind(now - window_ms)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(count)
+    .bind(now - WINDOW_MS)
+    .fetch_one(conn)
+    .await
 }
 
-async fn count_failure(db: &Db, key: &str, free: i64) -> Result<(), sqlx::Error> {
-    let failures = count(db, key, WINDOW_MS).await?;
+/// The attempt succeeded: the login's counter from this address is cleared, and the others give back the place
+/// the attempt took (with the lock it set, if it set one); a counter left with nothing is removed.
+pub async fn succeeded(db: &Db, admission: Admission) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    if let Some(delay) = delay_ms(failures, free) {
-        sqlx::query::<Any>("UPDATE login_throttle SET locked_until = $1 WHERE throttle_key = $2")
-            .bind(now + delay)
-            .bind(key)
-            .execute(&db.pool)
-            .await?;
+    let mut tx = db.pool.begin().await?;
+    let [(pair, _, _), others @ ..] = &admission.keys.counters;
+    sqlx::query::<Any>("DELETE FROM login_throttle WHERE throttle_key = $1")
+        .bind(pair)
+        .execute(&mut *tx)
+        .await?;
+    for ((key, _, _), locked) in others.iter().zip(&admission.locked[1..]) {
+        sqlx::query::<Any>(
+            "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+               locked_until = CASE WHEN $1 = 1 THEN 0 ELSE locked_until END
+             WHERE throttle_key = $2",
+        )
+        .bind(i64::from(*locked))
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query::<Any>(
+            "DELETE FROM login_throttle WHERE throttle_key = $1 AND failures = 0 AND locked_until <= $2",
+        )
+        .bind(key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     }
-    Ok(())
+    tx.commit().await
 }
 
 /// The delay after the `failures`-th failure: none within the allowance, then 30 s, 1 min, 2 min… up to 1 h.
@@ -108,7 +182,7 @@ pub fn delay_ms(failures: i64, free: i64) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::delay_ms;
+    use super::*;
 
     #[test]
     fn delays_double_after_the_allowance() {
@@ -117,5 +191,20 @@ mod tests {
         assert_eq!(delay_ms(7, 5), Some(60_000));
         assert_eq!(delay_ms(8, 5), Some(120_000));
         assert_eq!(delay_ms(40, 5), Some(3_600_000));
+    }
+
+    #[test]
+    fn a_login_past_its_allowance_only_pauses() {
+        let pause = Delay::Pause(LOGIN_PAUSE_MS);
+        assert_eq!(pause.after(LOGIN_FREE_FAILURES, LOGIN_FREE_FAILURES), None);
+        assert_eq!(pause.after(1_000, LOGIN_FREE_FAILURES), Some(1_000));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64() {
+        let a = Keys::new("admin", "Admin", "2001:db8:1:2::1");
+        let b = Keys::new("admin", "admin", "2001:db8:1:2:ffff::9");
+        assert_eq!(a.counters[0].0, b.counters[0].0);
+        assert_eq!(a.counters[0].0, "admin:pair:2001:db8:1:2::/64:admin");
     }
 }

@@ -3,6 +3,7 @@
 //! Only the fields of the open-data export are kept: the telephones, emails and maintenance contacts that the
 //! arrêté of 29 October 2019 keeps restricted are never stored, so that no answer can hold them.
 
+pub mod export;
 pub mod filter;
 pub mod import;
 pub mod list;

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value as Json};
 use sqlx::{Any, Row};
 
+use super::export::feature;
 use super::filter::{self, Dialect, Filter, Value};
 use super::list::{MAX_LIMIT, record};
 use super::{field_names, find_field};
@@ -348,71 +349,6 @@ pub fn geojson(page: Page) -> Json {
         "features": features,
         "next": page.next,
     })
-}
-
-/// Bytes sent at a time by the export.
-const EXPORT_CHUNK: usize = 64 * 1024;
-
-/// Streams every record as a GeoJSON FeatureCollection, one feature a line, in `gid` order, to `sender` in
-/// chunks: rows are read as a stream and written as they come, so memory does not grow with the data set. A
-/// failure midway is logged and ends the body early (the client sees an unfinished document).
-pub async fn export(
-    db: Db,
-    sender: tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
-) {
-    use futures_util::StreamExt;
-    let sql = format!("SELECT {} FROM dae ORDER BY gid", field_names());
-    let mut rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).fetch(&db.pool);
-    let mut buffer = Vec::with_capacity(EXPORT_CHUNK + 4096);
-    buffer.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[\n");
-    let mut first = true;
-    while let Some(row) = rows.next().await {
-        let feature = match row.and_then(|row| record(&row)) {
-            Ok(properties) => feature(properties),
-            Err(error) => {
-                tracing::error!(error = %error, "the export stopped: cannot read a record");
-                let _ = sender
-                    .send(Err(std::io::Error::other("the export stopped")))
-                    .await;
-                return;
-            }
-        };
-        if !first {
-            buffer.extend_from_slice(b",\n");
-        }
-        first = false;
-        if serde_json::to_writer(&mut buffer, &feature).is_err() {
-            return;
-        }
-        if buffer.len() >= EXPORT_CHUNK {
-            let chunk = axum::body::Bytes::from(std::mem::replace(
-                &mut buffer,
-                Vec::with_capacity(EXPORT_CHUNK + 4096),
-            ));
-            // The client went away: stop reading.
-            if sender.send(Ok(chunk)).await.is_err() {
-                return;
-            }
-        }
-    }
-    buffer.extend_from_slice(b"\n]}\n");
-    let _ = sender.send(Ok(axum::body::Bytes::from(buffer))).await;
-}
-
-/// One record as a GeoJSON feature.
-fn feature(properties: Map<String, Json>) -> Json {
-    let lon = properties.get("long_coor1").cloned().unwrap_or(Json::Null);
-    let lat = properties.get("lat_coor1").cloned().unwrap_or(Json::Null);
-    let id = properties.get("gid").cloned().unwrap_or(Json::Null);
-    let mut object = Map::with_capacity(4);
-    object.insert("type".to_string(), Json::from("Feature"));
-    object.insert("id".to_string(), id);
-    object.insert(
-        "geometry".to_string(),
-        serde_json::json!({ "type": "Point", "coordinates": [lon, lat] }),
-    );
-    object.insert("properties".to_string(), Json::Object(properties));
-    Json::Object(object)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sqlx::Any;
 
@@ -15,28 +15,8 @@ use crate::store::{Db, now_ms};
 /// How often the counts are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
 
-/// The rate of one account.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ApiRate {
-    /// Calls a second, on average.
-    pub per_second: f64,
-    /// Calls at once.
-    pub burst: f64,
-}
-
-impl Default for ApiRate {
-    fn default() -> Self {
-        Self {
-            per_second: 10.0,
-            burst: 20.0,
-        }
-    }
-}
-
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
-}
+pub use crate::bucket::ApiRate;
+use crate::bucket::Buckets;
 
 #[derive(Default)]
 struct Counts {
@@ -45,17 +25,11 @@ struct Counts {
     last_call_at: i64,
 }
 
-#[derive(Default)]
-struct State {
-    buckets: HashMap<i64, Bucket>,
-    /// Not yet written: by account and day.
-    pending: HashMap<(i64, String), Counts>,
-}
-
 /// The rate limiter and call counter of the data API.
 pub struct Usage {
-    rate: ApiRate,
-    state: Mutex<State>,
+    buckets: Buckets<i64>,
+    /// Not yet written: by account and day.
+    pending: Mutex<HashMap<(i64, String), Counts>>,
 }
 
 /// The UTC day of a time in milliseconds, `AAAA-MM-JJ`.
@@ -74,72 +48,50 @@ pub fn day_of(ms: i64) -> String {
 impl Usage {
     pub fn new(rate: ApiRate) -> Self {
         Self {
-            rate,
-            state: Mutex::new(State::default()),
+            buckets: Buckets::new(rate),
+            pending: Mutex::new(HashMap::new()),
         }
     }
 
     /// Counts a call of `account_id`: `Err` with the seconds to wait when it goes over the account's rate.
     pub fn take(&self, account_id: i64) -> Result<(), i64> {
-        let now = Instant::now();
-        let mut state = self
-            .state
+        let taken = self.buckets.take(account_id);
+        let at = now_ms();
+        let mut pending = self
+            .pending
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let rate = self.rate;
-        let bucket = state.buckets.entry(account_id).or_insert(Bucket {
-            tokens: rate.burst,
-            updated: now,
-        });
-        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * rate.per_second).min(rate.burst);
-        bucket.updated = now;
-        let allowed = bucket.tokens >= 1.0;
-        let wait = if allowed {
-            bucket.tokens -= 1.0;
-            0
-        } else {
-            // Whole seconds, at least one, until a token is back.
-            ((1.0 - bucket.tokens) / rate.per_second).ceil().max(1.0) as i64
-        };
-        let at = now_ms();
-        let counts = state.pending.entry((account_id, day_of(at))).or_default();
-        if allowed {
+        let counts = pending.entry((account_id, day_of(at))).or_default();
+        if taken.is_ok() {
             counts.calls += 1;
             counts.last_call_at = at;
         } else {
             counts.refused += 1;
         }
-        if allowed { Ok(()) } else { Err(wait) }
+        taken
     }
 
     /// Writes the counts gathered since the last time, in one transaction; kept for the next time on failure.
     pub async fn flush(&self, db: &Db) -> Result<(), sqlx::Error> {
-        let pending = {
-            let mut state = self
-                .state
+        // Buckets full again are forgotten: memory follows the accounts calling now, not every account.
+        self.buckets.forget_full();
+        let pending = std::mem::take(
+            &mut *self
+                .pending
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // Buckets full again are forgotten: memory follows the accounts calling now, not every account.
-            let now = Instant::now();
-            let rate = self.rate;
-            state.buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * rate.per_second
-                    < rate.burst
-            });
-            std::mem::take(&mut state.pending)
-        };
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         if pending.is_empty() {
             return Ok(());
         }
         let result = write(db, &pending).await;
         if result.is_err() {
-            let mut state = self
-                .state
+            let mut kept_counts = self
+                .pending
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             for (key, counts) in pending {
-                let kept = state.pending.entry(key).or_default();
+                let kept = kept_counts.entry(key).or_default();
                 kept.calls += counts.calls;
                 kept.refused += counts.refused;
                 kept.last_call_at = kept.last_call_at.max(counts.last_call_at);

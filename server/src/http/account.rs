@@ -2,12 +2,12 @@
 //! recovery (`/api/v1/account/forgot-password`, `/forgot-login`).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use app::api::{
-    AccountView, Credentials, ErrorBody, ErrorCode, NewPassword, PasswordSetup, Recovery, RenewLink,
+    AccountView, Credentials, ErrorBody, ErrorCode, LinkToken, NewPassword, PasswordSetup, Recovery,
 };
 
 use super::auth::{
@@ -65,10 +65,10 @@ fn setup_error(error: SetupError) -> ApiError {
 }
 
 #[utoipa::path(
-    get,
-    path = "/password-setup/{token}",
+    post,
+    path = "/password-setup/info",
     tag = "account",
-    params(("token" = String, Path, description = "Le jeton du lien reçu par mail")),
+    request_body = LinkToken,
     responses(
         (status = 200, description = "L'identifiant et les règles du mot de passe ; le lien n'est pas consommé", body = PasswordSetup),
         (status = 404, description = "`link_unknown`", body = ErrorBody),
@@ -77,9 +77,9 @@ fn setup_error(error: SetupError) -> ApiError {
 )]
 pub async fn setup_info(
     State(ctx): State<AppContext>,
-    Path(secret): Path<String>,
+    ApiJson(body): ApiJson<LinkToken>,
 ) -> Result<Json<PasswordSetup>, ApiError> {
-    accounts::setup_info(&ctx, &secret)
+    accounts::setup_info(&ctx, &body.token)
         .await
         .map(Json)
         .map_err(setup_error)
@@ -87,9 +87,8 @@ pub async fn setup_info(
 
 #[utoipa::path(
     post,
-    path = "/password-setup/{token}",
+    path = "/password-setup",
     tag = "account",
-    params(("token" = String, Path, description = "Le jeton du lien reçu par mail")),
     request_body = NewPassword,
     responses(
         (status = 204, description = "Mot de passe enregistré ; le lien ne sert plus"),
@@ -100,14 +99,13 @@ pub async fn setup_info(
 )]
 pub async fn setup(
     State(ctx): State<AppContext>,
-    Path(secret): Path<String>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
-    same_origin(&headers)?;
+    same_origin(&ctx, &headers)?;
     flood_limit(&ctx, Action::SignIn, &address).await?;
-    accounts::set_password(&ctx, &secret, &body.password, &body.confirmation)
+    accounts::set_password(&ctx, &body.token, &body.password, &body.confirmation)
         .await
         .map(|()| StatusCode::NO_CONTENT)
         .map_err(setup_error)
@@ -117,18 +115,20 @@ pub async fn setup(
     post,
     path = "/password-setup/renew",
     tag = "account",
-    request_body = RenewLink,
+    request_body = LinkToken,
     responses((status = 202, description = "Toujours : un nouveau lien part si le compte existe (limité à quelques mails par heure)"))
 )]
 pub async fn renew(
     State(ctx): State<AppContext>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<RenewLink>,
+    ApiJson(body): ApiJson<LinkToken>,
 ) -> Result<StatusCode, ApiError> {
-    same_origin(&headers)?;
+    same_origin(&ctx, &headers)?;
     flood_limit(&ctx, Action::Recovery, &address).await?;
-    links::renew(&ctx, &body.token).await?;
+    answer_first(&ctx, "renew a link", move |ctx| async move {
+        links::renew(&ctx, &body.token).await
+    });
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -137,7 +137,7 @@ pub async fn renew(
     path = "/account/forgot-password",
     tag = "account",
     request_body = Recovery,
-    responses((status = 202, description = "Toujours, que l'adresse ait un compte ou non"))
+    responses((status = 202, description = "Toujours, que l'adresse ait un compte ou non, et aussitôt : le mail part ensuite"))
 )]
 pub async fn forgot_password(
     State(ctx): State<AppContext>,
@@ -145,9 +145,11 @@ pub async fn forgot_password(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
-    same_origin(&headers)?;
+    same_origin(&ctx, &headers)?;
     flood_limit(&ctx, Action::Recovery, &address).await?;
-    recovery::forgot_password(&ctx, &body.email).await?;
+    answer_first(&ctx, "send a password link", move |ctx| async move {
+        recovery::forgot_password(&ctx, &body.email).await
+    });
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -156,7 +158,7 @@ pub async fn forgot_password(
     path = "/account/forgot-login",
     tag = "account",
     request_body = Recovery,
-    responses((status = 202, description = "Toujours, que l'adresse ait un compte ou non"))
+    responses((status = 202, description = "Toujours, que l'adresse ait un compte ou non, et aussitôt : le mail part ensuite"))
 )]
 pub async fn forgot_login(
     State(ctx): State<AppContext>,
@@ -164,10 +166,28 @@ pub async fn forgot_login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
-    same_origin(&headers)?;
+    same_origin(&ctx, &headers)?;
     flood_limit(&ctx, Action::Recovery, &address).await?;
-    recovery::forgot_login(&ctx, &body.email).await?;
+    answer_first(&ctx, "send an identifiant", move |ctx| async move {
+        recovery::forgot_login(&ctx, &body.email).await
+    });
     Ok(StatusCode::ACCEPTED)
+}
+
+/// Runs a recovery after the answer: the answer then takes the same time whether the address or link has an
+/// account or not (the work, and its time, would tell). A failure is logged with its cause.
+fn answer_first<F, Fut>(ctx: &AppContext, what: &'static str, work: F)
+where
+    F: FnOnce(AppContext) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    let ctx = ctx.clone();
+    let request_id = super::request_id::current();
+    tokio::spawn(async move {
+        if let Err(error) = work(ctx).await {
+            tracing::error!(request_id = %request_id, error = format!("{error:#}"), "cannot {what}");
+        }
+    });
 }
 
 #[utoipa::path(
@@ -187,7 +207,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
+    same_origin(&ctx, &headers)?;
     open_session(&ctx, Kind::Account, &body, &address).await
 }
 

@@ -94,7 +94,8 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The client's address: the TCP peer, or, when a trusted proxy is configured, the last `X-Forwarded-For` hop:
 /// the one the proxy appended. The hops before it are whatever the client wrote, so they never count (a client
-/// sending its own `X-Forwarded-For` cannot pose as another address to escape the flood limits).
+/// sending its own `X-Forwarded-For` cannot pose as another address to escape the flood limits). A hop that is
+/// not an IP address is ignored, so that what is stored and counted is always a short, well-formed address.
 pub fn client_address(ctx: &AppContext, parts: &Parts) -> String {
     if ctx.config.trust_proxy
         && let Some(forwarded) = parts
@@ -104,9 +105,9 @@ pub fn client_address(ctx: &AppContext, parts: &Parts) -> String {
             .next_back()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
-            .filter(|hop| !hop.trim().is_empty())
+            .and_then(|hop| hop.trim().parse::<std::net::IpAddr>().ok())
     {
-        return forwarded.trim().to_string();
+        return forwarded.to_string();
     }
     parts
         .extensions
@@ -115,20 +116,68 @@ pub fn client_address(ctx: &AppContext, parts: &Parts) -> String {
 }
 
 /// A browser sends `Origin` with every cross-site request that changes state: when present, it must be this
-/// site (its host equal to the request's `Host`).
-pub fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+/// site's, as `GEODAE_PUBLIC_URL` names it. (Not the request's `Host`: a page of a name the attacker points at
+/// this server, a DNS rebinding, sends its own name in both.) When the public address is a loopback one (a
+/// laptop), any loopback name of the same scheme and port is this site.
+pub fn same_origin(ctx: &AppContext, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, host)| host.trim_end_matches('/'));
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    match (origin_host, host) {
-        (Some(o), Some(h)) if o.eq_ignore_ascii_case(h) => Ok(()),
+    let sent = origin.to_str().ok().and_then(Origin::parse);
+    match (sent, Origin::parse(&ctx.config.public_url)) {
+        (Some(sent), Some(site)) if sent.is(&site) => Ok(()),
         _ => Err(csrf_refused()),
+    }
+}
+
+/// The scheme, host and port of an address.
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    fn parse(url: &str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let authority = rest.split(['/', '?', '#']).next()?;
+        if authority.contains('@') {
+            return None;
+        }
+        let default = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => (host, port.parse().ok()?),
+            _ => (authority, default),
+        };
+        if host.is_empty() {
+            return None;
+        }
+        Some(Self {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+
+    fn loopback(&self) -> bool {
+        matches!(self.host.as_str(), "localhost" | "[::1]")
+            || self
+                .host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// Whether a request from `self` comes from `site`.
+    fn is(&self, site: &Self) -> bool {
+        self.scheme == site.scheme
+            && self.port == site.port
+            && (self.host == site.host || (site.loopback() && self.loopback()))
     }
 }
 
@@ -143,7 +192,8 @@ impl<P: Principal> FromRequestParts<AppContext> for Signed<P> {
         parts: &mut Parts,
         ctx: &AppContext,
     ) -> Result<Self, Self::Rejection> {
-        let secret = cookie(&parts.headers, P::KIND.cookie()).ok_or_else(unauthenticated)?;
+        let name = P::KIND.cookie(ctx.config.secure_cookies());
+        let secret = cookie(&parts.headers, name).ok_or_else(unauthenticated)?;
         let session = session::find(&ctx.db, P::KIND, secret)
             .await
             .map_err(|e| {
@@ -156,7 +206,7 @@ impl<P: Principal> FromRequestParts<AppContext> for Signed<P> {
                 ApiError::Internal(anyhow::Error::new(e).context("cannot read the principal"))
             })?
             .ok_or_else(unauthenticated)?;
-        check_csrf(parts, &session)?;
+        check_csrf(ctx, parts, &session)?;
         Ok(Self {
             principal,
             session,
@@ -181,11 +231,11 @@ impl FromRequestParts<AppContext> for ClientAddress {
 
 /// 403 unless the request repeats the session's CSRF token (and, when it says where it comes from, comes from
 /// this site). Reading requests need neither.
-pub fn check_csrf(parts: &Parts, session: &Session) -> Result<(), ApiError> {
+pub fn check_csrf(ctx: &AppContext, parts: &Parts, session: &Session) -> Result<(), ApiError> {
     if !changes_state(&parts.method) {
         return Ok(());
     }
-    same_origin(&parts.headers)?;
+    same_origin(ctx, &parts.headers)?;
     let sent = parts
         .headers
         .get(CSRF_HEADER)
@@ -227,7 +277,7 @@ pub async fn open_session(
             )))
         }
         Err(SignInError::Invalid) => Err(invalid_credentials()),
-        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
+        Err(SignInError::RateLimited(seconds)) => Err(rate_limited(seconds)),
         Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }
@@ -266,15 +316,14 @@ pub fn invalid_credentials() -> ApiError {
 }
 
 /// 429 while sign-in is throttled, with `Retry-After`.
-pub fn rate_limited(seconds: i64) -> Response {
+pub fn rate_limited(seconds: i64) -> ApiError {
     ApiError::TooMany(
         seconds,
         format!(
             "Trop de tentatives de connexion échouées : réessayez dans {}.",
-            super::error::in_time(seconds.max(60))
+            super::error::in_time(seconds)
         ),
     )
-    .into_response()
 }
 
 /// Counts one use of a flood-limited `action` from `address`: `Err` with 429 once past its allowance.
@@ -294,4 +343,41 @@ pub async fn flood_limit(
         tracing::warn!(action = ?action, scope = ?refused.scope, "flood limit reached");
         ApiError::from(refused)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Origin;
+
+    fn from(sent: &str, site: &str) -> bool {
+        match (Origin::parse(sent), Origin::parse(site)) {
+            (Some(sent), Some(site)) => sent.is(&site),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn a_request_comes_from_this_site_when_its_origin_is_the_public_address() {
+        let site = "https://comptes.geodae.sante.gouv.fr";
+        assert!(from("https://comptes.geodae.sante.gouv.fr", site));
+        assert!(from("https://COMPTES.geodae.sante.gouv.fr:443", site));
+        assert!(!from("http://comptes.geodae.sante.gouv.fr", site));
+        assert!(!from("https://evil.example", site));
+        assert!(!from(
+            "https://comptes.geodae.sante.gouv.fr.evil.example",
+            site
+        ));
+        assert!(!from(
+            "https://comptes.geodae.sante.gouv.fr@evil.example",
+            site
+        ));
+        assert!(!from("null", site));
+        // A laptop: any loopback name of the same port.
+        let local = "http://127.0.0.1:3000";
+        assert!(from("http://localhost:3000", local));
+        assert!(from("http://[::1]:3000", local));
+        assert!(!from("http://localhost:3001", local));
+        assert!(!from("http://rebound.evil.example:3000", local));
+        assert!(!from("http://127.evil.example:3000", local));
+    }
 }

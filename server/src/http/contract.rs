@@ -11,7 +11,7 @@ const FLOOD_LIMITED: &[&str] = &[
     "/api/v1/registrations",
     "/api/v1/account/session",
     "/api/v1/admin/session",
-    "/api/v1/password-setup/{token}",
+    "/api/v1/password-setup",
     "/api/v1/password-setup/renew",
     "/api/v1/account/forgot-password",
     "/api/v1/account/forgot-login",

@@ -19,6 +19,7 @@ use crate::AppContext;
 use crate::accounts::tokens;
 use crate::auth::session::Kind;
 use crate::auth::sign_in::{self, SignInError};
+use crate::dae::export::{self, Busy};
 use crate::dae::list::{self, RawListQuery};
 use crate::dae::search::{self, SearchQuery};
 use crate::flood::Action;
@@ -72,7 +73,7 @@ pub async fn login(
             Ok((StatusCode::CREATED, Json(Token { token })).into_response())
         }
         Err(SignInError::Invalid) => Err(invalid_credentials()),
-        Err(SignInError::RateLimited(seconds)) => Ok(rate_limited(seconds)),
+        Err(SignInError::RateLimited(seconds)) => Err(rate_limited(seconds)),
         Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }
@@ -338,22 +339,38 @@ pub async fn search_dae(
     tag = "dae",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Tous les défibrillateurs, en GeoJSON (FeatureCollection, un objet par ligne), envoyés au fil de la lecture : la réponse commence aussitôt, et le serveur n'en garde jamais l'ensemble en mémoire", content_type = "application/geo+json"),
+        (status = 200, description = "Tous les défibrillateurs, en GeoJSON (FeatureCollection, un objet par ligne), envoyés au fil de la lecture : la réponse commence aussitôt, et le serveur n'en garde jamais l'ensemble en mémoire. Un client qui ne lit plus rien pendant 30 secondes est déconnecté", content_type = "application/geo+json"),
         (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody),
-        (status = 429, description = "`rate_limited` : le compte dépasse son débit, avec `Retry-After`", body = ErrorBody)
+        (status = 429, description = "`rate_limited` : le compte dépasse son débit, un export de ce compte est déjà en cours, ou le service envoie déjà autant d'exports qu'il le peut ; avec `Retry-After`", body = ErrorBody)
     )
 )]
-pub async fn export_dae(State(ctx): State<AppContext>, _client: DataClient) -> Response {
-    let (sender, receiver) =
-        tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(8);
-    tokio::spawn(search::export(ctx.db.clone(), sender));
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+pub async fn export_dae(
+    State(ctx): State<AppContext>,
+    client: DataClient,
+) -> Result<Response, ApiError> {
+    let permit = ctx.exports.start(client.account_id).map_err(|busy| {
+        let message = match busy {
+            Busy::Account => {
+                "Un export de ce compte est déjà en cours : attendez qu'il se termine avant d'en demander un autre."
+            }
+            Busy::Everyone => {
+                "Le service envoie déjà autant d'exports qu'il le peut : réessayez dans une minute."
+            }
+        };
+        ApiError::TooMany(EXPORT_RETRY_S, message.to_string())
+    })?;
+    let stream = export::start(
+        ctx.db.clone(),
+        permit,
+        ctx.config.guards.stalled_write_timeout,
+    );
     let mut response = axum::body::Body::from_stream(stream).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/geo+json"),
     );
-    response
+    Ok(response)
 }
+
+/// `Retry-After` of an export refused because others are streaming.
+const EXPORT_RETRY_S: i64 = 60;

@@ -15,6 +15,7 @@ pub mod json;
 mod legal;
 mod registrations;
 pub mod request_id;
+pub mod serve;
 mod sirene;
 
 use app::api::ErrorCode;
@@ -88,7 +89,8 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::accounts::account_disable))
         .routes(routes!(admin::accounts::account_enable))
         .routes(routes!(admin::accounts::account_password_link))
-        .routes(routes!(account::setup_info, account::setup))
+        .routes(routes!(account::setup_info))
+        .routes(routes!(account::setup))
         .routes(routes!(account::renew))
         .routes(routes!(account::forgot_password))
         .routes(routes!(account::forgot_login))

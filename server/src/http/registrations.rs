@@ -4,9 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use app::api::admin::RequestStatus;
-use app::api::{ErrorBody, ErrorCode, RegistrationCreated, RegistrationRequest};
-use app::domain::{Field, FieldErrors};
+use app::api::{ErrorBody, ErrorCode, LinkToken, RegistrationReceived, RegistrationRequest};
 
 use super::auth::ClientAddress;
 use super::error::ApiError;
@@ -20,9 +18,8 @@ use crate::registration::{self, SubmitError};
     tag = "registrations",
     request_body = RegistrationRequest,
     responses(
-        (status = 201, description = "Demande enregistrée, accusé de réception envoyé", body = RegistrationCreated),
+        (status = 202, description = "Demande reçue : un mail suit (l'accusé de réception avec la référence, ou, si l'adresse a déjà un compte ou une demande en cours, ce qu'il faut faire). La réponse est la même dans tous les cas, pour ne rien dire d'une adresse à qui ne la possède pas", body = RegistrationReceived),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
-        (status = 409, description = "`already_pending` ou `already_registered`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`validation` : toutes les erreurs par champ", body = ErrorBody),
@@ -33,25 +30,15 @@ pub async fn create(
     State(ctx): State<AppContext>,
     ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<RegistrationRequest>,
-) -> Result<(StatusCode, Json<RegistrationCreated>), ApiError> {
+) -> Result<(StatusCode, Json<RegistrationReceived>), ApiError> {
     match registration::submit(&ctx, &request, &address).await {
-        Ok(submitted) => Ok((
-            StatusCode::CREATED,
-            Json(RegistrationCreated {
-                id: submitted.id,
-                reference: submitted.reference,
-                status: RequestStatus::Pending,
+        Ok(_) => Ok((
+            StatusCode::ACCEPTED,
+            Json(RegistrationReceived {
+                email: request.email.trim().to_string(),
             }),
         )),
         Err(SubmitError::Validation(errors)) => Err(ApiError::Validation(errors)),
-        Err(SubmitError::AlreadyPending) => Err(conflict(
-            ErrorCode::AlreadyPending,
-            "Une demande est déjà en attente pour cette adresse email : vous recevrez la réponse des administrateurs par mail.",
-        )),
-        Err(SubmitError::AlreadyRegistered) => Err(conflict(
-            ErrorCode::AlreadyRegistered,
-            "Un compte existe déjà pour cette adresse email : connectez-vous avec vos identifiants.",
-        )),
         Err(SubmitError::Flooded(refused)) => {
             tracing::warn!(scope = ?refused.scope, "flood limit reached: request not stored");
             Err(ApiError::from(refused))
@@ -60,29 +47,23 @@ pub async fn create(
     }
 }
 
-fn conflict(code: ErrorCode, message: &str) -> ApiError {
-    let mut fields = FieldErrors::default();
-    fields.insert(Field::Email, message);
-    ApiError::Conflict(code, message.to_string(), fields)
-}
-
 #[utoipa::path(
-    get,
-    path = "/registrations/reprise/{link}",
+    post,
+    path = "/registrations/reprise",
     tag = "registrations",
-    params(("link" = String, Path, description = "Le lien signé du mail de refus (paramètre `reprise`)")),
+    request_body = LinkToken,
     responses(
-        (status = 200, description = "Les informations de la demande refusée, pour préremplir le formulaire", body = RegistrationRequest),
+        (status = 200, description = "Les informations de la demande refusée, pour préremplir le formulaire (le lien signé du mail de refus, `#reprise=…`)", body = RegistrationRequest),
         (status = 404, description = "`link_unknown`", body = ErrorBody),
         (status = 410, description = "`link_expired`", body = ErrorBody)
     )
 )]
 pub async fn prefill(
     State(ctx): State<AppContext>,
-    axum::extract::Path(link): axum::extract::Path<String>,
+    ApiJson(body): ApiJson<LinkToken>,
 ) -> Result<Json<RegistrationRequest>, ApiError> {
     use crate::registration::prefill::{self, PrefillError};
-    match prefill::prefill(&ctx, &link).await? {
+    match prefill::prefill(&ctx, &body.token).await? {
         Ok(request) => Ok(Json(request)),
         Err(PrefillError::Expired) => Err(ApiError::client(
             StatusCode::GONE,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use app::api::{CompanyLookup, CompanyMatch, CompanySearch, CompanyState, ErrorBody, ErrorCode};
 use app::domain::{Siren, company};
 
+use super::auth::ClientAddress;
 use super::error::ApiError;
 use super::json::ApiQuery;
 use crate::AppContext;
@@ -23,13 +24,16 @@ use crate::sirene::UnitState;
         (status = 200, description = "L'unité légale, active ou cessée", body = CompanyLookup),
         (status = 400, description = "`invalid_siren` : pas un SIREN", body = ErrorBody),
         (status = 404, description = "`unknown_siren` : inconnu du répertoire", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : trop de recherches depuis cette adresse, réessayer après `Retry-After` secondes", body = ErrorBody),
         (status = 503, description = "`register_unavailable` : le répertoire ne répond pas", body = ErrorBody)
     )
 )]
 pub async fn lookup(
     State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
     Path(siren): Path<String>,
 ) -> Result<Json<CompanyLookup>, ApiError> {
+    limited(&ctx, &address)?;
     let siren = Siren::parse(&siren).map_err(|e| {
         ApiError::client(
             StatusCode::BAD_REQUEST,
@@ -55,6 +59,23 @@ pub async fn lookup(
         )),
         Err(unavailable) => Err(register_unavailable(&unavailable)),
     }
+}
+
+/// 429 past the lookups allowed to one client address (`GEODAE_SIRENE_RATE`, `GEODAE_SIRENE_BURST`): the
+/// online registers' quota is shared by every applicant, so one client must not spend it.
+fn limited(ctx: &AppContext, address: &str) -> Result<(), ApiError> {
+    ctx.lookups
+        .take(crate::flood::address_key(address))
+        .map_err(|seconds| {
+            tracing::warn!("SIRENE lookups limit reached");
+            ApiError::TooMany(
+                seconds,
+                format!(
+                    "Trop de recherches dans le répertoire SIRENE depuis votre connexion : réessayez dans {}.",
+                    super::error::in_time(seconds)
+                ),
+            )
+        })
 }
 
 /// 503: no source of the register could answer (the cause is logged, not sent).
@@ -88,13 +109,16 @@ pub struct SearchParams {
     responses(
         (status = 200, description = "Les unités actives et diffusibles dont le nom contient ces mots : mots entiers d'abord, puis débuts de mots ; les noms les plus courts d'abord", body = CompanySearch),
         (status = 400, description = "`invalid_query` : moins de 3 caractères, ou `limit` hors de 1 à 20", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : trop de recherches depuis cette adresse, réessayer après `Retry-After` secondes", body = ErrorBody),
         (status = 503, description = "`register_unavailable` : le répertoire ne répond pas", body = ErrorBody)
     )
 )]
 pub async fn search(
     State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<CompanySearch>, ApiError> {
+    limited(&ctx, &address)?;
     let invalid =
         |message: &str| ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message);
     let query = params.q.unwrap_or_default();

@@ -1,4 +1,9 @@
 //! The outbox table: queueing within a transaction, claiming due messages, recording the outcome.
+//!
+//! An email that carries a one-time link is stored with [`SECRET_PLACEHOLDER`] in place of the link's secret and
+//! the row of its link (`link_token_id`): the secret is drawn when the email leaves ([`draw_secret`]) and put in
+//! the message sent, never in the table. A retry draws a new one (the previous one, perhaps never delivered,
+//! stops working).
 
 use sqlx::{Any, AnyConnection};
 
@@ -10,16 +15,40 @@ use crate::store::{Db, decoded, now_ms};
 /// After this many failed attempts a message is marked failed (about a day of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
 
+/// What stands for a link's secret in a stored email.
+pub const SECRET_PLACEHOLDER: &str = "[jeton-non-conservé]";
+/// The start of the digest column of a link whose secret is not drawn yet: no secret's digest starts so.
+pub const UNDRAWN: &str = "non-tiré:";
+
 /// Queues a message inside the caller's transaction.
 pub async fn enqueue(
     conn: &mut AnyConnection,
     email: &Email,
     registration_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    insert(conn, email, registration_id, None).await
+}
+
+/// Queues a message carrying the one-time link `token_id` (its secret as [`SECRET_PLACEHOLDER`]).
+pub async fn enqueue_with_link(
+    conn: &mut AnyConnection,
+    email: &Email,
+    registration_id: Option<i64>,
+    token_id: i64,
+) -> Result<(), sqlx::Error> {
+    insert(conn, email, registration_id, Some(token_id)).await
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    email: &Email,
+    registration_id: Option<i64>,
+    token_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query::<Any>(
-        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'waiting', 0, $6, $7, $8)",
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at, link_token_id)
+         VALUES ($1, $2, $3, $4, $5, 'waiting', 0, $6, $7, $8, $9)",
     )
     .bind(email.kind.code())
     .bind(&email.to)
@@ -29,9 +58,92 @@ pub async fn enqueue(
     .bind(now)
     .bind(registration_id)
     .bind(now)
+    .bind(token_id)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Draws the secret of the link `token_id` as its email leaves: its digest replaces the placeholder, so that
+/// the link works from now on. `None` when the link can no longer be used (ended by a newer one, used, or
+/// expired): the email must not leave.
+pub async fn draw_secret(db: &Db, token_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let secret = crate::auth::token::random();
+    let drawn = sqlx::query::<Any>(
+        "UPDATE account_tokens SET token_hash = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(crate::auth::token::digest(&secret))
+    .bind(token_id)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok((drawn.rows_affected() == 1).then_some(secret))
+}
+
+/// Takes the secrets out of the emails queued before they were stored without them (an older version wrote the
+/// link whole): each `jeton=<secret>` becomes the placeholder, tied to its link's row, so that a waiting email
+/// leaves with a fresh secret and none rests in the table. Returns how many emails were changed.
+pub async fn redact_stored_secrets(db: &Db) -> Result<usize, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, body_text, body_html FROM outbox WHERE link_token_id IS NULL AND body_text LIKE '%jeton=%'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut changed = 0;
+    for (id, text, html) in rows {
+        let secrets = secrets_after("jeton=", &text);
+        if secrets.is_empty() {
+            continue;
+        }
+        let (mut text, mut html) = (text, html);
+        let mut token_id: Option<i64> = None;
+        for secret in &secrets {
+            text = text.replace(secret.as_str(), SECRET_PLACEHOLDER);
+            html = html.replace(secret.as_str(), SECRET_PLACEHOLDER);
+            let row: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM account_tokens WHERE token_hash = $1")
+                    .bind(crate::auth::token::digest(secret))
+                    .fetch_optional(&db.pool)
+                    .await?;
+            token_id = token_id.or(row.map(|(id,)| id));
+        }
+        sqlx::query::<Any>(
+            "UPDATE outbox SET body_text = $1, body_html = $2, link_token_id = $3 WHERE id = $4",
+        )
+        .bind(&text)
+        .bind(&html)
+        .bind(token_id)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// The secrets (URL-safe characters) that follow `marker` in `text`.
+fn secrets_after(marker: &str, text: &str) -> Vec<String> {
+    text.match_indices(marker)
+        .map(|(at, _)| {
+            text[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|secret| secret.len() >= 16)
+        .collect()
+}
+
+/// Records that a message will not be sent (its link ended before it left): failed, with the reason.
+pub async fn give_up(db: &Db, id: i64, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = $1 WHERE id = $2",
+    )
+    .bind(reason)
+    .bind(id)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
 }
 
 /// A message claimed by a worker.
@@ -43,6 +155,8 @@ pub struct Claimed {
     pub body_text: String,
     pub body_html: String,
     pub attempts: i64,
+    /// The one-time link whose secret is drawn as the message leaves.
+    pub link_token_id: Option<i64>,
 }
 
 /// Claims up to `limit` of the oldest due messages for `lease_ms` (another worker may take them over after that).
@@ -54,7 +168,7 @@ pub async fn claim(db: &Db, lease_ms: i64, limit: i64) -> Result<Vec<Claimed>, s
          WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= $2
                       AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3)
            AND status = 'waiting' AND (locked_until IS NULL OR locked_until < $2)
-         RETURNING id, recipient, subject, body_text, body_html, attempts",
+         RETURNING id, recipient, subject, body_text, body_html, attempts, link_token_id",
     )
     .bind(now + lease_ms)
     .bind(now)
@@ -198,6 +312,16 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::backoff_ms;
+
+    #[test]
+    fn the_secrets_of_links_are_found_after_their_marker() {
+        let text = "ouvrez https://x/compte/mot-de-passe?jeton=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde.\n\
+                    ou https://x/compte/mot-de-passe#jeton=[jeton-non-conservé]";
+        assert_eq!(
+            super::secrets_after("jeton=", text),
+            ["AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"]
+        );
+    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

@@ -36,8 +36,8 @@ impl Mailer {
             .with_context(|| format!("GEODAE_MAIL_FROM is not an address: {}", config.from))?;
         let transport = match &config.transport {
             MailTransport::Files(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                // The messages hold one-time links: the folder is the server's user's only.
+                crate::files::private_dir(dir)?;
                 Transport::Files(dir.clone())
             }
             MailTransport::Smtp(smtp) => {
@@ -113,9 +113,20 @@ impl Mailer {
     }
 }
 
-/// Writes `<id>.eml` whole or not at all: a temporary file renamed over the final name.
+/// Writes `<id>.eml` whole or not at all: a temporary file (readable by the server's user only: the message
+/// may hold a one-time link) renamed over the final name.
 async fn write_file(dir: &std::path::Path, id: i64, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
     let part = dir.join(format!(".{id}.eml.part"));
-    tokio::fs::write(&part, bytes).await?;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&part)
+        .await?;
+    file.write_all(bytes).await?;
+    file.flush().await?;
+    drop(file);
     tokio::fs::rename(&part, dir.join(format!("{id}.eml"))).await
 }

@@ -54,13 +54,31 @@ pub async fn run(
                     untried.push(message.id);
                     continue;
                 }
+                let (text, html) = match with_link(&db, &message).await {
+                    Ok(Some(bodies)) => bodies,
+                    Ok(None) => {
+                        tracing::info!(
+                            outbox_id = message.id,
+                            "email not sent: its link has ended"
+                        );
+                        if let Err(error) = outbox::give_up(&db, message.id, LINK_ENDED).await {
+                            tracing::error!(outbox_id = message.id, %error, "cannot record an email given up");
+                        }
+                        continue;
+                    }
+                    Err(error) => {
+                        tracing::error!(outbox_id = message.id, %error, "cannot draw the email's link");
+                        untried.push(message.id);
+                        continue;
+                    }
+                };
                 match mailer
                     .send(
                         message.id,
                         &message.recipient,
                         &message.subject,
-                        &message.body_text,
-                        &message.body_html,
+                        &text,
+                        &html,
                     )
                     .await
                 {
@@ -102,6 +120,36 @@ pub async fn run(
             Ok(()) = stop.changed() => {}
         }
     }
+}
+
+/// Why an email with a link was not sent, as the outbox page shows it.
+const LINK_ENDED: &str = "Non envoyé : son lien à usage unique ne peut plus servir (un lien plus récent l'a remplacé, il a servi ou il a expiré).";
+
+/// The message's bodies as they leave: the secret of its one-time link drawn now and put in place of the
+/// placeholder. `None` when its link can no longer be used (the email must not leave).
+async fn with_link(
+    db: &Db,
+    message: &outbox::Claimed,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let has_placeholder = message.body_text.contains(outbox::SECRET_PLACEHOLDER)
+        || message.body_html.contains(outbox::SECRET_PLACEHOLDER);
+    let secret = match message.link_token_id {
+        Some(token_id) => match outbox::draw_secret(db, token_id).await? {
+            Some(secret) => secret,
+            None => return Ok(None),
+        },
+        // Its link's row is gone (erased, purged): nothing to put in.
+        None if has_placeholder => return Ok(None),
+        None => return Ok(Some((message.body_text.clone(), message.body_html.clone()))),
+    };
+    Ok(Some((
+        message
+            .body_text
+            .replace(outbox::SECRET_PLACEHOLDER, &secret),
+        message
+            .body_html
+            .replace(outbox::SECRET_PLACEHOLDER, &secret),
+    )))
 }
 
 /// A mail server's error as the logs may show it: the addresses it quotes (« 550 <jean@exemple.fr>: unknown »)

@@ -1,5 +1,9 @@
 //! Submitting an account request: every field re-validated with the browser's parsers, the company name taken
 //! from the register, the request and its emails written in one transaction.
+//!
+//! The answer never says whether an address already has an account or a request under review: that would tell
+//! anyone which addresses are registered. Such a request is counted against the flood limits as any other, is
+//! not stored, and the owner of the address is told by email what to do instead ([`Received::Told`]).
 
 #![warn(missing_docs)]
 
@@ -21,7 +25,7 @@ use sqlx::{Any, AnyConnection};
 use self::company::{Answer, Applied};
 use crate::AppContext;
 use crate::config::Config;
-use crate::flood::{self, Action, Refused};
+use crate::flood::{self, Action, Rate, Refused, Scope};
 use crate::mail::digest;
 use crate::mail::outbox;
 use crate::mail::templates::{self, RequestSummary};
@@ -37,18 +41,21 @@ pub struct Submitted {
     pub reference: String,
 }
 
-/// Why a request was not stored.
+/// What became of a request received: the sender is told the same either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Stored (or the same request, sent again a moment later: the first one).
+    Stored(Submitted),
+    /// Not stored: its address has an account or a request under review, and its owner is told by email.
+    Told,
+}
+
+/// Why a request was not received.
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
     /// Fields to correct.
     #[error("invalid fields")]
     Validation(FieldErrors),
-    /// A request of this address is being reviewed.
-    #[error("a request is already pending for this address")]
-    AlreadyPending,
-    /// An account exists for this address.
-    #[error("an account already exists for this address")]
-    AlreadyRegistered,
     /// Too many requests from this client address or from everyone: try again later.
     #[error("flood limit reached")]
     Flooded(Refused),
@@ -70,12 +77,13 @@ struct CompanyRecord {
 
 /// Stores a request sent from the client `address`: fields re-validated, the register asked, the request and
 /// its emails in one transaction, counted against the flood limits. The same request sent twice in a short
-/// while gets the first one back.
+/// while gets the first one back; a request whose address has an account or a request under review is not
+/// stored, and the address's owner is told.
 pub async fn submit(
     ctx: &AppContext,
     request: &RegistrationRequest,
     address: &str,
-) -> Result<Submitted, SubmitError> {
+) -> Result<Received, SubmitError> {
     let valid = request.raw().parse().map_err(SubmitError::Validation)?;
     let mut conn = ctx.db.acquire().await?;
     flood::check(&mut conn, &ctx.config.flood, Action::Registration, address)
@@ -86,13 +94,15 @@ pub async fn submit(
     let mut company = company_record(ctx, &valid).await?;
     let email_key = valid.email.as_str().to_lowercase();
 
-    let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
-        .bind(&email_key)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .context("cannot check accounts")?;
-    if registered.is_some() {
-        return Err(SubmitError::AlreadyRegistered);
+    let registered: Option<(String, String)> =
+        sqlx::query_as("SELECT login, email FROM accounts WHERE email_key = $1")
+            .bind(&email_key)
+            .fetch_optional(&ctx.db.pool)
+            .await
+            .context("cannot check accounts")?;
+    if let Some((login, owner)) = registered {
+        let why = templates::AddressInUse::Account { login: &login };
+        return tell_owner(ctx, &owner, &email_key, &why, address).await;
     }
 
     let mut flags = std::mem::take(&mut company.flags);
@@ -113,16 +123,55 @@ pub async fn submit(
     match ctx.db.write(move |conn| Box::pin(writing.run(conn))).await {
         Ok(submitted) => {
             ctx.mail_wake.notify_one();
-            Ok(submitted)
+            Ok(Received::Stored(submitted))
         }
         Err(NotWritten::Flooded(refused)) => Err(SubmitError::Flooded(refused)),
         Err(NotWritten::Failed(error)) if is_unique_violation(&error) => {
-            replay_or_conflict(ctx, &valid, &email_key).await
+            replay_or_tell(ctx, &valid, &email_key, address).await
         }
         Err(NotWritten::Failed(error)) => Err(SubmitError::Internal(
             anyhow::Error::new(error).context("cannot store the request"),
         )),
     }
+}
+
+/// Emails to the owner of one address about requests sent with it: at most this many an hour, whoever sends.
+const TOLD_PER_ADDRESS: Rate = Rate::per_hour(3);
+
+/// A request not stored because its address is in use: counted against the flood limits like a stored one,
+/// and the owner of the address told why, at the address as they wrote it (a few times an hour at most).
+async fn tell_owner(
+    ctx: &AppContext,
+    owner: &str,
+    email_key: &str,
+    why: &templates::AddressInUse<'_>,
+    address: &str,
+) -> Result<Received, SubmitError> {
+    let mut tx = ctx.db.begin().await?;
+    flood::take(&mut tx, &ctx.config.flood, Action::Registration, address)
+        .await
+        .context("cannot count the request")?
+        .map_err(SubmitError::Flooded)?;
+    let told = flood::hit(
+        &mut tx,
+        &format!("registration:told:{email_key}"),
+        TOLD_PER_ADDRESS,
+        Scope::Address,
+    )
+    .await
+    .context("cannot count the emails to the address")?
+    .is_ok();
+    if told {
+        let email = templates::address_in_use(owner, why, &ctx.config.public_url);
+        outbox::enqueue(&mut tx, &email, None)
+            .await
+            .context("cannot queue the email")?;
+    }
+    tx.commit().await.context("cannot count the request")?;
+    if told {
+        ctx.mail_wake.notify_one();
+    }
+    Ok(Received::Told)
 }
 
 /// Why the rows of a request were not written (nothing of them stays, the flood counters included).
@@ -319,33 +368,53 @@ impl Insert {
 }
 
 /// The insert lost against a pending request of the same address. The same request sent twice (a double
-/// click, a retried network call) gets the first one back; a different one is a conflict.
-async fn replay_or_conflict(
+/// click, a retried network call) gets the first one back; for a different one the owner is told.
+async fn replay_or_tell(
     ctx: &AppContext,
     valid: &ValidRegistration,
     email_key: &str,
-) -> Result<Submitted, SubmitError> {
-    let pending: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, reference, siren, last_name, first_name, phone, created_at FROM registrations WHERE email_key = $1 AND status = 'pending'",
+    address: &str,
+) -> Result<Received, SubmitError> {
+    let pending: Option<Pending> = sqlx::query_as(
+        "SELECT id, reference, siren, last_name, first_name, phone, created_at, email FROM registrations WHERE email_key = $1 AND status = 'pending'",
     )
     .bind(email_key)
     .fetch_optional(&ctx.db.pool)
     .await
     .context("cannot read the pending request")?;
-    let Some((id, reference, siren, last_name, first_name, phone, created_at)) = pending else {
+    let Some(pending) = pending else {
         return Err(SubmitError::Internal(anyhow::anyhow!(
             "unique violation without a pending request"
         )));
     };
-    let same = siren == valid.siren.as_str()
-        && last_name == valid.last_name.as_str()
-        && first_name == valid.first_name.as_str()
-        && phone == valid.phone.e164();
-    if same && now_ms() - created_at < REPLAY_WINDOW_MS {
-        Ok(Submitted { id, reference })
+    let same = pending.siren == valid.siren.as_str()
+        && pending.last_name == valid.last_name.as_str()
+        && pending.first_name == valid.first_name.as_str()
+        && pending.phone == valid.phone.e164();
+    if same && now_ms() - pending.created_at < REPLAY_WINDOW_MS {
+        Ok(Received::Stored(Submitted {
+            id: pending.id,
+            reference: pending.reference,
+        }))
     } else {
-        Err(SubmitError::AlreadyPending)
+        let why = templates::AddressInUse::Pending {
+            reference: &pending.reference,
+        };
+        tell_owner(ctx, &pending.email, email_key, &why, address).await
     }
+}
+
+/// The request under review of an address.
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: i64,
+    reference: String,
+    siren: String,
+    last_name: String,
+    first_name: String,
+    phone: String,
+    created_at: i64,
+    email: String,
 }
 
 /// How long the same request sent again counts as a repeat of the first rather than a second request.

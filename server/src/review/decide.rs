@@ -175,7 +175,8 @@ async fn approve_once(
     .await
     .map_err(anyhow::Error::new)?;
 
-    let link = accounts::issue_password_link(ctx, &mut tx, account_id).await?;
+    let lifetime = accounts::Lifetime::Validation;
+    let link = accounts::issue_password_link(ctx, &mut tx, account_id, lifetime).await?;
     events::record(
         &mut tx,
         id,
@@ -200,12 +201,12 @@ async fn approve_once(
         &applicant.reference,
         &login,
         &templates::PasswordLink {
-            url: &link,
-            valid_days: ctx.config.password_link_days,
+            url: &link.url,
+            valid_for: &lifetime.words(ctx),
             policy: &ctx.config.password_policy,
         },
     );
-    outbox::enqueue(&mut tx, &email, Some(id)).await?;
+    outbox::enqueue_with_link(&mut tx, &email, Some(id), link.token_id).await?;
     tx.commit().await?;
     Ok(Decided {
         id,
@@ -303,7 +304,7 @@ pub async fn refuse(
     )
     .await?;
     let link = format!(
-        "{}/inscription?reprise={}",
+        "{}/inscription#reprise={}",
         ctx.config.public_url,
         links::sign(
             &key,

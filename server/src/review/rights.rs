@@ -358,16 +358,22 @@ pub async fn erase(
     let now = now_ms();
     let mut tx = ctx.db.begin().await?;
     let conn: &mut AnyConnection = &mut tx;
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT reference, status FROM registrations WHERE id = $1 AND erased_at IS NULL",
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT reference, status, email_key FROM registrations WHERE id = $1 AND erased_at IS NULL",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await
     .context("cannot read the request")?;
-    let Some((reference, status)) = row else {
+    let Some((reference, status, email_key)) = row else {
         return Ok(None);
     };
+    // Every email to the address goes, not only those tied to the request (a recovery, a duplicate's notice).
+    sqlx::query::<Any>("DELETE FROM outbox WHERE LOWER(recipient) = $1")
+        .bind(&email_key)
+        .execute(&mut *conn)
+        .await
+        .context("cannot erase the emails")?;
     let accounts: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM accounts WHERE registration_id = $1")
             .bind(id)

@@ -128,6 +128,16 @@ impl Db {
         let name = partial
             .to_str()
             .context("the backup's path must be valid UTF-8")?;
+        // Created empty, readable by the server's user only, before SQLite writes the copy into it.
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&partial)
+                .with_context(|| format!("cannot create {}", partial.display()))?;
+        }
         sqlx::query("VACUUM INTO $1")
             .bind(name)
             .execute(&self.pool)
@@ -188,13 +198,19 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
+/// The SQLite file's folder, created if needed; the folder and the database's files are made the server's
+/// user's only (`crate::files`).
 fn create_parent_dir(url: &str) -> anyhow::Result<()> {
     let Some(path) = sqlite_file(url) else {
         return Ok(());
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        crate::files::private_dir(parent)?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        crate::files::private_file(std::path::Path::new(&file))?;
     }
     Ok(())
 }

@@ -5,6 +5,12 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp, emails_to, spawn_app};
 use crate::on_both_databases;
 
+/// `POST /api/v1/password-setup/info`: whose link it is (the link is not used up).
+pub(crate) async fn link_info(app: &TestApp, token: &str) -> (u16, Value) {
+    app.post("/api/v1/password-setup/info", &json!({ "token": token }))
+        .await
+}
+
 /// The token of the link in the latest email to `address` whose subject contains `subject`.
 pub(crate) async fn link_token(address: &str, subject: &str, at_least: usize) -> String {
     let emails = emails_to(address, at_least).await;
@@ -16,7 +22,7 @@ pub(crate) async fn link_token(address: &str, subject: &str, at_least: usize) ->
         .unwrap_or_else(|| panic!("an email « {subject} » to {address}: {emails:?}"));
     text.split_whitespace()
         .find_map(|w| {
-            w.split_once("/compte/mot-de-passe?jeton=")
+            w.split_once("/compte/mot-de-passe#jeton=")
                 .map(|(_, t)| t.to_string())
         })
         .expect("password link")
@@ -54,16 +60,15 @@ async fn the_link_works_once_and_opening_it_does_not_use_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let token = validated(&app, "lien").await;
     for _ in 0..2 {
-        let (status, body) = app.get(&format!("/api/v1/password-setup/{token}")).await;
+        let (status, body) = link_info(&app, &token).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["login"], "mtest");
         assert_eq!(body["policy"], json!({ "min": 8, "max": 12, "classes": 3 }));
     }
-    let url = format!("/api/v1/password-setup/{token}");
     let (status, body) = post(
         &app,
-        &url,
-        json!({ "password": "court", "confirmation": "court" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "court", "confirmation": "court" }),
     )
     .await;
     assert_eq!((status, body["code"].as_str()), (422, Some("validation")));
@@ -75,8 +80,8 @@ async fn the_link_works_once_and_opening_it_does_not_use_it(backend: Backend) {
     );
     let (status, body) = post(
         &app,
-        &url,
-        json!({ "password": "motdepasse", "confirmation": "motdepasse" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "motdepasse", "confirmation": "motdepasse" }),
     )
     .await;
     assert_eq!(status, 422);
@@ -88,15 +93,15 @@ async fn the_link_works_once_and_opening_it_does_not_use_it(backend: Backend) {
     );
     let (status, body) = post(
         &app,
-        &url,
-        json!({ "password": "Mtest-2026", "confirmation": "Mtest-2026" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Mtest-2026", "confirmation": "Mtest-2026" }),
     )
     .await;
     assert_eq!(status, 422, "contains the identifiant: {body}");
     let (status, body) = post(
         &app,
-        &url,
-        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026?" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Dae-2026!", "confirmation": "Dae-2026?" }),
     )
     .await;
     assert_eq!(status, 422);
@@ -104,15 +109,15 @@ async fn the_link_works_once_and_opening_it_does_not_use_it(backend: Backend) {
 
     let (status, body) = post(
         &app,
-        &url,
-        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
     )
     .await;
     assert_eq!(status, 204, "{body}");
     let (status, body) = post(
         &app,
-        &url,
-        json!({ "password": "Autre-2026", "confirmation": "Autre-2026" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Autre-2026", "confirmation": "Autre-2026" }),
     )
     .await;
     assert_eq!(
@@ -120,9 +125,9 @@ async fn the_link_works_once_and_opening_it_does_not_use_it(backend: Backend) {
         (410, Some("link_expired")),
         "a link works once"
     );
-    let (status, _) = app.get(&url).await;
+    let (status, _) = link_info(&app, &token).await;
     assert_eq!(status, 410);
-    let (status, body) = app.get("/api/v1/password-setup/inconnu").await;
+    let (status, body) = link_info(&app, "inconnu").await;
     assert_eq!((status, body["code"].as_str()), (404, Some("link_unknown")));
 
     // Signing in with the identifiant or the email.
@@ -141,17 +146,16 @@ on_both_databases!(the_link_works_once_and_opening_it_does_not_use_it);
 async fn two_submissions_at_once_give_one_success(backend: Backend) {
     let app = spawn_app(backend).await;
     let token = validated(&app, "double").await;
-    let url = format!("/api/v1/password-setup/{token}");
     let (a, b) = tokio::join!(
         post(
             &app,
-            &url,
-            json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" })
+            "/api/v1/password-setup",
+            json!({ "token": token, "password": "Dae-2026!", "confirmation": "Dae-2026!" })
         ),
         post(
             &app,
-            &url,
-            json!({ "password": "Dae-2027!", "confirmation": "Dae-2027!" })
+            "/api/v1/password-setup",
+            json!({ "token": token, "password": "Dae-2027!", "confirmation": "Dae-2027!" })
         ),
     );
     let mut statuses = [a.0, b.0];
@@ -167,7 +171,7 @@ async fn an_expired_link_is_renewed_by_exactly_one_email(backend: Backend) {
         .execute(&app.db.pool)
         .await
         .expect("expire");
-    let (status, body) = app.get(&format!("/api/v1/password-setup/{token}")).await;
+    let (status, body) = link_info(&app, &token).await;
     assert_eq!((status, body["code"].as_str()), (410, Some("link_expired")));
     let (status, _) = post(
         &app,
@@ -178,7 +182,7 @@ async fn an_expired_link_is_renewed_by_exactly_one_email(backend: Backend) {
     assert_eq!(status, 202);
     let fresh = link_token(&app.email("expire"), "nouveau lien", 3).await;
     assert_ne!(fresh, token);
-    let (status, body) = app.get(&format!("/api/v1/password-setup/{fresh}")).await;
+    let (status, body) = link_info(&app, &fresh).await;
     assert_eq!((status, body["login"].as_str()), (200, Some("mtest")));
     let renewals = emails_to(&app.email("expire"), 3)
         .await
@@ -205,11 +209,10 @@ on_both_databases!(an_expired_link_is_renewed_by_exactly_one_email);
 async fn recovery_is_silent_and_rate_limited(backend: Backend) {
     let app = spawn_app(backend).await;
     let token = validated(&app, "oubli").await;
-    let url = format!("/api/v1/password-setup/{token}");
     let (status, _) = post(
         &app,
-        &url,
-        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
     )
     .await;
     assert_eq!(status, 204);
@@ -249,8 +252,8 @@ async fn recovery_is_silent_and_rate_limited(backend: Backend) {
     let reset = link_token(&app.email("oubli"), "réinitialisation", 4).await;
     let (status, _) = post(
         &app,
-        &format!("/api/v1/password-setup/{reset}"),
-        json!({ "password": "Neuf-2026!", "confirmation": "Neuf-2026!" }),
+        "/api/v1/password-setup",
+        json!({ "token": reset, "password": "Neuf-2026!", "confirmation": "Neuf-2026!" }),
     )
     .await;
     assert_eq!(status, 204);
@@ -294,8 +297,8 @@ async fn sign_in_is_throttled_and_disabled_accounts_cannot_sign_in(backend: Back
     let token = validated(&app, "connexion").await;
     let (status, _) = post(
         &app,
-        &format!("/api/v1/password-setup/{token}"),
-        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
     )
     .await;
     assert_eq!(status, 204);
@@ -397,8 +400,8 @@ async fn administrators_disable_enable_and_send_links(backend: Backend) {
     let token = validated(&app, "gestion").await;
     let (status, _) = post(
         &app,
-        &format!("/api/v1/password-setup/{token}"),
-        json!({ "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
+        "/api/v1/password-setup",
+        json!({ "token": token, "password": "Dae-2026!", "confirmation": "Dae-2026!" }),
     )
     .await;
     assert_eq!(status, 204);
@@ -476,7 +479,7 @@ async fn administrators_disable_enable_and_send_links(backend: Backend) {
         .await;
     assert_eq!(status, 204);
     let fresh = link_token(&app.email("gestion"), "lien pour créer", 3).await;
-    let (status, body) = app.get(&format!("/api/v1/password-setup/{fresh}")).await;
+    let (status, body) = link_info(&app, &fresh).await;
     assert_eq!((status, body["login"].as_str()), (200, Some("mtest")));
 
     let (_, trail) = app

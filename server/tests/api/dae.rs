@@ -16,8 +16,8 @@ async fn account(app: &TestApp, who: &str) {
     let link = validated(app, who).await;
     let response = app
         .client
-        .post(format!("{}/api/v1/password-setup/{link}", app.base))
-        .json(&json!({ "password": PASSWORD, "confirmation": PASSWORD }))
+        .post(format!("{}/api/v1/password-setup", app.base))
+        .json(&json!({ "token": link, "password": PASSWORD, "confirmation": PASSWORD }))
         .send()
         .await
         .expect("password");
@@ -361,8 +361,8 @@ async fn a_token_ends_with_its_time_the_account_or_its_password(backend: Backend
     let link = link_token(&app.email("jeton"), "lien pour créer", 3).await;
     let response = app
         .client
-        .post(format!("{}/api/v1/password-setup/{link}", app.base))
-        .json(&json!({ "password": "Dae-2027!", "confirmation": "Dae-2027!" }))
+        .post(format!("{}/api/v1/password-setup", app.base))
+        .json(&json!({ "token": link, "password": "Dae-2027!", "confirmation": "Dae-2027!" }))
         .send()
         .await
         .expect("new password");

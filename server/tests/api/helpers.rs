@@ -46,6 +46,23 @@ pub struct Options {
     pub api_rate: server::dae::usage::ApiRate,
     /// The retention periods (the defaults, unless a test shortens them).
     pub retention: app::api::Retention,
+    /// Timeouts, exports at once, SIRENE lookups per address (the defaults, unless a test changes them).
+    pub guards: server::config::Guards,
+    /// Emails written as files in this folder instead of sent to maildev.
+    pub mail_dir: Option<PathBuf>,
+    /// The first administrator's identifiant (`admin` by default).
+    pub first_admin: Option<String>,
+}
+
+/// The shipped guards, but for the SIRENE lookups per address, which no test reaches unless it means to.
+pub fn generous_guards() -> server::config::Guards {
+    server::config::Guards {
+        sirene_per_address: server::bucket::ApiRate {
+            per_second: 100_000.0,
+            burst: 100_000.0,
+        },
+        ..Default::default()
+    }
 }
 
 /// Limits no test reaches unless it means to.
@@ -66,6 +83,9 @@ impl Default for Options {
             site_root: None,
             api_rate: server::dae::usage::ApiRate::default(),
             retention: app::api::Retention::default(),
+            guards: generous_guards(),
+            mail_dir: None,
+            first_admin: None,
         }
     }
 }
@@ -108,12 +128,15 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         public_url: public_url.into(),
         mail: MailConfig {
             from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
-            transport: MailTransport::Smtp(SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: smtp_port,
-                tls: SmtpTls::None,
-                credentials: None,
-            }),
+            transport: match &options.mail_dir {
+                Some(dir) => MailTransport::Files(dir.clone()),
+                None => MailTransport::Smtp(SmtpConfig {
+                    host: "127.0.0.1".into(),
+                    port: smtp_port,
+                    tls: SmtpTls::None,
+                    credentials: None,
+                }),
+            },
         },
         admin_emails: vec![admin_email.clone()],
         sirene_seed: options.sirene_seed,
@@ -129,6 +152,12 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             retention: options.retention,
             ..Default::default()
         },
+        first_admin: options
+            .first_admin
+            .clone()
+            .unwrap_or_else(|| "admin".into()),
+        recovery_link_hours: 2,
+        guards: options.guards.clone(),
     };
     let running = server::startup::start(config)
         .await
@@ -202,6 +231,19 @@ impl TestApp {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `POST path` with a JSON body: the status and the JSON answer.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
             .send()
             .await
             .expect("request");
@@ -349,8 +391,24 @@ impl TestApp {
         request["first_name"] = json!(first_name);
         request["last_name"] = json!(last_name);
         let (status, body) = self.submit(&request).await;
-        assert_eq!(status, 201, "{body}");
-        body["id"].as_i64().expect("id")
+        assert_eq!(status, 202, "{body}");
+        self.request_id(who).await
+    }
+
+    /// The id of the latest request stored for the address of `who` (the answer does not say it).
+    pub async fn request_id(&self, who: &str) -> i64 {
+        self.stored(who).await.0
+    }
+
+    /// The id and reference of the latest request stored for the address of `who`.
+    pub async fn stored(&self, who: &str) -> (i64, String) {
+        sqlx::query_as(
+            "SELECT id, reference FROM registrations WHERE email_key = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(self.email(who).to_lowercase())
+        .fetch_one(&self.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("a request stored for {who}: {e}"))
     }
 }
 

@@ -65,8 +65,8 @@ async fn no_personal_data_or_secret_reaches_the_logs() {
     };
     assert_eq!(
         post(
-            format!("/api/v1/password-setup/{token}"),
-            json!({ "password": password, "confirmation": password }),
+            "/api/v1/password-setup".into(),
+            json!({ "token": token, "password": password, "confirmation": password }),
         )
         .await,
         204

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod attacks;
 mod dae;
 mod flood;
 mod helpers;

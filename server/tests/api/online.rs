@@ -262,8 +262,8 @@ async fn a_request_stored_unverified_is_checked_again_once_a_register_answers(ba
         request["siren"] = serde_json::json!(siren);
         request["company_name"] = serde_json::json!("Nom saisi");
         let (status, body) = app.submit(&request).await;
-        assert_eq!(status, 201, "{body}");
-        ids.push(body["id"].as_i64().expect("id"));
+        assert_eq!(status, 202, "{body}");
+        ids.push(app.request_id(who).await);
     }
     // Still no answer for a while (over quota now, which does not open the circuit).
     recherche.set(Mode::TooManyRequests(0));

@@ -8,14 +8,14 @@ async fn a_backup_taken_while_serving_restores_every_request() {
     let app = spawn_app(Backend::Sqlite).await;
     for who in ["avant-1", "avant-2"] {
         let (status, body) = app.submit(&app.request(who)).await;
-        assert_eq!(status, 201, "{body}");
+        assert_eq!(status, 202, "{body}");
     }
     let target = app.dir.path().join("copie.db");
     // Requests keep coming while the copy is written.
     let during = app.request("pendant");
     let (copied, (status, _)) = tokio::join!(app.db.backup(&target), app.submit(&during));
     let bytes = copied.expect("backup");
-    assert_eq!(status, 201);
+    assert_eq!(status, 202);
     assert_eq!(bytes, std::fs::metadata(&target).expect("copy").len());
     assert!(!app.dir.path().join("copie.db.partial").exists());
 

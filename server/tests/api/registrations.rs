@@ -8,9 +8,10 @@ use crate::on_both_databases;
 async fn a_valid_request_is_stored_and_both_emails_leave(backend: Backend) {
     let app = spawn_app(backend).await;
     let (status, body) = app.submit(&app.request("demandeur")).await;
-    assert_eq!(status, 201, "{body}");
-    assert_eq!(body["status"], "pending");
-    let reference = body["reference"].as_str().expect("reference");
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body, json!({ "email": app.email("demandeur") }));
+    let (id, reference) = app.stored("demandeur").await;
+    let reference = reference.as_str();
     assert!(
         reference.starts_with("DAE-") && reference.len() == 12,
         "{reference}"
@@ -18,7 +19,7 @@ async fn a_valid_request_is_stored_and_both_emails_leave(backend: Backend) {
 
     let stored: (String, String, String, i64, String) =
         sqlx::query_as("SELECT company_name, company_name_source, phone, siren_verified, status FROM registrations WHERE id = $1")
-            .bind(body["id"].as_i64().expect("id"))
+            .bind(id)
             .fetch_one(&app.db.pool)
             .await
             .expect("stored request");
@@ -66,7 +67,7 @@ async fn the_register_name_wins_over_a_typed_one(backend: Backend) {
     let mut request = app.request("nom");
     request["company_name"] = json!("Autre nom saisi");
     let (status, body) = app.submit(&request).await;
-    assert_eq!(status, 201, "{body}");
+    assert_eq!(status, 202, "{body}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM registrations WHERE company_name = 'LA POSTE'")
             .await,
@@ -117,9 +118,22 @@ async fn every_field_error_is_reported_at_once() {
     );
 }
 
-async fn a_second_request_for_a_pending_address_is_refused(backend: Backend) {
+/// The emails to `address` whose subject says a request was sent with it.
+async fn told(address: &str, at_least: usize) -> Vec<Value> {
+    emails_to(address, at_least)
+        .await
+        .into_iter()
+        .filter(|m| {
+            m["subject"].as_str().is_some_and(|s| {
+                s.contains("une demande de compte API a été faite avec votre adresse")
+            })
+        })
+        .collect()
+}
+
+async fn a_second_request_for_a_pending_address_is_told_to_its_owner_only(backend: Backend) {
     let app = spawn_app(backend).await;
-    assert_eq!(app.submit(&app.request("double")).await.0, 201);
+    let first = app.submit(&app.request("double")).await;
     let mut other = app.request("double");
     other["email"] = json!(
         app.email("double")
@@ -127,59 +141,82 @@ async fn a_second_request_for_a_pending_address_is_refused(backend: Backend) {
             .replace("@EXEMPLE.FR", "@exemple.fr")
     );
     other["last_name"] = json!("Autre");
-    let (status, body) = app.submit(&other).await;
-    assert_eq!(status, 409, "{body}");
-    assert_eq!(body["code"], "already_pending");
-    assert!(body["fields"]["email"].is_string());
+    let second = app.submit(&other).await;
+    // The sender learns nothing of the address: the same answer as for a request stored.
+    assert_eq!((first.0, second.0), (202, 202), "{second:?}");
+    assert_eq!(
+        first.1["email"].as_str().map(str::to_lowercase),
+        second.1["email"].as_str().map(str::to_lowercase)
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM registrations").await, 1);
+    // Its owner is told, with the reference of the request under review.
+    let (_, reference) = app.stored("double").await;
+    let notice = told(&app.email("double"), 2).await;
+    assert_eq!(notice.len(), 1, "{notice:?}");
+    let text = notice[0]["text"].as_str().expect("text");
+    assert!(
+        text.contains(&reference) && text.contains("déjà en cours d'examen"),
+        "{text}"
+    );
 }
-on_both_databases!(a_second_request_for_a_pending_address_is_refused);
+on_both_databases!(a_second_request_for_a_pending_address_is_told_to_its_owner_only);
 
 async fn a_double_click_creates_one_request(backend: Backend) {
     let app = spawn_app(backend).await;
     let request = app.request("clic");
     let (first, second) = tokio::join!(app.submit(&request), app.submit(&request));
-    assert_eq!((first.0, second.0), (201, 201), "{first:?} {second:?}");
-    assert_eq!(first.1["id"], second.1["id"]);
-    assert_eq!(
-        app.submit(&request).await.1["id"],
-        first.1["id"],
-        "sent again later: the same request"
-    );
+    assert_eq!((first.0, second.0), (202, 202), "{first:?} {second:?}");
+    assert_eq!(app.submit(&request).await.0, 202, "sent again later");
     assert_eq!(app.count("SELECT COUNT(*) FROM registrations").await, 1);
+    let emails = emails_to(&app.email("clic"), 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(emails_to(&app.email("clic"), 1).await.len(), emails.len(),);
     assert_eq!(
-        emails_to(&app.email("clic"), 1).await.len(),
+        emails.len(),
         1,
-        "one acknowledgement"
+        "one acknowledgement, nothing else: {emails:?}"
     );
 }
 on_both_databases!(a_double_click_creates_one_request);
 
-async fn an_address_with_an_account_is_refused_and_a_refused_applicant_may_apply_again(
+async fn an_address_with_an_account_is_told_to_its_owner_and_a_refused_applicant_may_apply_again(
     backend: Backend,
 ) {
     let app = spawn_app(backend).await;
-    let (_, first) = app.submit(&app.request("refuse")).await;
+    let first = app.submit_as("refuse", "Marie", "Test").await;
     sqlx::query("UPDATE registrations SET status = 'refused' WHERE id = $1")
-        .bind(first["id"].as_i64().expect("id"))
+        .bind(first)
         .execute(&app.db.pool)
         .await
         .expect("refuse");
     let (status, second) = app.submit(&app.request("refuse")).await;
-    assert_eq!(status, 201, "{second}");
-    assert_ne!(second["id"], first["id"]);
+    assert_eq!(status, 202, "{second}");
+    assert_ne!(app.request_id("refuse").await, first);
 
-    sqlx::query("INSERT INTO accounts (login, email_key, registration_id, created_at) VALUES ('mtest', $1, $2, 0)")
+    sqlx::query("INSERT INTO accounts (login, email_key, email, registration_id, created_at) VALUES ('mtest', $1, $1, $2, 0)")
         .bind(app.email("compte"))
-        .bind(first["id"].as_i64().expect("id"))
+        .bind(first)
         .execute(&app.db.pool)
         .await
         .expect("account");
     let (status, body) = app.submit(&app.request("compte")).await;
-    assert_eq!(status, 409);
-    assert_eq!(body["code"], "already_registered");
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM registrations").await,
+        2,
+        "not stored"
+    );
+    let notice = told(&app.email("compte"), 1).await;
+    assert_eq!(notice.len(), 1);
+    let text = notice[0]["text"].as_str().expect("text");
+    assert!(
+        text.contains("un compte existe déjà") && text.contains("Votre identifiant : mtest"),
+        "{text}"
+    );
 }
-on_both_databases!(an_address_with_an_account_is_refused_and_a_refused_applicant_may_apply_again);
+on_both_databases!(
+    an_address_with_an_account_is_told_to_its_owner_and_a_refused_applicant_may_apply_again
+);
 
 #[tokio::test]
 async fn a_ceased_or_unknown_company_cannot_apply() {
@@ -217,7 +254,7 @@ async fn a_non_diffusible_company_types_its_name_and_is_marked() {
     assert!(body["fields"]["company_name"].is_string(), "{body}");
     request["company_name"] = json!("Cabinet Martin");
     let (status, body) = app.submit(&request).await;
-    assert_eq!(status, 201, "{body}");
+    assert_eq!(status, 202, "{body}");
     let (name, source, warnings): (String, String, String) =
         sqlx::query_as("SELECT company_name, company_name_source, warnings FROM registrations")
             .fetch_one(&app.db.pool)
@@ -230,7 +267,7 @@ async fn a_non_diffusible_company_types_its_name_and_is_marked() {
     assert!(warnings.contains("non diffusible"), "{warnings}");
 
     // The request page lists the point once, as the register says it now.
-    let id = body["id"].as_i64().expect("id");
+    let id = app.request_id("nd").await;
     let reviewer = app.admin("relecture", "viewer").await;
     let (status, detail) = app
         .call(
@@ -268,7 +305,7 @@ async fn with_the_register_unavailable_the_request_is_marked_not_verified(backen
     assert!(body["fields"]["company_name"].is_string());
     request["company_name"] = json!("La Poste");
     let (status, body) = app.submit(&request).await;
-    assert_eq!(status, 201, "{body}");
+    assert_eq!(status, 202, "{body}");
     let (verified, warnings): (i64, String) =
         sqlx::query_as("SELECT siren_verified, warnings FROM registrations")
             .fetch_one(&app.db.pool)

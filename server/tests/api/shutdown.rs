@@ -1,6 +1,6 @@
 //! The `server` process under a submit load, stopped by SIGTERM: it accepts nothing new, answers every request
-//! it accepted, finishes the email it is sending; the set of stored requests is exactly the set answered 201.
-//! Killed by SIGKILL: every request answered 201 is kept. Either way, after a restart every email is sent once.
+//! it accepted, finishes the email it is sending; the set of stored requests is exactly the set answered 202.
+//! Killed by SIGKILL: every request answered 202 is kept. Either way, after a restart every email is sent once.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -80,7 +80,7 @@ fn request(i: usize) -> serde_json::Value {
 }
 
 /// Sends `n` requests, one every 5 ms, while `stop` is applied to the server 150 ms in; returns the addresses
-/// of the requests answered 201 and how many got no answer.
+/// of the requests answered 202 and how many got no answer.
 async fn load_and_stop(
     client: &reqwest::Client,
     base: &str,
@@ -108,7 +108,7 @@ async fn load_and_stop(
     let mut unanswered = 0;
     for task in load {
         match task.await.expect("task") {
-            (i, Ok(201)) => {
+            (i, Ok(202)) => {
                 created.insert(format!("arret{i}@exemple.fr"));
             }
             (i, Ok(status)) => panic!("request {i} answered {status} during the stop"),
@@ -230,13 +230,13 @@ async fn sigterm_answers_what_it_accepted_and_loses_nothing() {
 
     let (created, refused) = load_and_stop(&client, &base, 80, || terminate(&server)).await;
     eprintln!(
-        "SIGTERM: {} requests answered 201 before the stop, {refused} refused once it began",
+        "SIGTERM: {} requests answered 202 before the stop, {refused} refused once it began",
         created.len()
     );
     let status = wait_exit(&mut server);
     assert!(status.success(), "a clean exit: {status}");
 
-    // Restarted on the same database: every request answered 201 is there once, nothing else is (no request
+    // Restarted on the same database: every request answered 202 is there once, nothing else is (no request
     // in flight was dropped); every email queued is sent once.
     let (stored, files) = restart_and_drain(&client, folder.path(), port).await;
     assert_eq!(stored.len(), created.len(), "each stored once");
@@ -260,14 +260,14 @@ async fn sigkill_keeps_every_acknowledged_request_and_sends_each_email_once() {
     .await;
     let _ = server.wait();
 
-    // Every request answered 201 is stored, once; a request cut by the kill is stored whole or not at all
+    // Every request answered 202 is stored, once; a request cut by the kill is stored whole or not at all
     // (its sender, without an answer, sends it again and gets the stored one back).
     let (stored, files) = restart_and_drain(&client, folder.path(), port).await;
     let stored_set: BTreeSet<String> = stored.iter().cloned().collect();
     assert_eq!(stored_set.len(), stored.len(), "each stored once");
-    assert!(created.is_subset(&stored_set), "every 201 kept");
+    assert!(created.is_subset(&stored_set), "every 202 kept");
     eprintln!(
-        "SIGKILL: {} requests answered 201, {unanswered} unanswered, {} stored after the restart, {} emails written once each",
+        "SIGKILL: {} requests answered 202, {unanswered} unanswered, {} stored after the restart, {} emails written once each",
         created.len(),
         stored.len(),
         files.len()

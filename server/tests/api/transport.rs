@@ -22,7 +22,7 @@ async fn emails_wait_in_the_outbox_while_smtp_is_down() {
     .await;
     let (status, _) = app.submit(&app.request("panne")).await;
     assert_eq!(
-        status, 201,
+        status, 202,
         "the request does not depend on the mail server"
     );
 

@@ -1,23 +1,24 @@
 //! API accounts: the password link, sign-in, recovery.
 
 use super::*;
-use crate::api::{AccountView, Credentials, NewPassword, PasswordSetup, Recovery, RenewLink};
+use crate::api::{AccountView, Credentials, LinkToken, NewPassword, PasswordSetup, Recovery};
 
-/// `GET /api/v1/password-setup/{token}`: the identifiant and the rules; the link is not used up.
-pub async fn setup_info(token: &str) -> Result<PasswordSetup, CallError> {
-    imp::get_json(&format!("/api/v1/password-setup/{}", encode(token))).await
+fn link(token: &str) -> LinkToken {
+    LinkToken {
+        token: token.to_string(),
+    }
 }
 
-/// `POST /api/v1/password-setup/{token}`: sets the password and uses the link up.
-pub async fn set_password(token: &str, body: &NewPassword) -> Result<(), CallError> {
-    imp::send::<_, ()>(
-        "POST",
-        &format!("/api/v1/password-setup/{}", encode(token)),
-        Some(body),
-        None,
-    )
-    .await
-    .map(|_| ())
+/// `POST /api/v1/password-setup/info`: the identifiant and the rules; the link is not used up.
+pub async fn setup_info(token: &str) -> Result<PasswordSetup, CallError> {
+    imp::post_json("/api/v1/password-setup/info", &link(token)).await
+}
+
+/// `POST /api/v1/password-setup`: sets the password and uses the link up.
+pub async fn set_password(body: &NewPassword) -> Result<(), CallError> {
+    imp::send::<_, ()>("POST", "/api/v1/password-setup", Some(body), None)
+        .await
+        .map(|_| ())
 }
 
 /// `POST /api/v1/password-setup/renew`: a fresh link by mail, if the account exists.
@@ -25,9 +26,7 @@ pub async fn renew(token: &str) -> Result<(), CallError> {
     imp::send::<_, ()>(
         "POST",
         "/api/v1/password-setup/renew",
-        Some(&RenewLink {
-            token: token.to_string(),
-        }),
+        Some(&link(token)),
         None,
     )
     .await

@@ -7,8 +7,8 @@ use super::admin::{
     RightsRequest,
 };
 use super::{
-    CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, RegistrationCreated,
-    RegistrationRequest,
+    CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, LinkToken,
+    RegistrationReceived, RegistrationRequest,
 };
 
 /// Why a call did not give its answer.
@@ -79,13 +79,20 @@ impl CompanySearcher {
 /// `POST /api/v1/registrations`: sends the request.
 pub async fn submit_registration(
     request: &RegistrationRequest,
-) -> Result<RegistrationCreated, CallError> {
+) -> Result<RegistrationReceived, CallError> {
     imp::post_json("/api/v1/registrations", request).await
 }
 
-/// The refused request's data, from the re-application link of a refusal email.
+/// `POST /api/v1/registrations/reprise`: the refused request's data, from the re-application link of a refusal
+/// email.
 pub async fn reapply(link: &str) -> Result<RegistrationRequest, CallError> {
-    imp::get_json(&format!("/api/v1/registrations/reprise/{}", encode(link))).await
+    imp::post_json(
+        "/api/v1/registrations/reprise",
+        &LinkToken {
+            token: link.to_string(),
+        },
+    )
+    .await
 }
 
 /// `GET /api/v1/legal`: the settings of the mandatory pages, as JSON text (see [`parse_json`]).

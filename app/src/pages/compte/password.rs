@@ -1,15 +1,14 @@
-//! `/compte/mot-de-passe?jeton=…`: the page of the guide where the validated applicant sees their
+//! `/compte/mot-de-passe#jeton=…`: the page of the guide where the validated applicant sees their
 //! identifiant and chooses a password. Opening it never uses the link up; only "Valider" does. The rules
 //! show live as a checklist, with the same parser as the server.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::client::{self, CallError};
 use crate::api::{ErrorCode, NewPassword, PasswordSetup};
-use crate::components::{focus, hydrated};
+use crate::components::{focus, hydrated, link_secret};
 use crate::domain::password::{Rule, check};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,11 +23,13 @@ enum Link {
 
 #[component]
 pub fn PasswordSetupPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.with_untracked(|q| q.get("jeton")).unwrap_or_default();
+    // The link's secret is read in the browser (from the fragment, never sent to a server).
+    let secret = StoredValue::new(String::new());
+    let token = move || secret.get_value();
     let link = RwSignal::new(Link::Loading);
     Effect::new(move |_| {
-        let token = token();
+        let token = link_secret("jeton").unwrap_or_default();
+        secret.set_value(token.clone());
         spawn_local(async move {
             link.set(match client::account::setup_info(&token).await {
                 Ok(info) => Link::Ready(info),
@@ -140,12 +141,12 @@ fn PasswordForm(info: PasswordSetup, token: String, link: RwSignal<Link>) -> imp
         }
         set_busy.set(true);
         let body = NewPassword {
+            token: token.get_value(),
             password: password.get_untracked(),
             confirmation: confirmation.get_untracked(),
         };
-        let token = token.get_value();
         spawn_local(async move {
-            match client::account::set_password(&token, &body).await {
+            match client::account::set_password(&body).await {
                 Ok(()) => link.set(Link::Done),
                 Err(CallError::Api(_, b)) if b.code == ErrorCode::LinkExpired => {
                     link.set(Link::Expired(b.message));

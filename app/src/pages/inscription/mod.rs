@@ -17,13 +17,14 @@ use crate::components::field::{SelectField, TextField};
 use crate::components::layout::CONTACT_EMAIL;
 use crate::components::modal::Notification;
 use crate::components::phone_field::PhoneField;
-use crate::components::{focus, focus_when_shown, hydrated};
+use crate::components::{focus, focus_when_shown, hydrated, link_secret};
 use crate::domain::{Field, OrganisationKind, Profile, Siren};
 
 #[component]
 pub fn InscriptionPage() -> impl IntoView {
     let state = FormState::new();
-    let (reference, set_reference) = signal(None::<String>);
+    // The address the confirmation email goes to, once a request is sent.
+    let (sent_to, set_sent_to) = signal(None::<String>);
     let (alert, set_alert) = signal(None::<String>);
     // The fields a refused submit found wrong, each with its message, listed at the head of the form.
     let summary = RwSignal::new(Vec::<(Field, String)>::new());
@@ -37,10 +38,9 @@ pub fn InscriptionPage() -> impl IntoView {
     };
     let (reapply_notice, set_reapply_notice) = signal(None::<Result<String, String>>);
 
-    // A refusal email's link (`?reprise=…`) fills the form with the refused request, to correct and send again.
-    let query = leptos_router::hooks::use_query_map();
+    // A refusal email's link (`#reprise=…`) fills the form with the refused request, to correct and send again.
     Effect::new(move |_| {
-        let Some(link) = query.with_untracked(|q| q.get("reprise")) else {
+        let Some(link) = link_secret("reprise") else {
             return;
         };
         spawn_local(async move {
@@ -93,9 +93,9 @@ pub fn InscriptionPage() -> impl IntoView {
             return;
         };
         match result {
-            Ok(created) => {
+            Ok(received) => {
                 set_alert.set(None);
-                set_reference.set(Some(created.reference));
+                set_sent_to.set(Some(received.email));
             }
             Err(CallError::Api(_, body)) if !body.fields.is_empty() => {
                 let errors = Field::ALL
@@ -314,28 +314,25 @@ pub fn InscriptionPage() -> impl IntoView {
             </div>
         </div>
         // The confirmation is a part of its own, fetched when a request is first sent.
-        {move || reference.get().map(|reference| {
+        {move || sent_to.get().map(|email| {
             let on_close = Callback::new(move |()| {
-                set_reference.set(None);
+                set_sent_to.set(None);
                 state.reset();
                 focus("last_name");
             });
-            Suspend::new(async move { sent_dialog(reference, on_close).await })
+            Suspend::new(async move { sent_dialog(email, on_close).await })
         })}
     }
 }
 
 #[lazy]
-fn sent_dialog(reference: String, on_close: Callback<()>) -> AnyView {
+fn sent_dialog(email: String, on_close: Callback<()>) -> AnyView {
     view! {
         <Notification open=Signal::stored(true) title="Demande envoyée" on_close>
+            <p>"Votre demande de création de compte a bien été prise en compte."</p>
             <p>
-                "Votre demande de création de compte a bien été prise en compte (référence "
-                <strong>{reference.clone()}</strong>
-                ")."
-            </p>
-            <p>
-                "Vous recevrez d'ici quelques minutes un mail confirmant la transmission de votre demande aux administrateurs. "
+                "Vous recevrez d'ici quelques minutes, à l'adresse " <strong>{email.clone()}</strong>
+                ", un mail confirmant la transmission de votre demande aux administrateurs, avec sa référence. "
                 "Si vous ne l'avez pas reçu, vérifiez vos courriers indésirables puis écrivez à "
                 <a href=format!("mailto:{CONTACT_EMAIL}")>{CONTACT_EMAIL}</a> "."
             </p>

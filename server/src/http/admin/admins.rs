@@ -94,6 +94,7 @@ pub(super) fn change_error(error: admins::ChangeError) -> ApiError {
             ErrorCode::Validation,
             message,
         ),
+        admins::ChangeError::RateLimited(seconds) => super::super::auth::rate_limited(seconds),
         admins::ChangeError::Internal(error) => ApiError::Internal(error),
     }
 }

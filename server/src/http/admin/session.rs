@@ -33,7 +33,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
+    same_origin(&ctx, &headers)?;
     open_session(&ctx, Kind::Admin, &body, &address).await
 }
 
@@ -81,7 +81,8 @@ pub async fn sign_out(
         (status = 204, description = "Mot de passe changé ; les autres sessions sont fermées"),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`csrf`", body = ErrorBody),
-        (status = 422, description = "`validation` : mot de passe actuel faux, nouveau trop court", body = ErrorBody)
+        (status = 422, description = "`validation` : mot de passe actuel faux, nouveau trop court", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : trop de mots de passe actuels faux, réessayer après `Retry-After` secondes", body = ErrorBody)
     )
 )]
 pub async fn change_password(
@@ -94,6 +95,7 @@ pub async fn change_password(
         &ctx.db,
         &user.actor(),
         &user.principal,
+        &user.address,
         &user.session.token_hash,
         &body.current,
         &body.new,

@@ -148,7 +148,8 @@ pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email
 /// The one-time link to the password page, as an email presents it.
 pub struct PasswordLink<'a> {
     pub url: &'a str,
-    pub valid_days: i64,
+    /// How long it works, in words: « 7 jours », « 2 heures ».
+    pub valid_for: &'a str,
     /// The rules the password must follow (the length is said in the email).
     pub policy: &'a PasswordPolicy,
 }
@@ -162,7 +163,7 @@ pub fn validation(
     login: &str,
     password: &PasswordLink<'_>,
 ) -> Email {
-    let (link, valid_days) = (password.url, password.valid_days);
+    let (link, valid_for) = (password.url, password.valid_for);
     let (min, max) = (password.policy.min, password.policy.max);
     let subject = "Géo'DAE : votre compte API a été validé".to_string();
     let text = format!(
@@ -170,7 +171,7 @@ pub fn validation(
          Votre demande de création de compte avec un profil API (référence {reference}) a été validée.\n\n\
          Votre identifiant : {login}\n\n\
          Pour créer votre mot de passe (de {min} à {max} caractères), ouvrez ce lien :\n{link}\n\n\
-         Ce lien est personnel ; il sert une seule fois et expire dans {valid_days} jours. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.\n\n\
+         Ce lien est personnel ; il sert une seule fois et expire dans {valid_for}. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.\n\n\
          Pour toute question, écrivez à la Cellule Données : {CONTACT}.\n\n\
          {SIGNATURE_TEXT}\n"
     );
@@ -182,7 +183,7 @@ pub fn validation(
              <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
              <p><a href=\"{link}\">Créer mon mot de passe</a> (de {min} à {max} caractères)</p>\
              <p>Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur&nbsp;:<br>{link}</p>\
-             <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_days} jours. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.</p>\
+             <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_for}. S'il a expiré, la page qu'il ouvre vous permet d'en recevoir un nouveau.</p>\
              <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>.</p>",
             first = escape(first_name),
             last = escape(last_name),
@@ -294,7 +295,7 @@ pub enum LinkReason {
 }
 
 /// A new link to the password page.
-pub fn password_link(to: &str, login: &str, link: &str, valid_days: i64, why: LinkReason) -> Email {
+pub fn password_link(to: &str, login: &str, link: &str, valid_for: &str, why: LinkReason) -> Email {
     let (subject, intro) = match why {
         LinkReason::Renewal => (
             "Géo'DAE : votre nouveau lien pour créer votre mot de passe",
@@ -313,7 +314,7 @@ pub fn password_link(to: &str, login: &str, link: &str, valid_days: i64, why: Li
         "Bonjour,\n\n{intro}\n\n\
          Votre identifiant : {login}\n\n\
          Pour choisir votre mot de passe, ouvrez ce lien :\n{link}\n\n\
-         Ce lien est personnel ; il sert une seule fois et expire dans {valid_days} jours. Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail : votre mot de passe actuel reste valable.\n\n\
+         Ce lien est personnel ; il sert une seule fois et expire dans {valid_for}. Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail : votre mot de passe actuel reste valable.\n\n\
          {SIGNATURE_TEXT}\n"
     );
     let html = layout(
@@ -323,7 +324,7 @@ pub fn password_link(to: &str, login: &str, link: &str, valid_days: i64, why: Li
              <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
              <p><a href=\"{link}\">Choisir mon mot de passe</a></p>\
              <p>Si le lien ne fonctionne pas, copiez cette adresse dans votre navigateur&nbsp;:<br>{link}</p>\
-             <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_days} jours. Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail&nbsp;: votre mot de passe actuel reste valable.</p>",
+             <p>Ce lien est personnel&nbsp;; il sert une seule fois et expire dans {valid_for}. Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail&nbsp;: votre mot de passe actuel reste valable.</p>",
             intro = escape(intro),
             login = escape(login),
             link = escape(link),
@@ -333,6 +334,74 @@ pub fn password_link(to: &str, login: &str, link: &str, valid_days: i64, why: Li
         kind: MailKind::PasswordLink,
         to: to.to_string(),
         subject: subject.to_string(),
+        text,
+        html,
+    }
+}
+
+/// Why a request sent with an address was not stored, as its owner is told.
+pub enum AddressInUse<'a> {
+    /// An account has this address: its identifiant.
+    Account { login: &'a str },
+    /// A request with this address is under review.
+    Pending { reference: &'a str },
+}
+
+/// To the owner of an address that already has an account or a request under review, when a request is sent
+/// with it: the form's answer says nothing of it (it would tell anyone which addresses are registered).
+pub fn address_in_use(to: &str, why: &AddressInUse<'_>, public_url: &str) -> Email {
+    let subject = "Géo'DAE : une demande de compte API a été faite avec votre adresse".to_string();
+    let intro = "Une demande de création de compte avec un profil API vient d'être envoyée sur Géo'DAE avec votre adresse email. Elle n'a pas été enregistrée :";
+    let outro =
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce mail : rien n'a changé.";
+    let (text_body, html_body) = match why {
+        AddressInUse::Account { login } => {
+            let sign_in = format!("{public_url}/connexion");
+            let forgotten = format!("{public_url}/compte/mot-de-passe-oublie");
+            (
+                format!(
+                    "un compte existe déjà pour cette adresse. Votre identifiant : {login}\n\n\
+                     Se connecter : {sign_in}\n\
+                     Mot de passe oublié : {forgotten}"
+                ),
+                format!(
+                    "un compte existe déjà pour cette adresse.</p>\
+                     <p>Votre identifiant&nbsp;: <strong>{login}</strong></p>\
+                     <p><a href=\"{sign_in}\">Se connecter</a> · <a href=\"{forgotten}\">Mot de passe oublié</a>",
+                    login = escape(login),
+                    sign_in = escape(&sign_in),
+                    forgotten = escape(&forgotten),
+                ),
+            )
+        }
+        AddressInUse::Pending { reference } => (
+            format!(
+                "une demande faite avec cette adresse (référence {reference}) est déjà en cours d'examen. Vous recevrez la réponse des administrateurs par mail."
+            ),
+            format!(
+                "une demande faite avec cette adresse (référence <strong>{reference}</strong>) est déjà en cours d'examen. Vous recevrez la réponse des administrateurs par mail.",
+                reference = escape(reference),
+            ),
+        ),
+    };
+    let text = format!(
+        "Bonjour,\n\n{intro} {text_body}\n\n{outro}\n\n\
+         Pour toute question, écrivez à la Cellule Données : {CONTACT}.\n\n\
+         {SIGNATURE_TEXT}\n"
+    );
+    let html = layout(
+        &subject,
+        &format!(
+            "<p>Bonjour,</p><p>{intro} {html_body}</p><p>{outro}</p>\
+             <p>Pour toute question, écrivez à la Cellule Données&nbsp;: <a href=\"mailto:{CONTACT}\">{CONTACT}</a>.</p>",
+            intro = escape(intro),
+            outro = escape(outro),
+        ),
+    );
+    Email {
+        kind: MailKind::AddressInUse,
+        to: to.to_string(),
+        subject,
         text,
         html,
     }

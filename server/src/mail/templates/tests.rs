@@ -45,8 +45,8 @@ fn validation_email() {
         "DAE-7K3F9Q2M",
         "mtest",
         &PasswordLink {
-            url: "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
-            valid_days: 7,
+            url: "https://comptes.exemple.fr/compte/mot-de-passe#jeton=abc",
+            valid_for: "7 jours",
             policy: &PasswordPolicy::default(),
         },
     );
@@ -67,8 +67,8 @@ fn validation_email() {
         "DAE-7K3F9Q2M",
         "mtest",
         &PasswordLink {
-            url: "https://comptes.exemple.fr/compte/mot-de-passe?jeton=abc",
-            valid_days: 7,
+            url: "https://comptes.exemple.fr/compte/mot-de-passe#jeton=abc",
+            valid_for: "7 jours",
             policy: &longer,
         },
     );
@@ -91,7 +91,7 @@ fn refusal_email() {
                 "Les champs Nom et Prénom doivent contenir le nom d'une personne.".to_string(),
             ],
             message: Some("Bonjour,\n<b>à bientôt</b>"),
-            link: "https://comptes.exemple.fr/inscription?reprise=xyz",
+            link: "https://comptes.exemple.fr/inscription#reprise=xyz",
             kept_days: 365,
         },
     );
@@ -111,4 +111,24 @@ fn html_parts_escape_what_applicants_type() {
             .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie")
     );
     assert!(!email.html.contains("<script>"));
+}
+
+#[test]
+fn address_in_use_emails() {
+    let account = address_in_use(
+        "contact@exemple.fr",
+        &AddressInUse::Account { login: "mtest" },
+        "https://comptes.exemple.fr",
+    );
+    assert_eq!(account.kind, MailKind::AddressInUse);
+    insta::assert_snapshot!("address_in_use_account_text", account.text);
+    insta::assert_snapshot!("address_in_use_account_html", account.html);
+    let pending = address_in_use(
+        "contact@exemple.fr",
+        &AddressInUse::Pending {
+            reference: "DAE-7K3F9Q2M",
+        },
+        "https://comptes.exemple.fr",
+    );
+    insta::assert_snapshot!("address_in_use_pending_text", pending.text);
 }
