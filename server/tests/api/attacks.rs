@@ -309,13 +309,13 @@ async fn exports_whose_clients_stop_reading_hold_nothing(backend: Backend) {
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     // The account's others are refused; every other call is answered at once.
-    let response = app
-        .client
-        .get(format!("{}/api/v1/dae/export", app.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("export");
+    let export_again = || {
+        app.client
+            .get(format!("{}/api/v1/dae/export", app.base))
+            .bearer_auth(&token)
+            .send()
+    };
+    let response = export_again().await.expect("export");
     assert_eq!(response.status().as_u16(), 429);
     assert!(response.headers().contains_key("retry-after"));
     for _ in 0..40 {
@@ -366,13 +366,7 @@ async fn exports_whose_clients_stop_reading_hold_nothing(backend: Backend) {
     drop(stalled);
     let mut again = None;
     for _ in 0..20 {
-        let response = app
-            .client
-            .get(format!("{}/api/v1/dae/export", app.base))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("export");
+        let response = export_again().await.expect("export");
         if response.status().as_u16() == 200 {
             again = Some(response);
             break;

@@ -216,15 +216,7 @@ impl TestApp {
     }
 
     pub async fn submit(&self, body: &Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(format!("{}/api/v1/registrations", self.base))
-            .json(body)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.post("/api/v1/registrations", body).await
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
