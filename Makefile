@@ -26,9 +26,9 @@ setup-test:
 setup-bench:
 	scripts/setup.sh bench
 
-# Quick checks while developing, without the browser build.
+# The lint gate of `make test` (formatting, clippy on the server and on the WebAssembly), without the tests.
 check:
-	. scripts/env.sh && cargo check --workspace --tests --benches && cargo clippy --workspace --tests --benches -- -D warnings
+	scripts/lint.sh
 
 fmt:
 	cargo fmt --all

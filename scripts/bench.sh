@@ -8,7 +8,7 @@ source scripts/env.sh
 # The release flags of `make run` (cargo-leptos adds `--cfg erase_components`: always-erase-components), so that
 # the benchmarks and the server share one build.
 export RUSTFLAGS="--cfg erase_components"
-export GEODAE_BENCH_POSTGRES_URL="${GEODAE_BENCH_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test}"
+export GEODAE_BENCH_POSTGRES_URL="${GEODAE_BENCH_POSTGRES_URL:-$GEODAE_TEST_POSTGRES_URL}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 cargo bench --locked -p server --bench sirene >>"$out"

@@ -5,3 +5,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/geodae-target}"
 # The flags cargo-leptos uses for debug builds: plain cargo commands with the same ones reuse its build.
 export RUSTFLAGS="${RUSTFLAGS:---cfg erase_components}"
 export LEPTOS_OUTPUT_NAME=geodae
+
+# What the scripts and the tests take from the machine, said once.
+# The wasm-bindgen CLI must equal the crate pinned in Cargo.toml, byte for byte: its version is read there.
+WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)"
+CARGO_LEPTOS_VERSION=0.3.10
+# Debian's Chromium (never a browser Playwright downloads): the journeys, the benchmarks, the screenshots.
+export GEODAE_CHROMIUM=/usr/bin/chromium
+# The local PostgreSQL of the tests and benchmarks (trust authentication, database test).
+export GEODAE_TEST_POSTGRES_URL="${GEODAE_TEST_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test}"

@@ -1,9 +1,10 @@
-// Takes the README's screenshots from a running server: node scripts/screenshots.mjs http://127.0.0.1:3000 LOGIN PASSWORD
+// Takes the README's screenshots from a running server:
+//   source scripts/env.sh && node scripts/screenshots.mjs http://127.0.0.1:3000 LOGIN PASSWORD
 import { chromium } from "@playwright/test";
 
 const [base = "http://127.0.0.1:3000", login, password] = process.argv.slice(2);
 const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
+  executablePath: process.env.GEODAE_CHROMIUM,
   args: ["--headless", "--no-sandbox", "--disable-gpu"],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });

@@ -14,14 +14,14 @@ command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
 if [ "$mode" = test ]; then
-  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  [ -x "$GEODAE_CHROMIUM" ] || packages+=(chromium)
 fi
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   command -v psql >/dev/null || packages+=(postgresql postgresql-client)
 fi
 if [ "$mode" = bench ]; then
   command -v sqlite3 >/dev/null || packages+=(sqlite3)
-  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  [ -x "$GEODAE_CHROMIUM" ] || packages+=(chromium)
 fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${packages[*]}"
@@ -33,13 +33,13 @@ fi
 tools_target="${CARGO_TARGET_DIR}-tools"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 # The CLI must equal the wasm-bindgen crate pinned in Cargo.toml, byte for byte.
-if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
-  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install wasm-bindgen-cli --version 0.2.130 --force
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
-if ! cargo leptos --version 2>/dev/null | grep -q "0\.3\.10"; then
+if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
   # Its own profile asks for fat LTO in one codegen unit (~28 minutes on two cores); a build tool needs neither.
   CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install cargo-leptos --version 0.3.10 --locked --force
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --force
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # --ignore-scripts: the DSFR's install script expects a project generator we do not use.

@@ -17,7 +17,6 @@ cleanup() {
 trap cleanup EXIT
 
 export GEODAE_TEST_SMTP_PORT=1025 GEODAE_TEST_MAILDEV_URL=http://127.0.0.1:1080
-export GEODAE_TEST_POSTGRES_URL="${GEODAE_TEST_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test}"
 
 mkdir -p "$work/maildev"
 maildev --smtp 1025 --web 1080 --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$work/maildev" >"$work/maildev.log" 2>&1 &
@@ -30,9 +29,7 @@ psql -q -h 127.0.0.1 -d test -At -c "SELECT datname FROM pg_database WHERE datna
   while read -r db; do psql -q -h 127.0.0.1 -d test -c "DROP DATABASE IF EXISTS \"$db\"" || true; done
 
 # Formatting and lints first: a warning fails the run.
-cargo fmt --all -- --check
-cargo clippy --workspace --tests --benches --locked -- -D warnings
-cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+scripts/lint.sh
 cargo test --workspace --locked
 # The API fuzzed from its OpenAPI document (the server binary the integration tests built).
 scripts/contract.sh "$CARGO_TARGET_DIR/debug/server"

@@ -11,7 +11,8 @@ import { chromium } from "@playwright/test";
 const base = process.argv[2] ?? "http://127.0.0.1:3000";
 const pages = ["/inscription", "/apropos", "/connexion"];
 const launch = {
-  executablePath: "/usr/bin/chromium",
+  // Debian's Chromium, named once in scripts/env.sh.
+  executablePath: process.env.GEODAE_CHROMIUM,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
 };

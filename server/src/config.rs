@@ -76,7 +76,52 @@ impl Default for Guards {
     }
 }
 
+/// A request pending longer is late on the dashboard (`GEODAE_REVIEW_TARGET_DAYS`).
+const REVIEW_TARGET_DAYS: i64 = 5;
+/// The validation email's password link works this long (`GEODAE_PASSWORD_LINK_DAYS`).
+const PASSWORD_LINK_DAYS: i64 = 7;
+/// A link asked without a session works this long (`GEODAE_RECOVERY_LINK_HOURS`).
+const RECOVERY_LINK_HOURS: i64 = 2;
+/// The administrator created on an empty database (`GEODAE_FIRST_ADMIN`).
+const FIRST_ADMIN: &str = "admin";
+/// The sender of every email (`GEODAE_MAIL_FROM`).
+const MAIL_FROM: &str = "Géo'DAE <ne-pas-repondre@geodae.sante.gouv.fr>";
+
 impl Config {
+    /// The configuration of a test or a benchmark: `from_env`'s defaults, on a free port of the loopback, with
+    /// the database `database_url`, mail as files in `data_dir`, and no ministry inbox. Each test changes what it
+    /// is about.
+    pub fn for_tests(database_url: &str, data_dir: &std::path::Path) -> Self {
+        let public_url = "http://comptes.geodae.test".to_string();
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: PathBuf::from("target/site"),
+            database_url: database_url.to_string(),
+            data_dir: data_dir.to_path_buf(),
+            mail: MailConfig {
+                from: MAIL_FROM.into(),
+                transport: MailTransport::Files(data_dir.join("mail")),
+            },
+            admin_emails: Vec::new(),
+            sirene_seed: true,
+            sirene: SireneConfig::default(),
+            review_target_days: REVIEW_TARGET_DAYS,
+            password_link_days: PASSWORD_LINK_DAYS,
+            recovery_link_hours: RECOVERY_LINK_HOURS,
+            first_admin: FIRST_ADMIN.into(),
+            trust_proxy: false,
+            password_policy: Default::default(),
+            flood: FloodLimits::default(),
+            api_rate: Default::default(),
+            guards: Guards::default(),
+            legal: app::api::LegalInfo {
+                site_url: public_url.clone(),
+                ..Default::default()
+            },
+            public_url,
+        }
+    }
+
     /// Session cookies are `Secure` whenever the public address is HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -85,18 +130,25 @@ impl Config {
 
 fn password_policy() -> anyhow::Result<app::domain::password::PasswordPolicy> {
     let default = app::domain::password::PasswordPolicy::default();
-    let number =
-        |name: &str, default: usize, range: std::ops::RangeInclusive<usize>| match var(name) {
-            None => Ok(default),
-            Some(text) => match text.parse::<usize>() {
-                Ok(n) if range.contains(&n) => Ok(n),
-                _ => bail!("{name} must be a number in {range:?}, not {text}"),
-            },
-        };
     let policy = app::domain::password::PasswordPolicy {
-        min: number("GEODAE_PASSWORD_MIN", default.min, 6..=128)?,
-        max: number("GEODAE_PASSWORD_MAX", default.max, 8..=256)?,
-        classes: number("GEODAE_PASSWORD_CLASSES", default.classes, 1..=4)?,
+        min: ranged(
+            "GEODAE_PASSWORD_MIN",
+            default.min,
+            6..=128,
+            "a number of characters",
+        )?,
+        max: ranged(
+            "GEODAE_PASSWORD_MAX",
+            default.max,
+            8..=256,
+            "a number of characters",
+        )?,
+        classes: ranged(
+            "GEODAE_PASSWORD_CLASSES",
+            default.classes,
+            1..=4,
+            "a number of kinds",
+        )?,
     };
     if policy.min > policy.max {
         bail!("GEODAE_PASSWORD_MIN must not exceed GEODAE_PASSWORD_MAX");
@@ -144,26 +196,26 @@ fn api_rate() -> anyhow::Result<crate::dae::usage::ApiRate> {
 
 /// `<prefix>_RATE` (uses a second) and `<prefix>_BURST` (at once).
 fn rate(prefix: &str, default: crate::bucket::ApiRate) -> anyhow::Result<crate::bucket::ApiRate> {
-    let number = |name: &str, default: f64| match var(name) {
-        None => Ok(default),
-        Some(text) => match text.parse::<f64>() {
-            Ok(n) if n.is_finite() && (0.01..=100_000.0).contains(&n) => Ok(n),
-            _ => bail!("{name} must be a number of calls between 0.01 and 100000, not {text}"),
-        },
-    };
-    let rate = crate::bucket::ApiRate {
-        per_second: number(&format!("{prefix}_RATE"), default.per_second)?,
-        burst: number(&format!("{prefix}_BURST"), default.burst)?,
-    };
-    if rate.burst < 1.0 {
-        bail!("{prefix}_BURST must be at least 1");
-    }
-    Ok(rate)
+    let what = "a number of calls";
+    Ok(crate::bucket::ApiRate {
+        per_second: ranged(
+            &format!("{prefix}_RATE"),
+            default.per_second,
+            0.01..=100_000.0,
+            what,
+        )?,
+        burst: ranged(
+            &format!("{prefix}_BURST"),
+            default.burst,
+            1.0..=100_000.0,
+            what,
+        )?,
+    })
 }
 
 /// `GEODAE_FIRST_ADMIN`: the first administrator's identifiant, by the rules of every administrator's.
 fn first_admin() -> anyhow::Result<String> {
-    let login = var("GEODAE_FIRST_ADMIN").unwrap_or_else(|| "admin".into());
+    let login = var("GEODAE_FIRST_ADMIN").unwrap_or_else(|| FIRST_ADMIN.into());
     if let Err(message) = crate::admins::check_login(&login) {
         bail!("GEODAE_FIRST_ADMIN: {message}");
     }
@@ -172,15 +224,13 @@ fn first_admin() -> anyhow::Result<String> {
 
 fn guards() -> anyhow::Result<Guards> {
     let default = Guards::default();
-    let export = match var("GEODAE_EXPORTS_AT_ONCE") {
-        None => default.exports_at_once,
-        Some(text) => match text.parse::<usize>() {
-            Ok(n) if (1..=64).contains(&n) => n,
-            _ => bail!("GEODAE_EXPORTS_AT_ONCE must be a number between 1 and 64, not {text}"),
-        },
-    };
     Ok(Guards {
-        exports_at_once: export,
+        exports_at_once: ranged(
+            "GEODAE_EXPORTS_AT_ONCE",
+            default.exports_at_once,
+            1..=64,
+            "a number of exports",
+        )?,
         sirene_per_address: rate("GEODAE_SIRENE", default.sirene_per_address)?,
         ..default
     })
@@ -191,13 +241,7 @@ fn guards() -> anyhow::Result<Guards> {
 fn legal(site_url: &str) -> anyhow::Result<app::api::LegalInfo> {
     let default = app::api::LegalInfo::default();
     let text = |name: &str, default: String| var(name).unwrap_or(default);
-    let period = |name: &str, default: u32| match var(name) {
-        None => Ok(default),
-        Some(text) => match text.parse::<u32>() {
-            Ok(n) if (1..=3_650).contains(&n) => Ok(n),
-            _ => bail!("{name} must be a number of days between 1 and 3650, not {text}"),
-        },
-    };
+    let period = |name: &str, default: u32| ranged(name, default, 1..=3_650, "a number of days");
     let kept = default.retention;
     Ok(app::api::LegalInfo {
         site_url: site_url.to_string(),
@@ -215,23 +259,36 @@ fn legal(site_url: &str) -> anyhow::Result<app::api::LegalInfo> {
             disabled_days: period("GEODAE_RETENTION_DISABLED_DAYS", kept.disabled_days)?,
             ended_days: period("GEODAE_RETENTION_ENDED_DAYS", kept.ended_days)?,
             mail_days: period("GEODAE_RETENTION_MAIL_DAYS", kept.mail_days)?,
-            audit_days: match period("GEODAE_RETENTION_AUDIT_DAYS", kept.audit_days)? {
-                // The trail must outlive what it is asked about; the database keeps 30 days whatever is set.
-                days if days < 30 => {
-                    bail!("GEODAE_RETENTION_AUDIT_DAYS must be at least 30 days, not {days}")
-                }
-                days => days,
-            },
+            // The trail must outlive what it is asked about; the database keeps 30 days whatever is set.
+            audit_days: ranged(
+                "GEODAE_RETENTION_AUDIT_DAYS",
+                kept.audit_days,
+                30..=3_650,
+                "a number of days",
+            )?,
         },
     })
 }
 
-fn days(name: &str, default: i64) -> anyhow::Result<i64> {
+/// `name` read as a number within `range` (`what` says of what, for the error), `default` when unset.
+fn ranged<T>(
+    name: &str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+    what: &str,
+) -> anyhow::Result<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
     match var(name) {
         None => Ok(default),
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) if (1..=365).contains(&n) => Ok(n),
-            _ => bail!("{name} must be a number of days between 1 and 365, not {text}"),
+        Some(text) => match text.parse::<T>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => bail!(
+                "{name} must be {what} between {} and {}, not {text}",
+                range.start(),
+                range.end()
+            ),
         },
     }
 }
@@ -253,7 +310,7 @@ pub struct SireneConfig {
     pub sources: Vec<SireneSource>,
     pub recherche_url: String,
     pub insee_url: String,
-    pub insee_key: Option<String>,
+    pub insee_key: Option<Secret>,
     /// Longest wait for one online register.
     pub timeout: std::time::Duration,
     /// How long an online answer is reused.
@@ -303,35 +360,33 @@ fn sirene() -> anyhow::Result<SireneConfig> {
     if sources.is_empty() {
         bail!("GEODAE_SIRENE_SOURCES names no source");
     }
-    let insee_key = var("GEODAE_INSEE_API_KEY");
+    let insee_key = var("GEODAE_INSEE_API_KEY").map(Secret);
     if sources.contains(&SireneSource::Insee) && insee_key.is_none() {
         bail!("GEODAE_INSEE_API_KEY is required when GEODAE_SIRENE_SOURCES includes insee");
     }
-    let number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| match var(name) {
-        None => Ok(default),
-        Some(text) => match text.parse::<u64>() {
-            Ok(n) if range.contains(&n) => Ok(n),
-            _ => bail!("{name} must be a number in {range:?}, not {text}"),
-        },
-    };
+    let minutes =
+        |name: &str, default: std::time::Duration, range: std::ops::RangeInclusive<u64>| {
+            ranged(name, default.as_secs() / 60, range, "a number of minutes")
+                .map(|m| std::time::Duration::from_secs(60 * m))
+        };
     Ok(SireneConfig {
         sources,
         recherche_url: var("GEODAE_RECHERCHE_ENTREPRISES_URL").unwrap_or(default.recherche_url),
         insee_url: var("GEODAE_INSEE_API_URL").unwrap_or(default.insee_url),
         insee_key,
-        timeout: std::time::Duration::from_millis(number(
+        timeout: std::time::Duration::from_millis(ranged(
             "GEODAE_SIRENE_TIMEOUT_MS",
-            2_000,
+            u64::try_from(default.timeout.as_millis()).unwrap_or(u64::MAX),
             100..=30_000,
+            "a number of milliseconds",
         )?),
-        cache_ttl: std::time::Duration::from_secs(
-            60 * number("GEODAE_SIRENE_CACHE_MINUTES", 60, 0..=10_080)?,
-        ),
-        recherche_per_second: 7,
-        insee_per_minute: 30,
-        reverify_every: std::time::Duration::from_secs(
-            60 * number("GEODAE_SIRENE_REVERIFY_MINUTES", 10, 1..=1_440)?,
-        ),
+        cache_ttl: minutes("GEODAE_SIRENE_CACHE_MINUTES", default.cache_ttl, 0..=10_080)?,
+        reverify_every: minutes(
+            "GEODAE_SIRENE_REVERIFY_MINUTES",
+            default.reverify_every,
+            1..=1_440,
+        )?,
+        ..default
     })
 }
 
@@ -353,7 +408,7 @@ pub struct SmtpConfig {
     pub host: String,
     pub port: u16,
     pub tls: SmtpTls,
-    pub credentials: Option<(String, String)>,
+    pub credentials: Option<(String, Secret)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -361,6 +416,23 @@ pub enum SmtpTls {
     None,
     StartTls,
     Tls,
+}
+
+/// A secret of the configuration (the SMTP password, INSEE's key): it never prints, in a log or an error.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl Secret {
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -398,7 +470,8 @@ impl Config {
                     "tls" => SmtpTls::Tls,
                     other => bail!("GEODAE_SMTP_TLS must be none, starttls or tls, not {other}"),
                 },
-                credentials: var("GEODAE_SMTP_USERNAME").zip(var("GEODAE_SMTP_PASSWORD")),
+                credentials: var("GEODAE_SMTP_USERNAME")
+                    .zip(var("GEODAE_SMTP_PASSWORD").map(Secret)),
             }),
             other => bail!("GEODAE_MAIL_TRANSPORT must be file or smtp, not {other}"),
         };
@@ -417,8 +490,7 @@ impl Config {
             legal: legal(&public_url)?,
             public_url,
             mail: MailConfig {
-                from: var("GEODAE_MAIL_FROM")
-                    .unwrap_or_else(|| "Géo'DAE <ne-pas-repondre@geodae.sante.gouv.fr>".into()),
+                from: var("GEODAE_MAIL_FROM").unwrap_or_else(|| MAIL_FROM.into()),
                 transport,
             },
             admin_emails: var("GEODAE_ADMIN_EMAILS")
@@ -429,17 +501,24 @@ impl Config {
                 .collect(),
             sirene_seed: var("GEODAE_SIRENE_SEED").as_deref() != Some("off"),
             sirene: sirene()?,
-            review_target_days: days("GEODAE_REVIEW_TARGET_DAYS", 5)?,
-            password_link_days: days("GEODAE_PASSWORD_LINK_DAYS", 7)?,
-            recovery_link_hours: match var("GEODAE_RECOVERY_LINK_HOURS") {
-                None => 2,
-                Some(text) => match text.parse::<i64>() {
-                    Ok(n) if (1..=72).contains(&n) => n,
-                    _ => bail!(
-                        "GEODAE_RECOVERY_LINK_HOURS must be a number of hours between 1 and 72, not {text}"
-                    ),
-                },
-            },
+            review_target_days: ranged(
+                "GEODAE_REVIEW_TARGET_DAYS",
+                REVIEW_TARGET_DAYS,
+                1..=365,
+                "a number of days",
+            )?,
+            password_link_days: ranged(
+                "GEODAE_PASSWORD_LINK_DAYS",
+                PASSWORD_LINK_DAYS,
+                1..=365,
+                "a number of days",
+            )?,
+            recovery_link_hours: ranged(
+                "GEODAE_RECOVERY_LINK_HOURS",
+                RECOVERY_LINK_HOURS,
+                1..=72,
+                "a number of hours",
+            )?,
             first_admin: first_admin()?,
             guards: guards()?,
             trust_proxy: matches!(

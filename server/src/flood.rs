@@ -68,7 +68,7 @@ impl FromStr for Rate {
             "s" => 1_000,
             "min" => 60_000,
             "h" => 3_600_000,
-            "j" | "d" => 86_400_000,
+            "j" | "d" => app::domain::dates::DAY_MS,
             _ => return Err(expected()),
         };
         if max < 1 {

@@ -15,7 +15,7 @@ use sqlx::{Any, AnyConnection};
 use crate::audit::{self, Actor};
 use crate::store::{Db, now_ms};
 
-const DAY_MS: i64 = 86_400_000;
+use app::domain::dates::DAY_MS;
 /// Sign-in failures are forgotten after a day (`auth::throttle`); the longest flood window is a day.
 const THROTTLE_MS: i64 = DAY_MS;
 

@@ -1,8 +1,10 @@
 //! Dates shown to French users: Paris time (UTC+1, UTC+2 from the last Sunday of March to the last Sunday of
 //! October, changing at 01:00 UTC), computed in pure Rust so that the browser and the server agree.
 
-const DAY_MS: i64 = 86_400_000;
-const HOUR_MS: i64 = 3_600_000;
+/// A day, in milliseconds (the unit of every time the application stores).
+pub const DAY_MS: i64 = 86_400_000;
+/// An hour, in milliseconds.
+pub const HOUR_MS: i64 = 3_600_000;
 
 /// (year, month 1–12, day) of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {

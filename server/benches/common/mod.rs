@@ -1,35 +1,28 @@
 //! What the benchmarks share: the server's configuration for a run, percentiles, and the table they print
 //! (Markdown rows; `make bench` prints one header for all).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use server::config::{Config, MailConfig, MailTransport};
+use server::config::Config;
 
 /// A server on a free port, mail as files in `dir`, no shipped extract.
 pub fn config(database_url: &str, dir: &Path) -> Config {
     Config {
-        addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: PathBuf::from("target/site"),
-        database_url: database_url.to_string(),
-        data_dir: dir.to_path_buf(),
         public_url: "http://127.0.0.1".into(),
-        mail: MailConfig {
-            from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
-            transport: MailTransport::Files(dir.join("mail")),
-        },
-        admin_emails: vec![],
         sirene_seed: false,
-        sirene: Default::default(),
-        review_target_days: 5,
-        password_link_days: 7,
-        trust_proxy: false,
-        password_policy: Default::default(),
         flood: server::flood::FloodLimits::uniform(server::flood::Rate::per_minute(10_000_000)),
-        // The benchmarks call as fast as they can with one account.
+        // The benchmarks call as fast as they can with one account, and look the register up from one address.
         api_rate: server::dae::usage::ApiRate {
             per_second: 1e9,
             burst: 1e9,
+        },
+        guards: server::config::Guards {
+            sirene_per_address: server::bucket::ApiRate {
+                per_second: 1e9,
+                burst: 1e9,
+            },
+            ..Default::default()
         },
         // Data spread over years is measured, not erased by the daily purge.
         legal: app::api::LegalInfo {
@@ -43,16 +36,7 @@ pub fn config(database_url: &str, dir: &Path) -> Config {
             },
             ..Default::default()
         },
-        first_admin: "admin".into(),
-        recovery_link_hours: 2,
-        // The benchmarks look the register up as fast as they can from one address.
-        guards: server::config::Guards {
-            sirene_per_address: server::bucket::ApiRate {
-                per_second: 1e9,
-                burst: 1e9,
-            },
-            ..Default::default()
-        },
+        ..Config::for_tests(database_url, dir)
     }
 }
 

@@ -18,8 +18,7 @@ use crate::auth::{password as hashing, token};
 use crate::mail::{outbox, templates};
 use crate::store::{Db, now_ms};
 
-const HOUR_MS: i64 = 60 * 60 * 1000;
-const DAY_MS: i64 = 24 * HOUR_MS;
+use app::domain::dates::{DAY_MS, HOUR_MS};
 
 /// Why a link cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -29,7 +29,7 @@ pub const LOGIN_PAUSE_MS: i64 = 1_000;
 const FIRST_DELAY_MS: i64 = 30_000;
 const MAX_DELAY_MS: i64 = 60 * 60 * 1000;
 /// Failures older than this are forgotten.
-const WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+const WINDOW_MS: i64 = app::domain::dates::DAY_MS;
 
 /// How a counter delays the attempts past its allowance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

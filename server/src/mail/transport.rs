@@ -53,7 +53,10 @@ impl Mailer {
                 .port(smtp.port)
                 .timeout(Some(SMTP_TIMEOUT));
                 if let Some((user, password)) = &smtp.credentials {
-                    builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                    builder = builder.credentials(Credentials::new(
+                        user.clone(),
+                        password.expose().to_string(),
+                    ));
                 }
                 Transport::Smtp(builder.build())
             }

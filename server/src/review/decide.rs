@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use app::api::admin::{Decided, RefusalReason, RequestStatus};
+use app::domain::dates::DAY_MS;
 use app::domain::login::{first_free, login_base};
 use sqlx::{Any, AnyConnection};
 
@@ -18,7 +19,6 @@ use crate::store::{decoded, is_unique_violation, now_ms};
 
 /// How long a re-application link from a refusal email works.
 pub const REAPPLY_LINK_DAYS: i64 = 30;
-pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// Longest free text of a refusal.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 

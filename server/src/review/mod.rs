@@ -15,7 +15,7 @@ use sqlx::{Any, AssertSqlSafe};
 use crate::AppContext;
 use crate::store::{Backend, now_ms};
 
-pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+use app::domain::dates::DAY_MS;
 const WEEK_MS: i64 = 7 * DAY_MS;
 /// From this many requests holding a searched text, picking them in the list's order finds a page sooner
 /// than reading and sorting every match.

@@ -112,22 +112,15 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1025)
     });
+    let defaults = Config::for_tests(&database_url, dir.path());
     let public_url = if options.https {
-        "https://comptes.geodae.test"
+        defaults.public_url.replace("http://", "https://")
     } else {
-        "http://comptes.geodae.test"
+        defaults.public_url.clone()
     };
     let config = Config {
-        addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: options
-            .site_root
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("target/site")),
-        database_url: database_url.clone(),
-        data_dir: dir.path().to_path_buf(),
-        public_url: public_url.into(),
+        site_root: options.site_root.clone().unwrap_or(defaults.site_root),
         mail: MailConfig {
-            from: "Géo'DAE <ne-pas-repondre@geodae.test>".into(),
             transport: match &options.mail_dir {
                 Some(dir) => MailTransport::Files(dir.clone()),
                 None => MailTransport::Smtp(SmtpConfig {
@@ -137,27 +130,23 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
                     credentials: None,
                 }),
             },
+            ..defaults.mail
         },
         admin_emails: vec![admin_email.clone()],
         sirene_seed: options.sirene_seed,
         sirene: options.sirene.clone(),
-        review_target_days: 5,
-        password_link_days: 7,
         trust_proxy: options.trust_proxy,
-        password_policy: Default::default(),
         flood: options.flood,
         api_rate: options.api_rate,
         legal: app::api::LegalInfo {
-            site_url: public_url.into(),
+            site_url: public_url.clone(),
             retention: options.retention,
-            ..Default::default()
+            ..defaults.legal
         },
-        first_admin: options
-            .first_admin
-            .clone()
-            .unwrap_or_else(|| "admin".into()),
-        recovery_link_hours: 2,
+        first_admin: options.first_admin.clone().unwrap_or(defaults.first_admin),
         guards: options.guards.clone(),
+        public_url,
+        ..defaults
     };
     let running = server::startup::start(config)
         .await
@@ -177,7 +166,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 /// A new, empty PostgreSQL database for one test.
 async fn postgres_database(tag: &str) -> String {
     let admin = std::env::var("GEODAE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into());
+        .expect("GEODAE_TEST_POSTGRES_URL, the PostgreSQL of the tests (scripts/env.sh names it)");
     let name = format!("geodae_test_{tag}");
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&admin)

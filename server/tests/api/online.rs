@@ -25,7 +25,7 @@ async fn app_with(
                 sources: sources.to_vec(),
                 recherche_url: recherche.url.clone(),
                 insee_url: insee.url.clone(),
-                insee_key: Some(INSEE_KEY.into()),
+                insee_key: Some(server::config::Secret(INSEE_KEY.into())),
                 timeout: Duration::from_millis(400),
                 ..SireneConfig::default()
             },

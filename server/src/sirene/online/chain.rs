@@ -64,7 +64,10 @@ impl Chain {
                         Box::new(InseeSirene::new(
                             client.clone(),
                             &config.insee_url,
-                            config.insee_key.as_deref().unwrap_or_default(),
+                            config
+                                .insee_key
+                                .as_ref()
+                                .map_or("", crate::config::Secret::expose),
                         )),
                         config.timeout,
                         RateLimit::new(config.insee_per_minute, Duration::from_secs(60)),
