@@ -8,9 +8,10 @@ use anyhow::Context;
 use app::api::admin::AdminView;
 
 use crate::audit::{self, Actor, Target};
-use crate::auth::session::{self, Kind};
-use crate::auth::sign_in::{self, SignInError};
-use crate::auth::{Principal, password, throttle, token};
+use crate::auth::session;
+use crate::auth::{password, throttle, token};
+use crate::principal::Kind;
+use crate::principal::Principal;
 use crate::store::{Db, decoded, is_unique_violation, now_ms};
 
 pub use app::api::admin::Role;
@@ -137,6 +138,24 @@ fn view(
     })
 }
 
+/// A first password, handed over once (the administrator changes it): 20 random URL-safe characters.
+fn first_password() -> String {
+    token::random()[..20].to_string()
+}
+
+/// Creates an administrator with a first password, returned to be shown once.
+pub async fn create_with_first_password(
+    db: &Db,
+    actor: &Actor,
+    login: &str,
+    email: &str,
+    role: Role,
+) -> Result<(AdminView, String), CreateError> {
+    let password = first_password();
+    let admin = create(db, actor, login, email, role, &password).await?;
+    Ok((admin, password))
+}
+
 /// On an empty database, creates the administrator `login` (`GEODAE_FIRST_ADMIN`, `admin` by default) with a
 /// random password, returned to be shown once. Several instances starting together create one: the others lose
 /// the unique login and return `None`.
@@ -152,9 +171,8 @@ pub async fn bootstrap(
     if count > 0 {
         return Ok(None);
     }
-    let secret = token::random()[..20].to_string();
-    match create(db, &Actor::system(), login, email, Role::Admin, &secret).await {
-        Ok(admin) => Ok(Some((admin.login, secret))),
+    match create_with_first_password(db, &Actor::system(), login, email, Role::Admin).await {
+        Ok((admin, password)) => Ok(Some((admin.login, password))),
         Err(CreateError::Taken(_)) => Ok(None),
         Err(CreateError::Invalid(message)) => {
             anyhow::bail!("cannot create the first administrator: {message}")
@@ -313,16 +331,15 @@ pub async fn change_password(
             "Le nouveau mot de passe doit faire au moins {MIN_PASSWORD_CHARS} caractères."
         )));
     }
-    let admission = match sign_in::admit(db, Kind::Admin, &admin.login, address).await {
-        Ok(admission) => admission,
-        Err(SignInError::RateLimited(seconds)) => return Err(ChangeError::RateLimited(seconds)),
-        Err(SignInError::Internal(error)) => return Err(ChangeError::Internal(error)),
-        Err(SignInError::Invalid) => {
-            return Err(ChangeError::Internal(anyhow::anyhow!(
-                "the throttle refused an attempt as invalid"
-            )));
-        }
-    };
+    let keys = throttle::Keys::new(Kind::Admin.code(), &admin.login, address);
+    let admission = throttle::admit(db, keys)
+        .await
+        .map_err(|throttled| match throttled {
+            throttle::Throttled::Locked(seconds) => ChangeError::RateLimited(seconds),
+            throttle::Throttled::Internal(error) => {
+                ChangeError::Internal(anyhow::Error::new(error).context("cannot count the attempt"))
+            }
+        })?;
     let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM admins WHERE id = $1")
         .bind(admin.id)
         .fetch_one(&db.pool)

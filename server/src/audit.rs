@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::{Any, AnyConnection};
 
-use crate::auth::session::Kind;
+use crate::principal::Kind;
 use crate::store::now_ms;
 
 /// Who acts.

@@ -202,6 +202,44 @@ pub struct Refused {
     pub retry_after_s: i64,
 }
 
+/// Why a use was not counted.
+#[derive(Debug, thiserror::Error)]
+pub enum FloodError {
+    /// An allowance is spent.
+    #[error("flood limit reached")]
+    Refused(Refused),
+    /// The counters cannot be read or written.
+    #[error(transparent)]
+    Internal(#[from] sqlx::Error),
+}
+
+/// `Ok(true)` for a use counted, `Ok(false)` for one refused: for the allowances that decide what happens rather
+/// than refuse (a notice or a digest), the failure alone is an error.
+pub fn allowed(counted: Result<(), FloodError>) -> Result<bool, sqlx::Error> {
+    match counted {
+        Ok(()) => Ok(true),
+        Err(FloodError::Refused(_)) => Ok(false),
+        Err(FloodError::Internal(error)) => Err(error),
+    }
+}
+
+/// Counts one use of `action` from `address` in a transaction of its own (a route whose work is not written
+/// with it): refused, it is logged.
+pub async fn spend(
+    db: &crate::store::Db,
+    limits: &FloodLimits,
+    action: Action,
+    address: &str,
+) -> Result<(), FloodError> {
+    let mut tx = db.pool.begin().await?;
+    let taken = take(&mut tx, limits, action, address).await;
+    tx.commit().await?;
+    if let Err(FloodError::Refused(refused)) = &taken {
+        tracing::warn!(action = ?action, scope = ?refused.scope, "flood limit reached");
+    }
+    taken
+}
+
 /// The counters of an action from an address: the address's, then everyone's when the action has one.
 fn counters(action: Action, address: &str, limits: &FloodLimits) -> Vec<(String, Rate, Scope)> {
     let limit = action.limit(limits);
@@ -221,7 +259,7 @@ fn counters(action: Action, address: &str, limits: &FloodLimits) -> Vec<(String,
 }
 
 /// Counts one use of `action` from `address` on the caller's connection (inside its transaction, the use
-/// counts only if the transaction commits). `Err(Refused)` when an allowance is spent; a use refused counts
+/// counts only if the transaction commits). `Refused` when an allowance is spent; a use refused counts
 /// against no other allowance: refused by its address's, it never reaches everyone's, and refused by
 /// everyone's, it is taken back from its address's.
 pub async fn take(
@@ -229,18 +267,18 @@ pub async fn take(
     limits: &FloodLimits,
     action: Action,
     address: &str,
-) -> Result<Result<(), Refused>, sqlx::Error> {
+) -> Result<(), FloodError> {
     let mut counted: Vec<String> = Vec::new();
     for (key, rate, scope) in counters(action, address, limits) {
-        if let Err(refused) = hit(&mut *conn, &key, rate, scope).await? {
+        if let Err(error) = hit(&mut *conn, &key, rate, scope).await {
             for earlier in &counted {
                 unhit(&mut *conn, earlier).await?;
             }
-            return Ok(Err(refused));
+            return Err(error);
         }
         counted.push(key);
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Takes back one use counted on `key` (a use that another allowance refused).
@@ -279,7 +317,7 @@ pub async fn check(
     limits: &FloodLimits,
     action: Action,
     address: &str,
-) -> Result<Result<(), Refused>, sqlx::Error> {
+) -> Result<(), FloodError> {
     let now = now_ms();
     for (key, rate, scope) in counters(action, address, limits) {
         let row: Option<(i64, i64)> =
@@ -290,10 +328,10 @@ pub async fn check(
         if let Some((window_start, hits)) = row
             && let Some(refused) = over(rate, scope, window_start, hits, now)
         {
-            return Ok(Err(refused));
+            return Err(FloodError::Refused(refused));
         }
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Counts one use on `key`, a fixed window of `rate`.
@@ -302,7 +340,7 @@ pub async fn hit(
     key: &str,
     rate: Rate,
     scope: Scope,
-) -> Result<Result<(), Refused>, sqlx::Error> {
+) -> Result<(), FloodError> {
     let now = now_ms();
     let (hits, window_start): (i64, i64) = sqlx::query_as::<Any, (i64, i64)>(
         "INSERT INTO rate_counters (counter_key, window_start, hits) VALUES ($1, $2, 1)
@@ -316,7 +354,8 @@ pub async fn hit(
     .bind(now - rate.window_ms)
     .fetch_one(conn)
     .await?;
-    Ok(over(rate, scope, window_start, hits, now).map_or(Ok(()), Err))
+    over(rate, scope, window_start, hits, now)
+        .map_or(Ok(()), |refused| Err(FloodError::Refused(refused)))
 }
 
 /// The refusal when `hits` uses in the window opened at `window_start` are past the allowance.

@@ -15,6 +15,7 @@ pub mod flood;
 pub mod http;
 pub mod links;
 pub mod mail;
+pub mod principal;
 pub mod registration;
 pub mod retention;
 pub mod review;

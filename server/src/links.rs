@@ -1,6 +1,7 @@
-//! Signed, expiring links that carry no secret state in the database: the re-application link of a refusal.
-//! The signing key is generated once per installation and kept in the database, so that every instance
-//! checks the links of the others.
+//! Links sent by email: why one cannot be used ([`LinkError`], for every kind), and the signed, expiring links
+//! that carry no secret state in the database (the re-application link of a refusal). The signing key is
+//! generated once per installation and kept in the database, so that every instance checks the links of the
+//! others. The one-time password links are `accounts::password_link`.
 
 use anyhow::Context;
 use base64::Engine;
@@ -45,10 +46,12 @@ pub fn sign(key: &[u8], purpose: &str, id: i64, expires_at: i64) -> String {
     )
 }
 
-#[derive(Debug, PartialEq, Eq)]
+/// Why a link gives nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkError {
-    /// Not a link we signed (or altered).
+    /// No such link: not one of this installation (or altered), or what it leads to is gone.
     Unknown,
+    /// Past its end, used, or ended by a newer one.
     Expired,
 }
 

@@ -287,6 +287,18 @@ pub struct RefusalReason {
     pub active: bool,
 }
 
+/// `PUT /api/v1/admin/refusal-reasons/{code}`: a reason's wording and whether it is offered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReasonUpdate {
+    /// What the administrators read (100 characters at most).
+    pub label: String,
+    /// The sentence the applicant reads in the email (1000 characters at most).
+    pub body: String,
+    /// Whether it is offered when refusing.
+    pub active: bool,
+}
+
 /// One email of the outbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -3,11 +3,12 @@
 use anyhow::Context;
 use sqlx::Any;
 
-use super::links::{self, Holder};
+use super::password_link::{self, Holder};
 use crate::AppContext;
 use crate::audit::{self, Actor, Target};
-use crate::auth::session::{self, Kind};
+use crate::auth::session;
 use crate::mail::templates;
+use crate::principal::Kind;
 use crate::store::now_ms;
 
 /// Disables or re-enables an account. Disabling ends its sessions and unused links. `false` when there is no
@@ -82,7 +83,7 @@ pub async fn send_password_link(
         login,
         email,
     };
-    links::send(
+    password_link::send(
         ctx,
         &holder,
         templates::LinkReason::Administrator,

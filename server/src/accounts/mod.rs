@@ -4,8 +4,8 @@
 
 #![warn(missing_docs)]
 
-pub mod links;
 pub mod manage;
+pub mod password_link;
 pub mod recovery;
 pub mod tokens;
 
@@ -13,12 +13,12 @@ use anyhow::Context;
 use app::api::AccountView;
 use app::api::admin::HistoryEntry;
 
-use crate::auth::Principal;
-use crate::auth::session::Kind;
+use crate::principal::Kind;
+use crate::principal::Principal;
 use crate::registration::events;
 use crate::store::Db;
 
-pub use links::{Lifetime, LinkState, SetupError, issue_password_link, set_password, setup_info};
+pub use password_link::{Lifetime, SetupError, issue_password_link, set_password, setup_info};
 
 /// A signed-in API account.
 #[derive(Clone, Debug)]

@@ -1,11 +1,15 @@
-//! "Mot de passe oublié" and "Identifiant oublié": every answer is the same whether the address has an account
-//! or not, and sending is rate-limited per account (and per client address by the route's flood limit).
+//! The emails asked without a session: "Mot de passe oublié", "Identifiant oublié" and a new password link for
+//! an expired one. Each is counted against the client address's flood limit, then answered at once, the same
+//! whether the address or the link has an account or not, and its work is done after the answer (what it
+//! finds would otherwise show in the answer's time). Sending is also limited per account.
+
+use std::future::Future;
 
 use anyhow::Context;
 
-use super::links::{self, Holder};
+use super::password_link::{self, Holder};
 use crate::AppContext;
-use crate::flood::{self, Rate, Scope};
+use crate::flood::{self, Action, FloodError, Rate, Refused, Scope};
 use crate::mail::{outbox, templates};
 use crate::store::Db;
 
@@ -16,15 +20,16 @@ const MAILS_PER_ACCOUNT: Rate = Rate::per_hour(3);
 /// the route).
 pub(super) async fn allowed(ctx: &AppContext, account_id: i64) -> anyhow::Result<bool> {
     let mut conn = ctx.db.acquire().await?;
-    let allowed = flood::hit(
-        &mut conn,
-        &format!("recovery:account:{account_id}"),
-        MAILS_PER_ACCOUNT,
-        Scope::Address,
+    let allowed = flood::allowed(
+        flood::hit(
+            &mut conn,
+            &format!("recovery:account:{account_id}"),
+            MAILS_PER_ACCOUNT,
+            Scope::Address,
+        )
+        .await,
     )
-    .await
-    .context("cannot count recoveries")?
-    .is_ok();
+    .context("cannot count recoveries")?;
     if !allowed {
         tracing::warn!(account_id, "recovery email not sent: rate limit");
     }
@@ -50,16 +55,98 @@ async fn active_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Holder>>
     Ok(row.map(|(id, login, email)| Holder { id, login, email }))
 }
 
-/// "Mot de passe oublié": a link to the password page, if an active account has this address.
-pub async fn forgot_password(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
+/// Why a recovery was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum RecoveryError {
+    /// Too many recovery emails asked from this client address.
+    #[error("flood limit reached")]
+    Flooded(Refused),
+    /// The flood counters cannot be read or written.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// "Mot de passe oublié" from the client `address`: a link to the password page, if an active account has this
+/// address.
+pub async fn forgot_password(
+    ctx: &AppContext,
+    email: String,
+    address: &str,
+) -> Result<(), RecoveryError> {
+    answer_first(
+        ctx,
+        address,
+        "send a password link",
+        move |ctx| async move { send_password_link(&ctx, &email).await },
+    )
+    .await
+}
+
+/// "Identifiant oublié" from the client `address`: the identifiant by email, if an active account has this
+/// address.
+pub async fn forgot_login(
+    ctx: &AppContext,
+    email: String,
+    address: &str,
+) -> Result<(), RecoveryError> {
+    answer_first(ctx, address, "send an identifiant", move |ctx| async move {
+        send_login(&ctx, &email).await
+    })
+    .await
+}
+
+/// A new password link from the client `address`, for the account of an expired or used one.
+pub async fn renew(ctx: &AppContext, token: String, address: &str) -> Result<(), RecoveryError> {
+    answer_first(ctx, address, "renew a link", move |ctx| async move {
+        password_link::renew(&ctx, &token).await
+    })
+    .await
+}
+
+/// Counts the use against the flood limit, then runs `work` after the answer (a failure is logged with its
+/// cause, in the request's span: with its id).
+async fn answer_first<F, Fut>(
+    ctx: &AppContext,
+    address: &str,
+    what: &'static str,
+    work: F,
+) -> Result<(), RecoveryError>
+where
+    F: FnOnce(AppContext) -> Fut + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    flood::spend(&ctx.db, &ctx.config.flood, Action::Recovery, address)
+        .await
+        .map_err(|error| match error {
+            FloodError::Refused(refused) => RecoveryError::Flooded(refused),
+            FloodError::Internal(error) => {
+                RecoveryError::Internal(anyhow::Error::new(error).context("cannot count the use"))
+            }
+        })?;
+    let ctx = ctx.clone();
+    tokio::spawn(tracing::Instrument::instrument(
+        async move {
+            if let Err(error) = work(ctx).await {
+                tracing::error!(error = format!("{error:#}"), "cannot {what}");
+            }
+        },
+        tracing::Span::current(),
+    ));
+    Ok(())
+}
+
+/// A link to the password page, if an active account has this address.
+async fn send_password_link(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
     match holder(ctx, email).await? {
-        Some(holder) => links::send(ctx, &holder, templates::LinkReason::Forgotten, None).await,
+        Some(holder) => {
+            password_link::send(ctx, &holder, templates::LinkReason::Forgotten, None).await
+        }
         None => Ok(()),
     }
 }
 
-/// "Identifiant oublié": the identifiant by email, if an active account has this address.
-pub async fn forgot_login(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
+/// The identifiant by email, if an active account has this address.
+async fn send_login(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
     let Some(holder) = holder(ctx, email).await? else {
         return Ok(());
     };

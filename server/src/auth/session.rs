@@ -4,6 +4,7 @@
 use sqlx::{Any, AnyConnection};
 
 use super::token;
+use crate::principal::Kind;
 use crate::store::{Db, now_ms};
 
 /// A session ends after this long without a request…
@@ -12,37 +13,6 @@ pub const IDLE_MS: i64 = 30 * 60 * 1000;
 pub const ABSOLUTE_MS: i64 = 12 * 60 * 60 * 1000;
 /// `last_seen_at` is written at most this often.
 const TOUCH_MS: i64 = 60 * 1000;
-
-/// The kinds of principal that hold sessions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// An administrator (`/admin`).
-    Admin,
-    /// An API account (`/compte`).
-    Account,
-}
-
-impl Kind {
-    /// The word stored in the sessions table and the audit trail.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Account => "account",
-        }
-    }
-
-    /// The cookie's name. Over HTTPS it has the `__Host-` prefix: the browser then takes it only from this very
-    /// host, over HTTPS, for the whole site (`Secure`, `Path=/`, no `Domain`), so that a neighbouring
-    /// subdomain or a plain-HTTP page cannot set or shadow it.
-    pub fn cookie(self, secure: bool) -> &'static str {
-        match (self, secure) {
-            (Self::Admin, false) => "geodae_admin",
-            (Self::Account, false) => "geodae_compte",
-            (Self::Admin, true) => "__Host-geodae_admin",
-            (Self::Account, true) => "__Host-geodae_compte",
-        }
-    }
-}
 
 /// A live session.
 #[derive(Clone, Debug)]

@@ -5,9 +5,10 @@
 use anyhow::Context;
 use sqlx::AnyConnection;
 
-use super::session::Kind;
 use super::{password, throttle};
 use crate::audit::{self, Actor, Target};
+use crate::flood::{self, Action, FloodError, FloodLimits, Refused};
+use crate::principal::Kind;
 use crate::store::Db;
 
 /// Why a sign-in was refused.
@@ -19,6 +20,9 @@ pub enum SignInError {
     /// Too many failures: retry after this many seconds.
     #[error("too many failures, retry in {0} s")]
     RateLimited(i64),
+    /// Too many sign-ins from this client address.
+    #[error("flood limit reached")]
+    Flooded(Refused),
     /// A database or hashing failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -42,32 +46,36 @@ impl Kind {
 /// The longest login that can exist (an email address): a longer one is refused before anything is stored.
 pub const MAX_LOGIN_CHARS: usize = 254;
 
-/// Counts an attempt on `login` from `address` with the throttle: the admission, or the refusal's delay.
-pub async fn admit(
-    db: &Db,
-    kind: Kind,
-    login: &str,
-    address: &str,
-) -> Result<throttle::Admission, SignInError> {
-    throttle::admit(db, throttle::Keys::new(kind.code(), login, address))
-        .await
-        .context("cannot count the attempt")?
-        .map_err(SignInError::RateLimited)
-}
-
-/// Checks a login and password of a principal of `kind`; returns its id.
+/// Checks a login and password of a principal of `kind` from the client `address` (counted against the flood
+/// limit of sign-ins, then by the throttle); returns its id.
 pub async fn sign_in(
     db: &Db,
+    limits: &FloodLimits,
     kind: Kind,
     login: &str,
     secret: &str,
     address: &str,
 ) -> Result<i64, SignInError> {
+    flood::spend(db, limits, Action::SignIn, address)
+        .await
+        .map_err(|error| match error {
+            FloodError::Refused(refused) => SignInError::Flooded(refused),
+            FloodError::Internal(error) => {
+                SignInError::Internal(anyhow::Error::new(error).context("cannot count the sign-in"))
+            }
+        })?;
     let key = login.trim().to_lowercase();
     if key.chars().count() > MAX_LOGIN_CHARS {
         return Err(SignInError::Invalid);
     }
-    let admission = admit(db, kind, &key, address).await?;
+    let admission = throttle::admit(db, throttle::Keys::new(kind.code(), &key, address))
+        .await
+        .map_err(|throttled| match throttled {
+            throttle::Throttled::Locked(seconds) => SignInError::RateLimited(seconds),
+            throttle::Throttled::Internal(error) => {
+                SignInError::Internal(anyhow::Error::new(error).context("cannot count the attempt"))
+            }
+        })?;
     let row: Option<(i64, String, Option<String>)> = sqlx::query_as(kind.credentials_query())
         .bind(&key)
         .fetch_optional(&db.pool)

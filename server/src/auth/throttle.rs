@@ -90,9 +90,20 @@ pub struct Admission {
     locked: [bool; 3],
 }
 
+/// Why an attempt was not let through.
+#[derive(Debug, thiserror::Error)]
+pub enum Throttled {
+    /// A counter is locked: retry after this many seconds.
+    #[error("locked for {0} s")]
+    Locked(i64),
+    /// The counters cannot be read or written.
+    #[error(transparent)]
+    Internal(#[from] sqlx::Error),
+}
+
 /// Counts an attempt on every counter, in order, before its password is checked: `Ok` lets it through,
-/// `Err(seconds)` refuses it while a counter is locked (the counters after that one do not count it).
-pub async fn admit(db: &Db, keys: Keys) -> Result<Result<Admission, i64>, sqlx::Error> {
+/// `Locked` refuses it while a counter is locked (the counters after that one do not count it).
+pub async fn admit(db: &Db, keys: Keys) -> Result<Admission, Throttled> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let mut locked = [false; 3];
@@ -100,7 +111,7 @@ pub async fn admit(db: &Db, keys: Keys) -> Result<Result<Admission, i64>, sqlx::
         let (failures, locked_until) = count(&mut tx, key, now).await?;
         if locked_until > now {
             tx.commit().await?;
-            return Ok(Err(((locked_until - now) + 999) / 1000));
+            return Err(Throttled::Locked(((locked_until - now) + 999) / 1000));
         }
         if let Some(ms) = delay.after(failures, *free) {
             sqlx::query::<Any>(
@@ -114,7 +125,7 @@ pub async fn admit(db: &Db, keys: Keys) -> Result<Result<Admission, i64>, sqlx::
         }
     }
     tx.commit().await?;
-    Ok(Ok(Admission { keys, locked }))
+    Ok(Admission { keys, locked })
 }
 
 /// Counts an attempt on `key` (the row stays locked until the transaction ends) unless it is locked, in which

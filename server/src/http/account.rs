@@ -11,34 +11,34 @@ use app::api::{
 };
 
 use super::auth::{
-    AccountUser, ClientAddress, close_session, flood_limit, open_session, same_origin,
-    unauthenticated,
+    AccountUser, ClientAddress, close_session, open_session, same_origin, unauthenticated,
 };
-use super::error::ApiError;
+use super::error::{ApiError, link_error};
 use super::json::ApiJson;
 use crate::AppContext;
-use crate::accounts::{self, LinkState, SetupError, links, recovery};
-use crate::auth::session::Kind;
-use crate::flood::Action;
+use crate::accounts::recovery::{self, RecoveryError};
+use crate::accounts::{self, SetupError};
+use crate::principal::Kind;
 
-fn link_error(state: LinkState) -> ApiError {
-    match state {
-        LinkState::Unknown => ApiError::client(
-            StatusCode::NOT_FOUND,
-            ErrorCode::LinkUnknown,
-            "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau depuis « Mot de passe oublié ».",
-        ),
-        LinkState::Expired => ApiError::client(
-            StatusCode::GONE,
-            ErrorCode::LinkExpired,
-            "Ce lien a expiré ou a déjà servi. Vous pouvez recevoir un nouveau lien par mail.",
-        ),
+/// What a password link's refusal says.
+const PASSWORD_LINK: [&str; 2] = [
+    "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau depuis « Mot de passe oublié ».",
+    "Ce lien a expiré ou a déjà servi. Vous pouvez recevoir un nouveau lien par mail.",
+];
+
+impl From<RecoveryError> for ApiError {
+    fn from(error: RecoveryError) -> Self {
+        match error {
+            RecoveryError::Flooded(refused) => Self::from(refused),
+            RecoveryError::Internal(error) => Self::Internal(error),
+        }
     }
 }
 
 fn setup_error(error: SetupError) -> ApiError {
     match error {
-        SetupError::Link(state) => link_error(state),
+        SetupError::Link(error) => link_error(error, PASSWORD_LINK),
+        SetupError::Flooded(refused) => ApiError::from(refused),
         SetupError::Policy(broken) => {
             let mut body = ErrorBody::new(
                 ErrorCode::Validation,
@@ -104,11 +104,16 @@ pub async fn setup(
     ApiJson(body): ApiJson<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&ctx, &headers)?;
-    flood_limit(&ctx, Action::SignIn, &address).await?;
-    accounts::set_password(&ctx, &body.token, &body.password, &body.confirmation)
-        .await
-        .map(|()| StatusCode::NO_CONTENT)
-        .map_err(setup_error)
+    accounts::set_password(
+        &ctx,
+        &body.token,
+        &body.password,
+        &body.confirmation,
+        &address,
+    )
+    .await
+    .map(|()| StatusCode::NO_CONTENT)
+    .map_err(setup_error)
 }
 
 #[utoipa::path(
@@ -125,10 +130,7 @@ pub async fn renew(
     ApiJson(body): ApiJson<LinkToken>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&ctx, &headers)?;
-    flood_limit(&ctx, Action::Recovery, &address).await?;
-    answer_first(&ctx, "renew a link", move |ctx| async move {
-        links::renew(&ctx, &body.token).await
-    });
+    recovery::renew(&ctx, body.token, &address).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -146,10 +148,7 @@ pub async fn forgot_password(
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&ctx, &headers)?;
-    flood_limit(&ctx, Action::Recovery, &address).await?;
-    answer_first(&ctx, "send a password link", move |ctx| async move {
-        recovery::forgot_password(&ctx, &body.email).await
-    });
+    recovery::forgot_password(&ctx, body.email, &address).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -167,27 +166,8 @@ pub async fn forgot_login(
     ApiJson(body): ApiJson<Recovery>,
 ) -> Result<StatusCode, ApiError> {
     same_origin(&ctx, &headers)?;
-    flood_limit(&ctx, Action::Recovery, &address).await?;
-    answer_first(&ctx, "send an identifiant", move |ctx| async move {
-        recovery::forgot_login(&ctx, &body.email).await
-    });
+    recovery::forgot_login(&ctx, body.email, &address).await?;
     Ok(StatusCode::ACCEPTED)
-}
-
-/// Runs a recovery after the answer: the answer then takes the same time whether the address or link has an
-/// account or not (the work, and its time, would tell). A failure is logged with its cause.
-fn answer_first<F, Fut>(ctx: &AppContext, what: &'static str, work: F)
-where
-    F: FnOnce(AppContext) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
-{
-    let ctx = ctx.clone();
-    let request_id = super::request_id::current();
-    tokio::spawn(async move {
-        if let Err(error) = work(ctx).await {
-            tracing::error!(request_id = %request_id, error = format!("{error:#}"), "cannot {what}");
-        }
-    });
 }
 
 #[utoipa::path(

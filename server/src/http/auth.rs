@@ -16,11 +16,11 @@ use crate::AppContext;
 use crate::accounts::Account;
 use crate::admins::{Admin, Role};
 use crate::audit::Actor;
-use crate::auth::Principal;
-use crate::auth::session::{self, Kind, Session};
+use crate::auth::session::{self, Session};
 use crate::auth::sign_in::{self, SignInError};
 use crate::auth::token;
-use crate::flood;
+use crate::principal::Kind;
+use crate::principal::Principal;
 
 /// The header that must repeat the session's CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -249,36 +249,40 @@ pub fn check_csrf(ctx: &AppContext, parts: &Parts, session: &Session) -> Result<
 }
 
 /// Signs a principal of `kind` in: 204 with the session cookie, 401 `invalid_credentials`, or 429 with
-/// `Retry-After` while throttled.
+/// `Retry-After` while throttled or past the flood limit.
 pub async fn open_session(
     ctx: &AppContext,
     kind: Kind,
     credentials: &Credentials,
     address: &str,
 ) -> Result<Response, ApiError> {
-    flood_limit(ctx, flood::Action::SignIn, address).await?;
-    let signed = sign_in::sign_in(
+    let id = sign_in::sign_in(
         &ctx.db,
+        &ctx.config.flood,
         kind,
         &credentials.login,
         &credentials.password,
         address,
     )
-    .await;
-    match signed {
-        Ok(id) => {
-            let (secret, _) = session::open(&ctx.db, kind, id)
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            Ok(with_cookie(&session::cookie(
-                kind,
-                &secret,
-                ctx.config.secure_cookies(),
-            )))
+    .await?;
+    let (secret, _) = session::open(&ctx.db, kind, id)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(with_cookie(&session::cookie(
+        kind,
+        &secret,
+        ctx.config.secure_cookies(),
+    )))
+}
+
+impl From<SignInError> for ApiError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::Invalid => invalid_credentials(),
+            SignInError::RateLimited(seconds) => rate_limited(seconds),
+            SignInError::Flooded(refused) => Self::from(refused),
+            SignInError::Internal(error) => Self::Internal(error),
         }
-        Err(SignInError::Invalid) => Err(invalid_credentials()),
-        Err(SignInError::RateLimited(seconds)) => Err(rate_limited(seconds)),
-        Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
     }
 }
 
@@ -324,25 +328,6 @@ pub fn rate_limited(seconds: i64) -> ApiError {
             super::error::in_time(seconds)
         ),
     )
-}
-
-/// Counts one use of a flood-limited `action` from `address`: `Err` with 429 once past its allowance.
-pub async fn flood_limit(
-    ctx: &AppContext,
-    action: flood::Action,
-    address: &str,
-) -> Result<(), ApiError> {
-    let mut tx = ctx.db.begin().await?;
-    let taken = flood::take(&mut tx, &ctx.config.flood, action, address)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot count a use")))?;
-    tx.commit()
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot count a use")))?;
-    taken.map_err(|refused| {
-        tracing::warn!(action = ?action, scope = ?refused.scope, "flood limit reached");
-        ApiError::from(refused)
-    })
 }
 
 #[cfg(test)]

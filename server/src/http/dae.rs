@@ -12,17 +12,16 @@ use utoipa::{IntoParams, ToSchema};
 
 use app::api::{ErrorBody, ErrorCode};
 
-use super::auth::{ClientAddress, flood_limit, invalid_credentials, rate_limited};
+use super::auth::ClientAddress;
 use super::error::ApiError;
 use super::json::{ApiJson, ApiQuery};
 use crate::AppContext;
 use crate::accounts::tokens;
-use crate::auth::session::Kind;
-use crate::auth::sign_in::{self, SignInError};
+use crate::auth::sign_in;
 use crate::dae::export::{self, Busy};
 use crate::dae::list::{self, RawListQuery};
 use crate::dae::search::{self, SearchQuery};
-use crate::flood::Action;
+use crate::principal::Kind;
 
 /// The credentials of an API account.
 #[derive(Deserialize, ToSchema)]
@@ -55,27 +54,20 @@ pub async fn login(
     ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<Response, ApiError> {
-    flood_limit(&ctx, Action::SignIn, &address).await?;
-    // The account sign-in: same throttling, same cost for an unknown login, same audit trail.
-    match sign_in::sign_in(
+    // The account sign-in: same flood limit and throttling, same cost for an unknown login, same audit trail.
+    let account_id = sign_in::sign_in(
         &ctx.db,
+        &ctx.config.flood,
         Kind::Account,
         &body.username,
         &body.password,
         &address,
     )
-    .await
-    {
-        Ok(account_id) => {
-            let token = tokens::issue(&ctx.db, account_id).await.map_err(|e| {
-                ApiError::Internal(anyhow::Error::new(e).context("cannot issue a token"))
-            })?;
-            Ok((StatusCode::CREATED, Json(Token { token })).into_response())
-        }
-        Err(SignInError::Invalid) => Err(invalid_credentials()),
-        Err(SignInError::RateLimited(seconds)) => Err(rate_limited(seconds)),
-        Err(SignInError::Internal(error)) => Err(ApiError::Internal(error)),
-    }
+    .await?;
+    let token = tokens::issue(&ctx.db, account_id)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot issue a token")))?;
+    Ok((StatusCode::CREATED, Json(Token { token })).into_response())
 }
 
 /// The account of the request's bearer token.

@@ -10,7 +10,8 @@ use app::api::{CONTACT_EMAIL, ErrorBody, ErrorCode};
 use app::domain::FieldErrors;
 
 use super::request_id;
-use crate::flood::{Refused, Scope};
+use crate::flood::{FloodError, Refused, Scope};
+use crate::links::LinkError;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -32,6 +33,17 @@ impl ApiError {
     }
 }
 
+impl From<FloodError> for ApiError {
+    fn from(error: FloodError) -> Self {
+        match error {
+            FloodError::Refused(refused) => Self::from(refused),
+            FloodError::Internal(error) => {
+                Self::Internal(anyhow::Error::new(error).context("cannot count a use"))
+            }
+        }
+    }
+}
+
 impl From<Refused> for ApiError {
     fn from(refused: Refused) -> Self {
         let wait = in_time(refused.retry_after_s);
@@ -44,6 +56,17 @@ impl From<Refused> for ApiError {
             ),
         };
         Self::TooMany(refused.retry_after_s, message)
+    }
+}
+
+/// 404 `link_unknown` or 410 `link_expired`, with what each says of this kind of link (`[unknown, expired]`).
+pub fn link_error(error: LinkError, messages: [&str; 2]) -> ApiError {
+    let [unknown, expired] = messages;
+    match error {
+        LinkError::Unknown => {
+            ApiError::client(StatusCode::NOT_FOUND, ErrorCode::LinkUnknown, unknown)
+        }
+        LinkError::Expired => ApiError::client(StatusCode::GONE, ErrorCode::LinkExpired, expired),
     }
 }
 

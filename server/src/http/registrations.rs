@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use app::api::{ErrorBody, ErrorCode, LinkToken, RegistrationReceived, RegistrationRequest};
+use app::api::{ErrorBody, LinkToken, RegistrationReceived, RegistrationRequest};
 
 use super::auth::ClientAddress;
 use super::error::ApiError;
@@ -63,17 +63,17 @@ pub async fn prefill(
     ApiJson(body): ApiJson<LinkToken>,
 ) -> Result<Json<RegistrationRequest>, ApiError> {
     use crate::registration::prefill::{self, PrefillError};
-    match prefill::prefill(&ctx, &body.token).await? {
-        Ok(request) => Ok(Json(request)),
-        Err(PrefillError::Expired) => Err(ApiError::client(
-            StatusCode::GONE,
-            ErrorCode::LinkExpired,
-            "Ce lien a expiré : remplissez à nouveau le formulaire.",
-        )),
-        Err(PrefillError::Unknown) => Err(ApiError::client(
-            StatusCode::NOT_FOUND,
-            ErrorCode::LinkUnknown,
-            "Ce lien n'est pas valide : remplissez à nouveau le formulaire.",
-        )),
-    }
+    prefill::prefill(&ctx, &body.token)
+        .await
+        .map(Json)
+        .map_err(|error| match error {
+            PrefillError::Link(error) => super::error::link_error(
+                error,
+                [
+                    "Ce lien n'est pas valide : remplissez à nouveau le formulaire.",
+                    "Ce lien a expiré : remplissez à nouveau le formulaire.",
+                ],
+            ),
+            PrefillError::Internal(error) => ApiError::Internal(error),
+        })
 }

@@ -14,9 +14,7 @@ use crate::store::{Db, now_ms};
 
 /// Counts one notice against the allowance: `false` when past it (the request waits for the digest).
 pub async fn notice_allowed(conn: &mut AnyConnection, rate: Rate) -> Result<bool, sqlx::Error> {
-    Ok(flood::hit(conn, "notice:ministry", rate, Scope::Global)
-        .await?
-        .is_ok())
+    flood::allowed(flood::hit(conn, "notice:ministry", rate, Scope::Global).await)
 }
 
 /// Puts a new request in the next digest, in the caller's transaction.
@@ -48,10 +46,8 @@ pub async fn flush(db: &Db, config: &Config) -> anyhow::Result<usize> {
     }
     let mut tx = db.begin().await?;
     let every = Rate { max: 1, window_ms };
-    if flood::hit(&mut tx, "digest:ministry", every, Scope::Global)
-        .await
+    if !flood::allowed(flood::hit(&mut tx, "digest:ministry", every, Scope::Global).await)
         .context("cannot count digests")?
-        .is_err()
     {
         return Ok(0);
     }

@@ -5,11 +5,13 @@
 //! the message sent, never in the table. A retry draws a new one (the previous one, perhaps never delivered,
 //! stops working).
 
+use anyhow::Context;
 use sqlx::{Any, AnyConnection};
 
 use app::api::admin::{MailKind, OutboxItem, OutboxStatus};
 
 use super::Email;
+use crate::audit::{self, Actor, Target};
 use crate::store::{Db, decoded, now_ms};
 
 /// After this many failed attempts a message is marked failed (about a day of retries).
@@ -290,17 +292,32 @@ pub async fn list(
         .collect()
 }
 
-/// Puts a failed message back in the queue, due now, with a fresh count of attempts. `false` when the
-/// message does not exist or has not failed.
-pub async fn resend(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+/// An administrator puts a failed message back in the queue, due now, with a fresh count of attempts (in the
+/// audit trail). `false` when the message does not exist or has not failed.
+pub async fn resend(db: &Db, actor: &Actor, id: i64) -> anyhow::Result<bool> {
+    let mut tx = db.begin().await?;
     let updated = sqlx::query::<Any>(
         "UPDATE outbox SET status = 'waiting', attempts = 0, next_attempt_at = $1, locked_until = NULL WHERE id = $2 AND status = 'failed'",
     )
     .bind(now_ms())
     .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .execute(&mut *tx)
+    .await
+    .context("cannot queue the email again")?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        "outbox.resent",
+        Some(Target::outbox(id)),
+        serde_json::json!({}),
+    )
+    .await
+    .context("cannot record the sending")?;
+    tx.commit().await.context("cannot queue the email again")?;
+    Ok(true)
 }
 
 /// 5 s, 10 s, 20 s… doubling, at most one hour.

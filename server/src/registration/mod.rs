@@ -25,7 +25,7 @@ use sqlx::{Any, AnyConnection};
 use self::company::{Answer, Applied};
 use crate::AppContext;
 use crate::config::Config;
-use crate::flood::{self, Action, Rate, Refused, Scope};
+use crate::flood::{self, Action, FloodError, Rate, Refused, Scope};
 use crate::mail::digest;
 use crate::mail::outbox;
 use crate::mail::templates::{self, RequestSummary};
@@ -86,10 +86,7 @@ pub async fn submit(
 ) -> Result<Received, SubmitError> {
     let valid = request.raw().parse().map_err(SubmitError::Validation)?;
     let mut conn = ctx.db.acquire().await?;
-    flood::check(&mut conn, &ctx.config.flood, Action::Registration, address)
-        .await
-        .context("cannot read the flood counters")?
-        .map_err(SubmitError::Flooded)?;
+    flood::check(&mut conn, &ctx.config.flood, Action::Registration, address).await?;
     drop(conn);
     let mut company = company_record(ctx, &valid).await?;
     let email_key = valid.email.as_str().to_lowercase();
@@ -148,19 +145,17 @@ async fn tell_owner(
     address: &str,
 ) -> Result<Received, SubmitError> {
     let mut tx = ctx.db.begin().await?;
-    flood::take(&mut tx, &ctx.config.flood, Action::Registration, address)
-        .await
-        .context("cannot count the request")?
-        .map_err(SubmitError::Flooded)?;
-    let told = flood::hit(
-        &mut tx,
-        &format!("registration:told:{email_key}"),
-        TOLD_PER_ADDRESS,
-        Scope::Address,
+    flood::take(&mut tx, &ctx.config.flood, Action::Registration, address).await?;
+    let told = flood::allowed(
+        flood::hit(
+            &mut tx,
+            &format!("registration:told:{email_key}"),
+            TOLD_PER_ADDRESS,
+            Scope::Address,
+        )
+        .await,
     )
-    .await
-    .context("cannot count the emails to the address")?
-    .is_ok();
+    .context("cannot count the emails to the address")?;
     if told {
         let email = templates::address_in_use(owner, why, &ctx.config.public_url);
         outbox::enqueue(&mut tx, &email, None)
@@ -183,6 +178,26 @@ enum NotWritten {
 impl From<sqlx::Error> for NotWritten {
     fn from(error: sqlx::Error) -> Self {
         Self::Failed(error)
+    }
+}
+
+impl From<FloodError> for NotWritten {
+    fn from(error: FloodError) -> Self {
+        match error {
+            FloodError::Refused(refused) => Self::Flooded(refused),
+            FloodError::Internal(error) => Self::Failed(error),
+        }
+    }
+}
+
+impl From<FloodError> for SubmitError {
+    fn from(error: FloodError) -> Self {
+        match error {
+            FloodError::Refused(refused) => Self::Flooded(refused),
+            FloodError::Internal(error) => {
+                Self::Internal(anyhow::Error::new(error).context("cannot count the request"))
+            }
+        }
     }
 }
 
@@ -284,9 +299,7 @@ impl Insert {
         } = self;
         let reference = new_reference();
         let now = now_ms();
-        flood::take(tx, &config.flood, Action::Registration, &address)
-            .await?
-            .map_err(NotWritten::Flooded)?;
+        flood::take(tx, &config.flood, Action::Registration, &address).await?;
         let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
         "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
             siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,

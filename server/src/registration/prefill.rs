@@ -6,32 +6,27 @@ use app::api::RegistrationRequest;
 use app::domain::PhoneNumber;
 
 use crate::AppContext;
-use crate::links;
+use crate::links::{self, LinkError};
 use crate::store::now_ms;
 
 /// What the signed re-application link is for.
 pub const LINK_PURPOSE: &str = "reprise";
 
 /// Why a re-application link gives nothing.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum PrefillError {
-    /// Not a link of this installation, or its request is not refused.
-    Unknown,
-    /// Past its end.
-    Expired,
+    /// Not a link of this installation, its request not refused (or erased), or past its end.
+    #[error("link {0:?}")]
+    Link(LinkError),
+    /// The key or the request cannot be read.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 /// The refused request's data for the form, from a re-application link.
-pub async fn prefill(
-    ctx: &AppContext,
-    link: &str,
-) -> Result<Result<RegistrationRequest, PrefillError>, anyhow::Error> {
+pub async fn prefill(ctx: &AppContext, link: &str) -> Result<RegistrationRequest, PrefillError> {
     let key = ctx.link_key().await?;
-    let id = match links::verify(&key, LINK_PURPOSE, link, now_ms()) {
-        Ok(id) => id,
-        Err(links::LinkError::Expired) => return Ok(Err(PrefillError::Expired)),
-        Err(links::LinkError::Unknown) => return Ok(Err(PrefillError::Unknown)),
-    };
+    let id = links::verify(&key, LINK_PURPOSE, link, now_ms()).map_err(PrefillError::Link)?;
     #[allow(clippy::type_complexity)]
     let row: Option<(String, String, String, String, String, String, Option<String>, String, String, String)> =
         sqlx::query_as(
@@ -55,13 +50,13 @@ pub async fn prefill(
         phone,
     )) = row
     else {
-        return Ok(Err(PrefillError::Unknown));
+        return Err(PrefillError::Link(LinkError::Unknown));
     };
     let (phone_prefix, phone_number) = match PhoneNumber::from_e164(&phone) {
         Ok(number) => (number.prefix().code().to_string(), number.nsn().to_string()),
         Err(_) => ("+33".to_string(), String::new()),
     };
-    Ok(Ok(RegistrationRequest {
+    Ok(RegistrationRequest {
         profile,
         last_name,
         first_name,
@@ -77,5 +72,5 @@ pub async fn prefill(
         },
         phone_prefix,
         phone_number,
-    }))
+    })
 }

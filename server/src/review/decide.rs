@@ -2,8 +2,7 @@
 //! re-application link). One transaction each, starting with the conditional update that makes the decision
 //! exactly once: two administrators deciding at the same moment get one decision and one email.
 
-use anyhow::Context;
-use app::api::admin::{Decided, RefusalReason, RequestStatus};
+use app::api::admin::{Decided, RequestStatus};
 use app::domain::dates::DAY_MS;
 use app::domain::login::{first_free, login_base};
 use sqlx::{Any, AnyConnection};
@@ -215,26 +214,6 @@ async fn approve_once(
     })
 }
 
-/// The reasons an administrator may choose, in their order; inactive ones only when `all`.
-pub async fn reasons(ctx: &AppContext, all: bool) -> anyhow::Result<Vec<RefusalReason>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT code, label, body, active FROM refusal_reasons WHERE active = 1 OR $1 = 1 ORDER BY position, code",
-    )
-    .bind(i64::from(all))
-    .fetch_all(&ctx.db.pool)
-    .await
-    .context("cannot read refusal reasons")?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, label, body, active)| RefusalReason {
-            code,
-            label,
-            body,
-            active: active == 1,
-        })
-        .collect())
-}
-
 /// Refuses a request with at least one ready-made reason and optional free text; the email quotes them and
 /// links to the form filled with the request's data.
 pub async fn refuse(
@@ -260,7 +239,7 @@ pub async fn refuse(
             "Choisissez au moins un motif de refus.".into(),
         ));
     }
-    let available = reasons(ctx, false).await?;
+    let available = super::reasons::list(ctx, false).await?;
     let mut chosen = Vec::new();
     for code in &codes {
         match available.iter().find(|r| &r.code == *code) {

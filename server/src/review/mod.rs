@@ -5,6 +5,7 @@
 
 pub mod decide;
 pub mod detail;
+pub mod reasons;
 pub mod rights;
 
 use anyhow::Context;

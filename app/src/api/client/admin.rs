@@ -106,15 +106,9 @@ pub async fn audit(query: &str) -> Result<Vec<AuditEntry>, CallError> {
 
 /// `PUT /api/v1/admin/refusal-reasons/{code}`: creates or changes a reason.
 pub async fn save_reason(reason: &RefusalReason, csrf: &str) -> Result<RefusalReason, CallError> {
-    #[derive(serde::Serialize)]
-    struct Body<'a> {
-        label: &'a str,
-        body: &'a str,
-        active: bool,
-    }
-    let body = Body {
-        label: &reason.label,
-        body: &reason.body,
+    let body = ReasonUpdate {
+        label: reason.label.clone(),
+        body: reason.body.clone(),
         active: reason.active,
     };
     imp::send::<_, RefusalReason>(

@@ -3,8 +3,8 @@
 
 use super::admin::{
     AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, Erased, NewAdmin,
-    OutboxItem, PasswordChange, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage,
-    RightsRequest,
+    OutboxItem, PasswordChange, ReasonUpdate, RefusalReason, RefuseRequest, RegistrationDetail,
+    RegistrationPage, RightsRequest,
 };
 use super::{
     CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, LinkToken,

@@ -59,19 +59,17 @@ pub async fn admins_create(
             "Le rôle doit être admin, reviewer ou viewer.",
         )
     })?;
-    let password = crate::auth::token::random()[..20].to_string();
     let login = body.login.trim().to_lowercase();
-    match admins::create(
+    match admins::create_with_first_password(
         &ctx.db,
         &user.actor(),
         &login,
         body.email.trim(),
         role,
-        &password,
     )
     .await
     {
-        Ok(admin) => Ok((StatusCode::CREATED, Json(CreatedAdmin { admin, password }))),
+        Ok((admin, password)) => Ok((StatusCode::CREATED, Json(CreatedAdmin { admin, password }))),
         Err(admins::CreateError::Invalid(message)) => Err(ApiError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::Validation,

@@ -14,7 +14,6 @@ use super::super::json::ApiQuery;
 use super::{id_of, internal};
 use crate::AppContext;
 use crate::admins::Role;
-use crate::audit::{self, Target};
 use crate::mail::outbox;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -82,24 +81,13 @@ pub async fn outbox_resend(
 ) -> Result<StatusCode, ApiError> {
     user.require(Role::Reviewer)?;
     let id = id_of(&id, "Ce mail")?;
-    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-    if !outbox::resend(&mut tx, id).await.map_err(internal)? {
+    if !outbox::resend(&ctx.db, &user.actor(), id).await? {
         return Err(ApiError::client(
             StatusCode::CONFLICT,
             ErrorCode::NotFailed,
             "Ce mail n'est pas en échec : il est déjà envoyé ou en attente d'envoi.",
         ));
     }
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        "outbox.resent",
-        Some(Target::outbox(id)),
-        serde_json::json!({}),
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
     ctx.mail_wake.notify_one();
     Ok(StatusCode::NO_CONTENT)
 }

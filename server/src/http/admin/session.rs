@@ -14,7 +14,7 @@ use super::super::json::ApiJson;
 use super::admins::change_error;
 use crate::AppContext;
 use crate::admins;
-use crate::auth::session::Kind;
+use crate::principal::Kind;
 
 #[utoipa::path(
     post,

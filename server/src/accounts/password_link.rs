@@ -13,28 +13,24 @@ use sqlx::{Any, AnyConnection};
 use super::recovery;
 use crate::AppContext;
 use crate::audit::{self, Actor, Target};
-use crate::auth::session::{self, Kind};
+use crate::auth::session;
 use crate::auth::{password as hashing, token};
+use crate::links::LinkError;
 use crate::mail::{outbox, templates};
+use crate::principal::Kind;
 use crate::store::{Db, now_ms};
 
 use app::domain::dates::{DAY_MS, HOUR_MS};
-
-/// Why a link cannot be used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkState {
-    /// No link has this token.
-    Unknown,
-    /// Expired or already used.
-    Expired,
-}
 
 /// Why a password was not set.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     /// The link cannot be used.
     #[error("link {0:?}")]
-    Link(LinkState),
+    Link(LinkError),
+    /// Too many sign-ins and password creations from this client address.
+    #[error("flood limit reached")]
+    Flooded(crate::flood::Refused),
     /// The rules the password breaks, each with its message.
     #[error("the password breaks the policy")]
     Policy(Vec<(password::Rule, String)>),
@@ -74,8 +70,8 @@ async fn token_row(db: &Db, secret: &str) -> anyhow::Result<Option<TokenRow>> {
 /// What the password page shows. Reading never uses the link up (mail scanners open links).
 pub async fn setup_info(ctx: &AppContext, secret: &str) -> Result<PasswordSetup, SetupError> {
     match token_row(&ctx.db, secret).await? {
-        None => Err(SetupError::Link(LinkState::Unknown)),
-        Some(row) if !row.usable => Err(SetupError::Link(LinkState::Expired)),
+        None => Err(SetupError::Link(LinkError::Unknown)),
+        Some(row) if !row.usable => Err(SetupError::Link(LinkError::Expired)),
         Some(row) => Ok(PasswordSetup {
             login: row.login,
             email: row.email,
@@ -84,14 +80,29 @@ pub async fn setup_info(ctx: &AppContext, secret: &str) -> Result<PasswordSetup,
     }
 }
 
-/// Sets the password: the link is used up in the same transaction as the hash is written, so that two
-/// submissions give one success; the account's other links and sessions end.
+/// Sets the password from the client `address` (counted against the flood limit of sign-ins: each one hashes a
+/// password): the link is used up in the same transaction as the hash is written, so that two submissions give
+/// one success; the account's other links and sessions end.
 pub async fn set_password(
     ctx: &AppContext,
     secret: &str,
     new: &str,
     confirmation: &str,
+    address: &str,
 ) -> Result<(), SetupError> {
+    crate::flood::spend(
+        &ctx.db,
+        &ctx.config.flood,
+        crate::flood::Action::SignIn,
+        address,
+    )
+    .await
+    .map_err(|error| match error {
+        crate::flood::FloodError::Refused(refused) => SetupError::Flooded(refused),
+        crate::flood::FloodError::Internal(error) => {
+            SetupError::Internal(anyhow::Error::new(error).context("cannot count the use"))
+        }
+    })?;
     let info = setup_info(ctx, secret).await?;
     let broken = password::failures(
         &ctx.config.password_policy,
@@ -116,7 +127,7 @@ pub async fn set_password(
     .await
     .context("cannot use the link")?;
     if used.rows_affected() == 0 {
-        return Err(SetupError::Link(LinkState::Expired));
+        return Err(SetupError::Link(LinkError::Expired));
     }
     let (account_id,): (i64,) =
         sqlx::query_as("SELECT account_id FROM account_tokens WHERE token_hash = $1")
@@ -293,8 +304,8 @@ pub async fn send(
 }
 
 /// Sends a fresh link for the account of an expired or used one. Silent: nothing tells whether anything was
-/// sent.
-pub async fn renew(ctx: &AppContext, secret: &str) -> anyhow::Result<()> {
+/// sent (`recovery::renew` answers before it runs).
+pub(super) async fn renew(ctx: &AppContext, secret: &str) -> anyhow::Result<()> {
     let Some(row) = token_row(&ctx.db, secret).await? else {
         return Ok(());
     };
