@@ -7,7 +7,7 @@
 use anyhow::Context;
 use app::api::admin::AdminView;
 
-use crate::audit::{self, Actor, Target};
+use crate::audit::{self, Actor, AuditAction, Target};
 use crate::auth::session;
 use crate::auth::{password, throttle, token};
 use crate::principal::Kind;
@@ -110,8 +110,8 @@ pub async fn create(
     audit::record(
         &mut tx,
         actor,
-        "admin.created",
-        Some(Target::admin(row.0)),
+        AuditAction::AdminCreated,
+        Some(Target::admin(row.id)),
         serde_json::json!({ "login": login, "email": email, "role": role.code() }),
     )
     .await
@@ -122,19 +122,25 @@ pub async fn create(
     Ok(view(row).context("cannot read the administrator")?)
 }
 
-/// `id, login, email, role, disabled, created_at`.
-type AdminRow = (i64, String, String, String, i64, i64);
+/// An administrator, as stored.
+#[derive(sqlx::FromRow)]
+struct AdminRow {
+    id: i64,
+    login: String,
+    email: String,
+    role: String,
+    disabled: i64,
+    created_at: i64,
+}
 
-fn view(
-    (id, login, email, role, disabled, created_at): AdminRow,
-) -> Result<AdminView, sqlx::Error> {
+fn view(row: AdminRow) -> Result<AdminView, sqlx::Error> {
     Ok(AdminView {
-        id,
-        login,
-        email,
-        role: decoded(Role::parse(&role), "role", &role)?,
-        disabled: disabled == 1,
-        created_at,
+        id: row.id,
+        role: decoded(Role::parse(&row.role), "role", &row.role)?,
+        login: row.login,
+        email: row.email,
+        disabled: row.disabled == 1,
+        created_at: row.created_at,
     })
 }
 
@@ -185,20 +191,20 @@ impl Principal for Admin {
     const KIND: Kind = Kind::Admin;
 
     async fn load(db: &Db, id: i64) -> Result<Option<Self>, sqlx::Error> {
-        let row: Option<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT id, login, email, role FROM admins WHERE id = $1 AND disabled = 0",
+        let row: Option<AdminRow> = sqlx::query_as(
+            "SELECT id, login, email, role, disabled, created_at FROM admins WHERE id = $1 AND disabled = 0",
         )
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-        Ok(row.and_then(|(id, login, email, role)| {
-            Some(Self {
-                id,
-                login,
-                email,
-                role: Role::parse(&role)?,
+        row.map(view).transpose().map(|admin| {
+            admin.map(|a| Self {
+                id: a.id,
+                login: a.login,
+                email: a.email,
+                role: a.role,
             })
-        }))
+        })
     }
 
     fn id(&self) -> i64 {
@@ -300,7 +306,7 @@ pub async fn change(
     audit::record(
         &mut tx,
         actor,
-        "admin.changed",
+        AuditAction::AdminChanged,
         Some(Target::admin(id)),
         serde_json::json!({
             "role": { "before": current_role, "after": new_role },
@@ -367,7 +373,7 @@ pub async fn change_password(
     audit::record(
         &mut tx,
         actor,
-        "admin.password_changed",
+        AuditAction::AdminPasswordChanged,
         Some(Target::admin(admin.id)),
         serde_json::json!({}),
     )

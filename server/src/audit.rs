@@ -5,7 +5,9 @@ use serde::Serialize;
 use sqlx::{Any, AnyConnection};
 
 use crate::principal::Kind;
-use crate::store::now_ms;
+use crate::store::{decoded, now_ms};
+
+pub use app::api::admin::AuditAction;
 
 /// Who acts.
 #[derive(Clone, Debug)]
@@ -80,7 +82,7 @@ impl Target {
 pub async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
-    action: &str,
+    action: AuditAction,
     target: Option<Target>,
     detail: impl Serialize,
 ) -> Result<(), sqlx::Error> {
@@ -92,7 +94,7 @@ pub async fn record(
     .bind(actor.kind)
     .bind(actor.id)
     .bind(actor.login.as_deref())
-    .bind(action)
+    .bind(action.code())
     .bind(target.map(|t| t.kind))
     .bind(target.map(|t| t.id))
     .bind(serde_json::to_string(&detail).unwrap_or_else(|_| "{}".into()))
@@ -109,32 +111,44 @@ pub async fn list(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<app::api::admin::AuditEntry>, sqlx::Error> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, i64, String, Option<String>, String, Option<String>, Option<i64>, String, Option<String>)> =
-        sqlx::query_as(
-            "SELECT id, at, actor_kind, actor_login, action, target_kind, target_id, detail, ip FROM audit_log
-             WHERE id < $1 AND ($2 = '' OR (target_kind = $2 AND target_id = $3)) ORDER BY id DESC LIMIT $4",
-        )
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(target.map_or("", |t| t.kind))
-        .bind(target.map_or(0, |t| t.id))
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, at, actor_kind, actor_login, action, target_kind, target_id, detail, ip)| {
-                app::api::admin::AuditEntry {
-                    id,
-                    at,
-                    actor: actor_login.unwrap_or(actor_kind),
-                    action,
-                    target: target_kind.zip(target_id).map(|(k, i)| format!("{k} {i}")),
-                    detail,
-                    ip,
-                }
-            },
-        )
-        .collect())
+    let rows: Vec<EntryRow> = sqlx::query_as(
+        "SELECT id, at, actor_kind, actor_login, action, target_kind, target_id, detail, ip FROM audit_log
+         WHERE id < $1 AND ($2 = '' OR (target_kind = $2 AND target_id = $3)) ORDER BY id DESC LIMIT $4",
+    )
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(target.map_or("", |t| t.kind))
+    .bind(target.map_or(0, |t| t.id))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(app::api::admin::AuditEntry {
+                id: row.id,
+                at: row.at,
+                actor: row.actor_login.unwrap_or(row.actor_kind),
+                action: decoded(AuditAction::parse(&row.action), "audit action", &row.action)?,
+                target: row
+                    .target_kind
+                    .zip(row.target_id)
+                    .map(|(k, i)| format!("{k} {i}")),
+                detail: row.detail,
+                ip: row.ip,
+            })
+        })
+        .collect()
+}
+
+/// An entry of the trail, as stored.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    at: i64,
+    actor_kind: String,
+    actor_login: Option<String>,
+    action: String,
+    target_kind: Option<String>,
+    target_id: Option<i64>,
+    detail: String,
+    ip: Option<String>,
 }

@@ -12,7 +12,7 @@ use app::api::Retention;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection};
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, AuditAction};
 use crate::store::{Db, now_ms};
 
 use app::domain::dates::DAY_MS;
@@ -143,9 +143,15 @@ pub async fn purge(
         tx.rollback().await.context("cannot end the dry run")?;
     } else {
         if purged.total() > 0 {
-            audit::record(&mut tx, &Actor::system(), "retention.purged", None, &purged)
-                .await
-                .context("cannot record the purge")?;
+            audit::record(
+                &mut tx,
+                &Actor::system(),
+                AuditAction::RetentionPurged,
+                None,
+                &purged,
+            )
+            .await
+            .context("cannot record the purge")?;
         }
         tx.commit().await.context("cannot commit the purge")?;
     }
@@ -172,7 +178,7 @@ pub async fn erase_registration(conn: &mut AnyConnection, id: i64, now: i64) -> 
         "DELETE FROM outbox WHERE registration_id = $1",
         "DELETE FROM notice_digest WHERE registration_id = $1",
     ] {
-        sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        sqlx::query::<Any>(sql)
             .bind(id)
             .execute(&mut *conn)
             .await
@@ -190,7 +196,7 @@ pub async fn delete_account(conn: &mut AnyConnection, id: i64) -> anyhow::Result
         "DELETE FROM sessions WHERE kind = 'account' AND subject_id = $1",
         "DELETE FROM accounts WHERE id = $1",
     ] {
-        sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        sqlx::query::<Any>(sql)
             .bind(id)
             .execute(&mut *conn)
             .await

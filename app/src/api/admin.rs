@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::codes::{MailKind, OutboxStatus, RequestStatus, Role};
+pub use super::codes::{AccountAction, AuditAction, MailKind, OutboxStatus, RequestStatus, Role};
 
 /// The signed-in administrator (`GET /api/v1/admin/session`). `csrf_token` goes in the `X-CSRF-Token` header
 /// of every state-changing request.
@@ -338,7 +338,7 @@ pub struct AuditEntry {
     /// Who: `kind:login`.
     pub actor: String,
     /// What, e.g. `registration.approved`.
-    pub action: String,
+    pub action: AuditAction,
     /// What was acted upon: `kind:id`.
     pub target: Option<String>,
     /// The details, as JSON.
@@ -366,15 +366,26 @@ pub struct AdminView {
 }
 
 /// `POST /api/v1/admin/admins`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewAdmin {
     /// The identifiant: 2 to 40 lowercase letters, digits, dots, dashes.
     pub login: String,
     /// The address.
     pub email: String,
-    /// A `Role`'s word: `admin`, `reviewer` or `viewer` (checked with a French message).
-    pub role: String,
+    /// What the administrator may do.
+    pub role: Role,
+}
+
+impl NewAdmin {
+    /// An empty form: a reviewer, the role most administrators get.
+    pub fn reviewer() -> Self {
+        Self {
+            login: String::new(),
+            email: String::new(),
+            role: Role::Reviewer,
+        }
+    }
 }
 
 /// The created administrator and the first password, shown once, to hand over and change at first sign-in.
@@ -391,9 +402,9 @@ pub struct CreatedAdmin {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdminChange {
-    /// A `Role`'s word (checked with a French message).
+    /// The new role.
     #[serde(default)]
-    pub role: Option<String>,
+    pub role: Option<Role>,
     #[serde(default)]
     /// `true` to disable, `false` to enable.
     pub disabled: Option<bool>,

@@ -119,6 +119,73 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// What an entry of the audit trail records (each variant says it in [`AuditAction::label`]).
+    #[allow(missing_docs)]
+    AuditAction {
+        RegistrationApproved = "registration.approved",
+        RegistrationRefused = "registration.refused",
+        RegistrationExported = "registration.exported",
+        RegistrationErased = "registration.erased",
+        AdminSignedIn = "admin.signed_in",
+        AdminSignInFailed = "admin.sign_in_failed",
+        AdminSignedOut = "admin.signed_out",
+        AdminCreated = "admin.created",
+        AdminChanged = "admin.changed",
+        AdminPasswordChanged = "admin.password_changed",
+        AccountSignedIn = "account.signed_in",
+        AccountSignInFailed = "account.sign_in_failed",
+        AccountSignedOut = "account.signed_out",
+        AccountPasswordSet = "account.password_set",
+        AccountDisabled = "account.disabled",
+        AccountEnabled = "account.enabled",
+        AccountPasswordLinkSent = "account.password_link_sent",
+        OutboxResent = "outbox.resent",
+        RefusalReasonSaved = "refusal_reason.saved",
+        RetentionPurged = "retention.purged",
+    }
+}
+
+impl AuditAction {
+    /// How the audit page names it (a new action without its label does not compile).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::RegistrationApproved => "Demande validée",
+            Self::RegistrationRefused => "Demande refusée",
+            Self::RegistrationExported => "Copie des données du demandeur",
+            Self::RegistrationErased => "Données du demandeur effacées",
+            Self::AdminSignedIn => "Connexion",
+            Self::AdminSignInFailed => "Échec de connexion",
+            Self::AdminSignedOut => "Déconnexion",
+            Self::AdminCreated => "Administrateur créé",
+            Self::AdminChanged => "Administrateur modifié",
+            Self::AdminPasswordChanged => "Mot de passe d'administrateur changé",
+            Self::AccountSignedIn => "Connexion d'un compte API",
+            Self::AccountSignInFailed => "Échec de connexion d'un compte API",
+            Self::AccountSignedOut => "Déconnexion d'un compte API",
+            Self::AccountPasswordSet => "Mot de passe du compte créé",
+            Self::AccountDisabled => "Compte désactivé",
+            Self::AccountEnabled => "Compte réactivé",
+            Self::AccountPasswordLinkSent => "Lien de mot de passe renvoyé",
+            Self::OutboxResent => "Mail renvoyé",
+            Self::RefusalReasonSaved => "Motif de refus enregistré",
+            Self::RetentionPurged => "Purge des données au-delà de leur durée de conservation",
+        }
+    }
+}
+
+wire_enum! {
+    /// What an administrator does to an API account.
+    AccountAction {
+        /// Sessions, tokens and links end; sign-in is refused.
+        Disable = "disable",
+        /// Signs in again.
+        Enable = "enable",
+        /// A new password link by email.
+        PasswordLink = "password-link",
+    }
+}
+
 impl MailKind {
     /// How the outbox page names it.
     pub fn label(self) -> &'static str {

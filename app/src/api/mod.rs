@@ -112,30 +112,41 @@ pub enum CompanyState {
     Ceased,
 }
 
-/// `POST /api/v1/registrations`: the form as typed.
+/// `POST /api/v1/registrations`: the form as typed. Every member is required (the form sends them all, empty
+/// when nothing is typed); one missing is read as empty, so that the answer names every field to fill.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RegistrationRequest {
     /// `api`
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub profile: String,
     /// Nom, as typed.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub last_name: String,
     /// Prénom, as typed.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub first_name: String,
     /// The professional email address.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub email: String,
     /// `entreprise_association`, `administration_collectivite` or `copropriete_particulier`
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub organisation_kind: String,
     /// Nine digits; spaces are accepted and removed.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub siren: String,
     /// May be empty.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub siret: String,
     /// Used only when the register cannot give the name (non-diffusible unit, register unavailable).
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub company_name: String,
     /// `+33`, `+590`, `+594`, `+596`, `+262`, `+508`, `+687` or `+689`
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub phone_prefix: String,
     /// As typed, e.g. `06 12 34 56 78`.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub phone_number: String,
 }
 

@@ -64,10 +64,7 @@ where
                 Err(e) => {
                     busy.set(false);
                     password.set(String::new());
-                    error.set(Some(match &e {
-                        CallError::Api(_, body) => body.message.clone(),
-                        CallError::Network => e.message(),
-                    }));
+                    error.set(Some(e.message()));
                     focus("password");
                 }
             }

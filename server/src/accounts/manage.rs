@@ -5,7 +5,7 @@ use sqlx::Any;
 
 use super::password_link::{self, Holder};
 use crate::AppContext;
-use crate::audit::{self, Actor, Target};
+use crate::audit::{self, Actor, AuditAction, Target};
 use crate::auth::session;
 use crate::mail::templates;
 use crate::principal::Kind;
@@ -46,9 +46,9 @@ pub async fn set_disabled(
         .context("cannot end the links")?;
     }
     let action = if disabled {
-        "account.disabled"
+        AuditAction::AccountDisabled
     } else {
-        "account.enabled"
+        AuditAction::AccountEnabled
     };
     audit::record(
         &mut tx,
@@ -69,19 +69,14 @@ pub async fn send_password_link(
     actor: &Actor,
     account_id: i64,
 ) -> anyhow::Result<bool> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT login, email FROM accounts WHERE id = $1 AND disabled = 0")
+    let holder: Option<Holder> =
+        sqlx::query_as("SELECT id, login, email FROM accounts WHERE id = $1 AND disabled = 0")
             .bind(account_id)
             .fetch_optional(&ctx.db.pool)
             .await
             .context("cannot read the account")?;
-    let Some((login, email)) = row else {
+    let Some(holder) = holder else {
         return Ok(false);
-    };
-    let holder = Holder {
-        id: account_id,
-        login,
-        email,
     };
     password_link::send(
         ctx,

@@ -50,32 +50,43 @@ impl Principal for Account {
     }
 }
 
+/// An account and its request, as the account page shows them.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    login: String,
+    email: String,
+    company_name: String,
+    siren: String,
+    reference: String,
+    created_at: i64,
+    registration_id: i64,
+}
+
 /// The account page.
 pub async fn view(
     db: &Db,
     account_id: i64,
     csrf_token: String,
 ) -> anyhow::Result<Option<AccountView>> {
-    let row: Option<(String, String, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT a.login, a.email, r.company_name, r.siren, r.reference, a.created_at, r.id
+    let row: Option<AccountRow> = sqlx::query_as(
+        "SELECT a.login, a.email, r.company_name, r.siren, r.reference, a.created_at, r.id AS registration_id
          FROM accounts a JOIN registrations r ON r.id = a.registration_id WHERE a.id = $1 AND a.disabled = 0",
     )
     .bind(account_id)
     .fetch_optional(&db.pool)
     .await
     .context("cannot read the account")?;
-    let Some((login, email, company_name, siren, reference, created_at, registration_id)) = row
-    else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let history = events::history(db, registration_id).await?;
+    let history = events::history(db, row.registration_id).await?;
     Ok(Some(AccountView {
-        login,
-        email,
-        company_name,
-        siren,
-        reference,
-        created_at,
+        login: row.login,
+        email: row.email,
+        company_name: row.company_name,
+        siren: row.siren,
+        reference: row.reference,
+        created_at: row.created_at,
         csrf_token,
         history: history
             .into_iter()

@@ -12,7 +12,7 @@ use sqlx::{Any, AnyConnection};
 
 use super::recovery;
 use crate::AppContext;
-use crate::audit::{self, Actor, Target};
+use crate::audit::{self, Actor, AuditAction, Target};
 use crate::auth::session;
 use crate::auth::{password as hashing, token};
 use crate::links::LinkError;
@@ -39,39 +39,40 @@ pub enum SetupError {
     Internal(#[from] anyhow::Error),
 }
 
+/// A password link and its account, as stored.
+#[derive(sqlx::FromRow)]
 struct TokenRow {
     account_id: i64,
     login: String,
     email: String,
-    disabled: bool,
-    usable: bool,
+    disabled: i64,
+    used_at: Option<i64>,
+    expires_at: i64,
+}
+
+impl TokenRow {
+    /// Neither used, expired, nor of a disabled account.
+    fn usable(&self) -> bool {
+        self.used_at.is_none() && self.expires_at > now_ms() && self.disabled == 0
+    }
 }
 
 async fn token_row(db: &Db, secret: &str) -> anyhow::Result<Option<TokenRow>> {
-    let row: Option<(i64, String, String, i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT a.id, a.login, a.email, a.disabled, t.used_at, t.expires_at
+    sqlx::query_as(
+        "SELECT a.id AS account_id, a.login, a.email, a.disabled, t.used_at, t.expires_at
          FROM account_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.purpose = 'password'",
     )
     .bind(token::digest(secret))
     .fetch_optional(&db.pool)
     .await
-    .context("cannot read the link")?;
-    Ok(row.map(
-        |(account_id, login, email, disabled, used_at, expires_at)| TokenRow {
-            account_id,
-            login,
-            email,
-            disabled: disabled == 1,
-            usable: used_at.is_none() && expires_at > now_ms() && disabled == 0,
-        },
-    ))
+    .context("cannot read the link")
 }
 
 /// What the password page shows. Reading never uses the link up (mail scanners open links).
 pub async fn setup_info(ctx: &AppContext, secret: &str) -> Result<PasswordSetup, SetupError> {
     match token_row(&ctx.db, secret).await? {
         None => Err(SetupError::Link(LinkError::Unknown)),
-        Some(row) if !row.usable => Err(SetupError::Link(LinkError::Expired)),
+        Some(row) if !row.usable() => Err(SetupError::Link(LinkError::Expired)),
         Some(row) => Ok(PasswordSetup {
             login: row.login,
             email: row.email,
@@ -156,7 +157,7 @@ pub async fn set_password(
     audit::record(
         &mut tx,
         &actor,
-        "account.password_set",
+        AuditAction::AccountPasswordSet,
         Some(Target::account(account_id)),
         serde_json::json!({}),
     )
@@ -266,6 +267,7 @@ pub async fn queue_password_link(
 }
 
 /// The holder of a link: who the email goes to.
+#[derive(sqlx::FromRow)]
 pub struct Holder {
     /// The account's id.
     pub id: i64,
@@ -291,7 +293,7 @@ pub async fn send(
         audit::record(
             &mut tx,
             actor,
-            "account.password_link_sent",
+            AuditAction::AccountPasswordLinkSent,
             Some(Target::account(holder.id)),
             serde_json::json!({ "email": holder.email }),
         )
@@ -309,7 +311,7 @@ pub(super) async fn renew(ctx: &AppContext, secret: &str) -> anyhow::Result<()> 
     let Some(row) = token_row(&ctx.db, secret).await? else {
         return Ok(());
     };
-    if row.disabled || !recovery::allowed(ctx, row.account_id).await? {
+    if row.disabled == 1 || !recovery::allowed(ctx, row.account_id).await? {
         return Ok(());
     }
     let holder = Holder {

@@ -45,14 +45,11 @@ async fn holder(ctx: &AppContext, email: &str) -> anyhow::Result<Option<Holder>>
 }
 
 async fn active_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Holder>> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, login, email FROM accounts WHERE email_key = $1 AND disabled = 0",
-    )
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(&db.pool)
-    .await
-    .context("cannot read accounts")?;
-    Ok(row.map(|(id, login, email)| Holder { id, login, email }))
+    sqlx::query_as("SELECT id, login, email FROM accounts WHERE email_key = $1 AND disabled = 0")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&db.pool)
+        .await
+        .context("cannot read accounts")
 }
 
 /// Why a recovery was not taken.

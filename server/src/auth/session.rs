@@ -58,14 +58,20 @@ pub async fn open(db: &Db, kind: Kind, subject_id: i64) -> Result<(String, Sessi
 pub async fn find(db: &Db, kind: Kind, secret: &str) -> Result<Option<Session>, sqlx::Error> {
     let now = now_ms();
     let token_hash = token::digest(secret);
-    let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+    let row: Option<SessionRow> = sqlx::query_as(
         "SELECT subject_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND kind = $2",
     )
     .bind(&token_hash)
     .bind(kind.code())
     .fetch_optional(&db.pool)
     .await?;
-    let Some((subject_id, csrf_token, last_seen_at, expires_at)) = row else {
+    let Some(SessionRow {
+        subject_id,
+        csrf_token,
+        last_seen_at,
+        expires_at,
+    }) = row
+    else {
         return Ok(None);
     };
     if now >= expires_at || now - last_seen_at >= IDLE_MS {
@@ -84,6 +90,15 @@ pub async fn find(db: &Db, kind: Kind, secret: &str) -> Result<Option<Session>, 
         subject_id,
         csrf_token,
     }))
+}
+
+/// A session, as stored.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    subject_id: i64,
+    csrf_token: String,
+    last_seen_at: i64,
+    expires_at: i64,
 }
 
 /// Ends the session of this cookie token.

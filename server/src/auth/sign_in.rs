@@ -6,7 +6,7 @@ use anyhow::Context;
 use sqlx::AnyConnection;
 
 use super::{password, throttle};
-use crate::audit::{self, Actor, Target};
+use crate::audit::{self, Actor, AuditAction, Target};
 use crate::flood::{self, Action, FloodError, FloodLimits, Refused};
 use crate::principal::Kind;
 use crate::store::Db;
@@ -76,35 +76,56 @@ pub async fn sign_in(
                 SignInError::Internal(anyhow::Error::new(error).context("cannot count the attempt"))
             }
         })?;
-    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(kind.credentials_query())
+    let row: Option<CredentialsRow> = sqlx::query_as(kind.credentials_query())
         .bind(&key)
         .fetch_optional(&db.pool)
         .await
         .context("cannot read the credentials")?;
-    let stored = row.as_ref().and_then(|(_, _, hash)| hash.clone());
+    let stored = row.as_ref().and_then(|row| row.password_hash.clone());
     let matches = password::verify(secret.to_string(), stored).await;
     let mut conn = db.acquire().await?;
     match row {
-        Some((id, login, Some(_))) if matches => {
+        Some(CredentialsRow {
+            id,
+            login,
+            password_hash: Some(_),
+        }) if matches => {
             throttle::succeeded(db, admission)
                 .await
                 .context("cannot reset the throttle")?;
             let actor = Actor::principal(kind, id, &login, Some(address.to_string()));
-            record(&mut conn, &actor, kind, "signed_in", Some(id)).await?;
+            record(&mut conn, &actor, kind, Event::SignedIn, Some(id)).await?;
             Ok(id)
         }
         _ => {
             // The attempt was counted as a failure when it was let through.
             let actor = Actor {
                 kind: kind.code(),
-                id: row.as_ref().map(|(id, _, _)| *id),
+                id: row.as_ref().map(|row| row.id),
                 login: Some(login.chars().take(64).collect()),
                 address: Some(address.to_string()),
             };
-            record(&mut conn, &actor, kind, "sign_in_failed", None).await?;
+            record(&mut conn, &actor, kind, Event::Failed, None).await?;
             Err(SignInError::Invalid)
         }
     }
+}
+
+/// The row a login designates.
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    id: i64,
+    login: String,
+    /// `NULL` until the first password is set.
+    password_hash: Option<String>,
+}
+
+/// What happened to a sign-in.
+#[derive(Clone, Copy)]
+enum Event {
+    SignedIn,
+    Failed,
+    SignedOut,
 }
 
 /// `admin.signed_in`, `account.sign_in_failed`…
@@ -112,13 +133,21 @@ async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
     kind: Kind,
-    what: &str,
+    event: Event,
     target: Option<i64>,
 ) -> anyhow::Result<()> {
+    let action = match (kind, event) {
+        (Kind::Admin, Event::SignedIn) => AuditAction::AdminSignedIn,
+        (Kind::Admin, Event::Failed) => AuditAction::AdminSignInFailed,
+        (Kind::Admin, Event::SignedOut) => AuditAction::AdminSignedOut,
+        (Kind::Account, Event::SignedIn) => AuditAction::AccountSignedIn,
+        (Kind::Account, Event::Failed) => AuditAction::AccountSignInFailed,
+        (Kind::Account, Event::SignedOut) => AuditAction::AccountSignedOut,
+    };
     audit::record(
         conn,
         actor,
-        &format!("{}.{what}", kind.code()),
+        action,
         target.map(|id| Target::principal(kind, id)),
         serde_json::json!({}),
     )
@@ -129,5 +158,5 @@ async fn record(
 /// Records that a principal signed out.
 pub async fn signed_out(db: &Db, actor: &Actor, kind: Kind, id: i64) -> anyhow::Result<()> {
     let mut conn = db.acquire().await?;
-    record(&mut conn, actor, kind, "signed_out", Some(id)).await
+    record(&mut conn, actor, kind, Event::SignedOut, Some(id)).await
 }

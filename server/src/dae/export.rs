@@ -10,12 +10,11 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use serde_json::{Map, Value as Json};
-use sqlx::Any;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::field_names;
 use super::list::record;
-use crate::store::Db;
+use crate::store::{Db, Sql};
 
 /// Records read by one query.
 const PAGE: i64 = 1_000;
@@ -125,20 +124,15 @@ async fn read(
     given_up: Arc<AtomicBool>,
 ) {
     let _permit = permit;
-    let sql = format!(
-        "SELECT {} FROM dae WHERE gid > $1 ORDER BY gid LIMIT $2",
-        field_names()
-    );
+    let columns = field_names();
     let mut buffer = Vec::with_capacity(CHUNK + 4096);
     buffer.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[\n");
     let mut last = i64::MIN;
     let mut first = true;
     loop {
-        let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(last)
-            .bind(PAGE)
-            .fetch_all(&db.pool)
-            .await;
+        let mut sql = Sql::new(format!("SELECT {columns} FROM dae WHERE gid > "));
+        sql.bind(last).push(" ORDER BY gid LIMIT ").bind(PAGE);
+        let rows = sql.query().fetch_all(&db.pool).await;
         let page =
             match rows.and_then(|rows| rows.iter().map(record).collect::<Result<Vec<_>, _>>()) {
                 Ok(page) => page,

@@ -17,6 +17,7 @@
 //! the SQL holds only column names from [`super::FIELDS`] and placeholders, never text from the request.
 
 use super::{Field, Kind, field_names, find_field, is_date};
+use crate::store::{Backend, Param, Sql};
 
 /// Longest expression accepted, in characters.
 pub const MAX_LENGTH: usize = 4000;
@@ -356,54 +357,21 @@ fn typed(field: &Field, text: String) -> Result<Value, String> {
     }
 }
 
-/// Which engine the SQL is for (`like` ignores the case on both).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-}
-
-impl From<crate::store::Backend> for Dialect {
-    fn from(backend: crate::store::Backend) -> Self {
-        match backend {
-            crate::store::Backend::Sqlite => Self::Sqlite,
-            crate::store::Backend::Postgres => Self::Postgres,
+impl From<&Value> for Param {
+    /// A value as its column holds it (flags as 0/1 integers).
+    fn from(value: &Value) -> Self {
+        match value {
+            Value::Text(t) => Self::Text(t.clone()),
+            Value::Integer(n) => Self::Int(*n),
+            Value::Number(n) => Self::Real(*n),
+            Value::Boolean(b) => Self::from(*b),
         }
     }
 }
 
-/// A query of the `Any` driver.
-pub type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
-
-/// Binds one value as its column holds it (flags as 0/1 integers).
-pub fn bind<'q>(query: AnyQuery<'q>, value: &Value) -> AnyQuery<'q> {
-    match value {
-        Value::Text(t) => query.bind(t.clone()),
-        Value::Integer(n) => query.bind(*n),
-        Value::Number(n) => query.bind(*n),
-        Value::Boolean(b) => query.bind(i64::from(*b)),
-    }
-}
-
-/// Binds values in order.
-pub fn bind_all<'q>(query: AnyQuery<'q>, values: &[Value]) -> AnyQuery<'q> {
-    values.iter().fold(query, bind)
-}
-
 impl Filter {
-    /// Appends the condition as SQL to `sql`, its values to `binds` (placeholders `$n` follow `binds`' length,
-    /// plus `offset` for the parameters bound before them).
-    pub fn to_sql(
-        &self,
-        dialect: Dialect,
-        offset: usize,
-        sql: &mut String,
-        binds: &mut Vec<Value>,
-    ) {
-        let placeholder = |binds: &mut Vec<Value>, value: &Value| {
-            binds.push(value.clone());
-            format!("${}", offset + binds.len())
-        };
+    /// Appends the condition to `sql`, for `backend` (`like` ignores the case on both), its values bound.
+    pub fn to_sql(&self, backend: Backend, sql: &mut Sql) {
         match self {
             Self::And(items) | Self::Or(items) => {
                 let joint = if matches!(self, Self::And(_)) {
@@ -411,34 +379,35 @@ impl Filter {
                 } else {
                     " OR "
                 };
-                sql.push('(');
+                sql.push("(");
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        sql.push_str(joint);
+                        sql.push(joint);
                     }
-                    item.to_sql(dialect, offset, sql, binds);
+                    item.to_sql(backend, sql);
                 }
-                sql.push(')');
+                sql.push(")");
             }
             Self::Compare(field, op, value) => {
-                let operator = match (op, dialect) {
-                    (Op::Eq, _) => "=",
-                    (Op::Ne, _) => "<>",
-                    (Op::Lt, _) => "<",
-                    (Op::Le, _) => "<=",
-                    (Op::Gt, _) => ">",
-                    (Op::Ge, _) => ">=",
-                    (Op::Like, Dialect::Sqlite) => "LIKE",
-                    (Op::Like, Dialect::Postgres) => "ILIKE",
+                let operator = match op {
+                    Op::Eq => "=",
+                    Op::Ne => "<>",
+                    Op::Lt => "<",
+                    Op::Le => "<=",
+                    Op::Gt => ">",
+                    Op::Ge => ">=",
+                    Op::Like => backend.like_ignoring_case(),
                 };
-                let p = placeholder(binds, value);
-                sql.push_str(&format!("{} {operator} {p}", field.name));
+                sql.push(&format!("{} {operator} ", field.name)).bind(value);
             }
             Self::In(field, values) => {
-                let list: Vec<String> = values.iter().map(|v| placeholder(binds, v)).collect();
-                sql.push_str(&format!("{} IN ({})", field.name, list.join(", ")));
+                sql.push(&format!("{} IN (", field.name))
+                    .bind_list(values)
+                    .push(")");
             }
-            Self::IsNull(field) => sql.push_str(&format!("{} IS NULL", field.name)),
+            Self::IsNull(field) => {
+                sql.push(&format!("{} IS NULL", field.name));
+            }
         }
     }
 }

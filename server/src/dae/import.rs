@@ -13,9 +13,10 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sqlx::Any;
 
-use super::filter::{AnyQuery, Value};
+use super::filter::Value;
 use super::{FIELDS, Kind, is_date};
 use crate::store::{Db, now_ms};
+use crate::store::{Param, Sql};
 
 /// The real records shipped with the product, loaded on a first start (see `server/data/README.md`).
 pub const SHIPPED: &[u8] = include_bytes!("../../data/dae-cc-loir-luce-berce.geojson");
@@ -134,28 +135,18 @@ pub async fn import(db: &Db, source: &str, bytes: &[u8]) -> anyhow::Result<Repor
         .context("cannot empty the DAE table")?;
     let columns = super::field_names();
     for chunk in records.chunks(BATCH) {
-        let mut sql = format!("INSERT INTO dae ({columns}) VALUES ");
-        for (r, _) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for i in 0..FIELDS.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", r * FIELDS.len() + i + 1));
-            }
-            sql.push(')');
+        let mut sql = Sql::new(format!("INSERT INTO dae ({columns}) VALUES "));
+        for (r, record) in chunk.iter().enumerate() {
+            sql.push(if r > 0 { ", (" } else { "(" });
+            sql.bind_list(
+                FIELDS
+                    .iter()
+                    .zip(&record.0)
+                    .map(|(field, value)| param(field.kind, value.as_ref())),
+            );
+            sql.push(")");
         }
-        // Only the fixed public field names and placeholders: the values are bound.
-        let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
-        for record in chunk {
-            for (field, value) in FIELDS.iter().zip(&record.0) {
-                query = bind(query, field.kind, value.as_ref());
-            }
-        }
-        query
+        sql.query()
             .execute(&mut *tx)
             .await
             .context("cannot write the DAE records")?;
@@ -184,13 +175,13 @@ pub async fn seed_if_never_imported(db: &Db) -> anyhow::Result<Option<Report>> {
     import(db, SHIPPED_NAME, SHIPPED).await.map(Some)
 }
 
-/// Binds one value of a field of `kind`, or `NULL` typed as the column.
-fn bind<'q>(query: AnyQuery<'q>, kind: Kind, value: Option<&Value>) -> AnyQuery<'q> {
+/// One value of a field of `kind`, or `NULL` typed as the column.
+fn param(kind: Kind, value: Option<&Value>) -> Param {
     match (kind, value) {
-        (_, Some(value)) => super::filter::bind(query, value),
-        (Kind::Number, None) => query.bind(None::<f64>),
-        (Kind::Integer | Kind::Boolean, None) => query.bind(None::<i64>),
-        (Kind::Text | Kind::Date, None) => query.bind(None::<String>),
+        (_, Some(value)) => Param::from(value),
+        (Kind::Number, None) => Param::NullReal,
+        (Kind::Integer | Kind::Boolean, None) => Param::NullInt,
+        (Kind::Text | Kind::Date, None) => Param::NullText,
     }
 }
 

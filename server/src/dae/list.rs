@@ -1,11 +1,12 @@
 //! Géo'DAE's list call, `GET /api/dae?offset=&limit=&sort_by=&_where=`: a page of records, filtered and sorted.
 
 use serde_json::{Map, Value as Json};
-use sqlx::{Any, Row};
+use sqlx::Row;
 
-use super::filter::{self, Dialect, Filter};
+use super::filter::{self, Filter};
 use super::{FIELDS, Field, Kind, field_names, find_field};
 use crate::store::Db;
+use crate::store::Sql;
 
 /// Most records of one page.
 pub const MAX_LIMIT: i64 = 1000;
@@ -91,20 +92,18 @@ impl RawListQuery {
 
 /// The page's records, as JSON objects keyed by the `schema-dae` names.
 pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, sqlx::Error> {
-    let dialect = Dialect::from(db.backend);
-    let mut sql = format!("SELECT {} FROM dae", field_names());
-    let mut binds = Vec::new();
+    let mut sql = Sql::new(format!("SELECT {} FROM dae", field_names()));
     if let Some(filter) = &query.filter {
-        sql.push_str(" WHERE ");
-        filter.to_sql(dialect, 0, &mut sql, &mut binds);
+        sql.push(" WHERE ");
+        filter.to_sql(db.backend, &mut sql);
     }
-    sql.push_str(" ORDER BY ");
+    sql.push(" ORDER BY ");
     for (field, descending) in &query.sort {
         if field.name == "gid" {
             continue;
         }
         // Empty values last, whichever the direction, on both engines.
-        sql.push_str(&format!(
+        sql.push(&format!(
             "{name} IS NULL, {name} {}, ",
             if *descending { "DESC" } else { "ASC" },
             name = field.name
@@ -114,22 +113,17 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, 
         .sort
         .iter()
         .any(|(field, descending)| field.name == "gid" && *descending);
-    sql.push_str(if gid_descending {
+    sql.push(if gid_descending {
         "gid DESC"
     } else {
         "gid ASC"
     });
-    sql.push_str(&format!(
-        " LIMIT ${} OFFSET ${}",
-        binds.len() + 1,
-        binds.len() + 2
-    ));
-    // The SQL holds the fixed public field names and placeholders only (see `filter`): the values are bound.
-    let rows = filter::bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
+    sql.push(" LIMIT ")
         .bind(query.limit)
-        .bind(query.offset)
-        .fetch_all(&db.pool)
-        .await?;
+        .push(" OFFSET ")
+        .bind(query.offset);
+    // The SQL holds the fixed public field names and placeholders only (see `filter`): the values are bound.
+    let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter().map(record).collect()
 }
 

@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
-use sqlx::{Any, Row};
+use sqlx::Row;
 
 use super::export::feature;
-use super::filter::{self, Dialect, Filter, Value};
+use super::filter::{self, Filter};
 use super::list::{MAX_LIMIT, record};
 use super::{field_names, find_field};
-use crate::store::Db;
+use crate::store::{Db, Sql};
 
 /// Largest radius of `near`, in metres.
 pub const MAX_RADIUS_M: f64 = 50_000.0;
@@ -225,7 +225,6 @@ fn around(lat: f64, lon: f64, radius: f64) -> [f64; 4] {
 
 /// One page of records.
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
-    let dialect = Dialect::from(db.backend);
     let columns = field_names();
     let near = match query.area {
         Area::Near(lat, lon, radius) => Some((lat, lon, radius)),
@@ -234,14 +233,13 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
     // For `near`, only the identifier and position of the records of the box are read first (the position's index
     // holds them); the page's records are read afterwards.
     let mut sql = if near.is_some() {
-        "SELECT gid, lat_coor1, long_coor1 FROM dae WHERE 1 = 1".to_string()
+        Sql::new("SELECT gid, lat_coor1, long_coor1 FROM dae WHERE 1 = 1")
     } else {
-        format!("SELECT {columns} FROM dae WHERE 1 = 1")
+        Sql::new(format!("SELECT {columns} FROM dae WHERE 1 = 1"))
     };
-    let mut binds: Vec<Value> = Vec::new();
     if let Some(filter) = &query.filter {
-        sql.push_str(" AND ");
-        filter.to_sql(dialect, 0, &mut sql, &mut binds);
+        sql.push(" AND ");
+        filter.to_sql(db.backend, &mut sql);
     }
     let bounds = match query.area {
         Area::Everywhere => None,
@@ -249,29 +247,25 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
         Area::Near(lat, lon, radius) => Some(around(lat, lon, radius)),
     };
     if let Some([west, south, east, north]) = bounds {
-        let mut bind = |n: f64| {
-            binds.push(Value::Number(n));
-            format!("${}", binds.len())
-        };
-        let (s, n) = (bind(south), bind(north));
-        sql.push_str(&format!(" AND lat_coor1 BETWEEN {s} AND {n}"));
+        sql.push(" AND lat_coor1 BETWEEN ")
+            .bind(south)
+            .push(" AND ")
+            .bind(north);
         if west >= -180.0 && east <= 180.0 {
-            let (w, e) = (bind(west), bind(east));
-            sql.push_str(&format!(" AND long_coor1 BETWEEN {w} AND {e}"));
+            sql.push(" AND long_coor1 BETWEEN ")
+                .bind(west)
+                .push(" AND ")
+                .bind(east);
         }
     }
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let Some((lat, lon, radius)) = near else {
         if let After::Gid(gid) = query.after {
-            binds.push(Value::Integer(gid));
-            sql.push_str(&format!(" AND gid > ${}", binds.len()));
+            sql.push(" AND gid > ").bind(gid);
         }
-        binds.push(Value::Integer(query.limit + 1));
-        sql.push_str(&format!(" ORDER BY gid LIMIT ${}", binds.len()));
+        sql.push(" ORDER BY gid LIMIT ").bind(query.limit + 1);
         // The SQL holds the fixed public field names and placeholders only: the values are bound.
-        let rows = filter::bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
-            .fetch_all(&db.pool)
-            .await?;
+        let rows = sql.query().fetch_all(&db.pool).await?;
         let mut records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
         let next = (records.len() > limit).then(|| {
             records.truncate(limit);
@@ -283,13 +277,13 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
         });
         return Ok(Page { records, next });
     };
-    let candidates: Vec<(i64, f64, f64)> =
-        filter::bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
+    let candidates: Vec<(i64, f64, f64)> = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
     let mut found: Vec<(f64, i64)> = candidates
         .into_iter()
         .filter_map(|(gid, rlat, rlon)| {
@@ -314,17 +308,10 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
             next,
         });
     }
-    let placeholders: Vec<String> = (1..=found.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT {columns} FROM dae WHERE gid IN ({})",
-        placeholders.join(", ")
-    );
-    let mut statement = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
-    for (_, gid) in &found {
-        statement = statement.bind(*gid);
-    }
+    let mut page = Sql::new(format!("SELECT {columns} FROM dae WHERE gid IN ("));
+    page.bind_list(found.iter().map(|(_, gid)| *gid)).push(")");
     let mut by_gid: std::collections::HashMap<i64, Map<String, Json>> = HashMap::new();
-    for row in statement.fetch_all(&db.pool).await? {
+    for row in page.query().fetch_all(&db.pool).await? {
         let object = record(&row)?;
         if let Some(gid) = object.get("gid").and_then(Json::as_i64) {
             by_gid.insert(gid, object);
@@ -354,6 +341,7 @@ pub fn geojson(page: Page) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dae::filter::Value;
 
     fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs

@@ -12,6 +12,14 @@ use crate::config::Config;
 use crate::flood::{self, Rate, Scope};
 use crate::store::{Db, now_ms};
 
+/// What the digest says of a request.
+#[derive(sqlx::FromRow)]
+struct DigestRow {
+    reference: String,
+    company_name: String,
+    siren: String,
+}
+
 /// Counts one notice against the allowance: `false` when past it (the request waits for the digest).
 pub async fn notice_allowed(conn: &mut AnyConnection, rate: Rate) -> Result<bool, sqlx::Error> {
     flood::allowed(flood::hit(conn, "notice:ministry", rate, Scope::Global).await)
@@ -62,7 +70,11 @@ pub async fn flush(db: &Db, config: &Config) -> anyhow::Result<usize> {
     ids.sort_unstable();
     let mut entries = Vec::new();
     for id in ids.iter().take(DIGEST_LISTED) {
-        let (reference, company_name, siren): (String, String, String) = sqlx::query_as(
+        let DigestRow {
+            reference,
+            company_name,
+            siren,
+        } = sqlx::query_as(
             "SELECT reference, company_name, siren FROM registrations WHERE id = $1",
         )
         .bind(id)

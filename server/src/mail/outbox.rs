@@ -11,8 +11,8 @@ use sqlx::{Any, AnyConnection};
 use app::api::admin::{MailKind, OutboxItem, OutboxStatus};
 
 use super::Email;
-use crate::audit::{self, Actor, Target};
-use crate::store::{Db, decoded, now_ms};
+use crate::audit::{self, Actor, AuditAction, Target};
+use crate::store::{Db, Sql, decoded, now_ms};
 
 /// After this many failed attempts a message is marked failed (about a day of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -186,15 +186,12 @@ pub async fn mark_sent(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
-    let list = placeholders(2, ids.len());
-    let sql = format!(
-        "UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id IN ({list})"
-    );
-    let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(now_ms());
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query.execute(&db.pool).await.map(|_| ())
+    let mut sql = Sql::new("UPDATE outbox SET status = 'sent', sent_at = ");
+    sql.bind(now_ms())
+        .push(", locked_until = NULL, last_error = NULL WHERE id IN (")
+        .bind_list(ids.iter().copied())
+        .push(")");
+    sql.query().execute(&db.pool).await.map(|_| ())
 }
 
 /// Gives back claimed messages that were not tried (the worker is stopping): due again at once, their claim
@@ -203,23 +200,11 @@ pub async fn release(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
-    let list = placeholders(1, ids.len());
-    let sql = format!(
-        "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE status = 'waiting' AND id IN ({list})"
+    let mut sql = Sql::new(
+        "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE status = 'waiting' AND id IN (",
     );
-    let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query.execute(&db.pool).await.map(|_| ())
-}
-
-/// `$first, $first+1, …`, `count` of them.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    sql.bind_list(ids.iter().copied()).push(")");
+    sql.query().execute(&db.pool).await.map(|_| ())
 }
 
 /// Records a failed attempt: retried later with exponential backoff, or given up after [`MAX_ATTEMPTS`].
@@ -248,48 +233,52 @@ pub async fn list(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<OutboxItem>, sqlx::Error> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, String, String, i64, Option<String>, i64, Option<i64>, i64, Option<i64>)> =
-        sqlx::query_as(
-            "SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at, next_attempt_at, registration_id
-             FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
-        )
-        .bind(status.map_or("", OutboxStatus::code))
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows: Vec<ItemRow> = sqlx::query_as(
+        "SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at, next_attempt_at, registration_id
+         FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(status.map_or("", OutboxStatus::code))
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter()
-        .map(
-            |(
-                id,
-                kind,
-                recipient,
-                subject,
-                status,
-                attempts,
-                last_error,
-                created_at,
-                sent_at,
-                next_attempt_at,
-                registration_id,
-            )| {
-                Ok(OutboxItem {
-                    id,
-                    kind: decoded(MailKind::parse(&kind), "mail kind", &kind)?,
-                    recipient,
-                    subject,
-                    status: decoded(OutboxStatus::parse(&status), "outbox status", &status)?,
-                    attempts,
-                    last_error,
-                    created_at,
-                    sent_at,
-                    next_attempt_at,
-                    registration_id,
-                })
-            },
-        )
+        .map(|row| {
+            Ok(OutboxItem {
+                id: row.id,
+                kind: decoded(MailKind::parse(&row.kind), "mail kind", &row.kind)?,
+                recipient: row.recipient,
+                subject: row.subject,
+                status: decoded(
+                    OutboxStatus::parse(&row.status),
+                    "outbox status",
+                    &row.status,
+                )?,
+                attempts: row.attempts,
+                last_error: row.last_error,
+                created_at: row.created_at,
+                sent_at: row.sent_at,
+                next_attempt_at: row.next_attempt_at,
+                registration_id: row.registration_id,
+            })
+        })
         .collect()
+}
+
+/// An email as the outbox page lists it, as stored.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    kind: String,
+    recipient: String,
+    subject: String,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
+    created_at: i64,
+    sent_at: Option<i64>,
+    next_attempt_at: i64,
+    registration_id: Option<i64>,
 }
 
 /// An administrator puts a failed message back in the queue, due now, with a fresh count of attempts (in the
@@ -310,7 +299,7 @@ pub async fn resend(db: &Db, actor: &Actor, id: i64) -> anyhow::Result<bool> {
     audit::record(
         &mut tx,
         actor,
-        "outbox.resent",
+        AuditAction::OutboxResent,
         Some(Target::outbox(id)),
         serde_json::json!({}),
     )

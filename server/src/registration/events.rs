@@ -37,7 +37,7 @@ pub async fn record(
 
 /// A request's events, oldest first.
 pub async fn history(db: &Db, registration_id: i64) -> anyhow::Result<Vec<HistoryEntry>> {
-    let events: Vec<(i64, String, String, String)> = sqlx::query_as(
+    let events: Vec<EventRow> = sqlx::query_as(
         "SELECT at, actor, kind, detail FROM registration_events WHERE registration_id = $1 ORDER BY id",
     )
     .bind(registration_id)
@@ -46,13 +46,22 @@ pub async fn history(db: &Db, registration_id: i64) -> anyhow::Result<Vec<Histor
     .context("cannot read the history")?;
     Ok(events
         .into_iter()
-        .map(|(at, actor, action, detail)| HistoryEntry {
-            at,
-            actor,
-            action,
-            detail,
+        .map(|event| HistoryEntry {
+            at: event.at,
+            actor: event.actor,
+            action: event.kind,
+            detail: event.detail,
         })
         .collect())
+}
+
+/// An event, as stored.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: i64,
+    actor: String,
+    kind: String,
+    detail: String,
 }
 
 /// The text a search matches: reference, names, email, SIREN and raison sociale, lowercase without accents.

@@ -23,21 +23,34 @@ pub enum PrefillError {
     Internal(#[from] anyhow::Error),
 }
 
+/// What the form takes again of a refused request.
+#[derive(sqlx::FromRow)]
+struct Refused {
+    profile: String,
+    last_name: String,
+    first_name: String,
+    email: String,
+    organisation_kind: String,
+    siren: String,
+    siret: Option<String>,
+    company_name: String,
+    company_name_source: String,
+    phone: String,
+}
+
 /// The refused request's data for the form, from a re-application link.
 pub async fn prefill(ctx: &AppContext, link: &str) -> Result<RegistrationRequest, PrefillError> {
     let key = ctx.link_key().await?;
     let id = links::verify(&key, LINK_PURPOSE, link, now_ms()).map_err(PrefillError::Link)?;
-    #[allow(clippy::type_complexity)]
-    let row: Option<(String, String, String, String, String, String, Option<String>, String, String, String)> =
-        sqlx::query_as(
-            "SELECT profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, company_name_source, phone
-             FROM registrations WHERE id = $1 AND status = 'refused' AND erased_at IS NULL",
-        )
-        .bind(id)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .context("cannot read the refused request")?;
-    let Some((
+    let row: Option<Refused> = sqlx::query_as(
+        "SELECT profile, last_name, first_name, email, organisation_kind, siren, siret, company_name, company_name_source, phone
+         FROM registrations WHERE id = $1 AND status = 'refused' AND erased_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .context("cannot read the refused request")?;
+    let Some(Refused {
         profile,
         last_name,
         first_name,
@@ -46,9 +59,9 @@ pub async fn prefill(ctx: &AppContext, link: &str) -> Result<RegistrationRequest
         siren,
         siret,
         company_name,
-        source,
+        company_name_source: source,
         phone,
-    )) = row
+    }) = row
     else {
         return Err(PrefillError::Link(LinkError::Unknown));
     };

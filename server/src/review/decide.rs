@@ -10,7 +10,7 @@ use sqlx::{Any, AnyConnection};
 use crate::AppContext;
 use crate::accounts;
 use crate::admins::Admin;
-use crate::audit::{self, Actor, Target};
+use crate::audit::{self, Actor, AuditAction, Target};
 use crate::links;
 use crate::mail::{outbox, templates};
 use crate::registration::events;
@@ -48,6 +48,14 @@ pub enum DecideError {
     Internal(#[from] anyhow::Error),
 }
 
+/// Where a request stands, and who decided it.
+#[derive(sqlx::FromRow)]
+struct Decision {
+    status: String,
+    decided_at: Option<i64>,
+    decided_by: Option<String>,
+}
+
 impl From<sqlx::Error> for DecideError {
     fn from(error: sqlx::Error) -> Self {
         Self::Internal(anyhow::Error::new(error).context("database error during a decision"))
@@ -83,18 +91,22 @@ async fn take_decision(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
-        let existing: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT r.status, r.decided_at, a.login FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
+        let existing: Option<Decision> = sqlx::query_as(
+            "SELECT r.status, r.decided_at, a.login AS decided_by FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
         return Err(match existing {
             None => DecideError::NotFound,
-            Some((status, at, by)) => DecideError::AlreadyDecided {
-                status: decoded(RequestStatus::parse(&status), "status", &status)?,
-                by,
-                at: at.unwrap_or_default(),
+            Some(decision) => DecideError::AlreadyDecided {
+                status: decoded(
+                    RequestStatus::parse(&decision.status),
+                    "status",
+                    &decision.status,
+                )?,
+                by: decision.decided_by,
+                at: decision.decided_at.unwrap_or_default(),
             },
         });
     }
@@ -188,7 +200,7 @@ async fn approve_once(
     audit::record(
         &mut tx,
         actor,
-        "registration.approved",
+        AuditAction::RegistrationApproved,
         Some(Target::registration(id)),
         serde_json::json!({ "reference": applicant.reference, "login": login, "account_id": account_id }),
     )
@@ -277,7 +289,7 @@ pub async fn refuse(
     audit::record(
         &mut tx,
         actor,
-        "registration.refused",
+        AuditAction::RegistrationRefused,
         Some(Target::registration(id)),
         serde_json::json!({ "reference": applicant.reference, "reasons": code_list, "message": message }),
     )

@@ -145,18 +145,9 @@ async fn related(
         }
         same
     };
-    let requests: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, reference, status, email_key, siren, created_at FROM registrations
-         WHERE (email_key = $1 OR siren = $2) AND id <> $3 ORDER BY created_at DESC LIMIT 50",
-    )
-    .bind(email_key)
-    .bind(siren)
-    .bind(id)
-    .fetch_all(&ctx.db.pool)
-    .await
-    .context("cannot read related requests")?;
-    let accounts: Vec<(i64, String, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, login, disabled, email_key, siren, created_at FROM accounts
+    let accounts: Vec<RelatedRow> = sqlx::query_as(
+        "SELECT id, login AS label, CASE WHEN disabled = 1 THEN 'disabled' ELSE 'active' END AS status,
+                email_key, siren, created_at FROM accounts
          WHERE (email_key = $1 OR siren = $2) AND registration_id <> $3 ORDER BY created_at DESC LIMIT 50",
     )
     .bind(email_key)
@@ -165,29 +156,29 @@ async fn related(
     .fetch_all(&ctx.db.pool)
     .await
     .context("cannot read related accounts")?;
-    let mut related: Vec<Related> = accounts
+    let requests: Vec<RelatedRow> = sqlx::query_as(
+        "SELECT id, reference AS label, status, email_key, siren, created_at FROM registrations
+         WHERE (email_key = $1 OR siren = $2) AND id <> $3 ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(email_key)
+    .bind(siren)
+    .bind(id)
+    .fetch_all(&ctx.db.pool)
+    .await
+    .context("cannot read related requests")?;
+    let related = |kind: &str, row: RelatedRow| Related {
+        kind: kind.into(),
+        same: same(&row.email_key, &row.siren),
+        id: row.id,
+        label: row.label,
+        status: row.status,
+        created_at: row.created_at,
+    };
+    let related: Vec<Related> = accounts
         .into_iter()
-        .map(
-            |(id, login, disabled, email, row_siren, created_at)| Related {
-                kind: "account".into(),
-                id,
-                label: login,
-                status: if disabled == 1 { "disabled" } else { "active" }.into(),
-                same: same(&email, &row_siren),
-                created_at,
-            },
-        )
+        .map(|row| related("account", row))
+        .chain(requests.into_iter().map(|row| related("registration", row)))
         .collect();
-    related.extend(requests.into_iter().map(
-        |(id, reference, status, email, row_siren, created_at)| Related {
-            kind: "registration".into(),
-            id,
-            label: reference,
-            status,
-            same: same(&email, &row_siren),
-            created_at,
-        },
-    ));
     Ok(related)
 }
 
@@ -215,7 +206,7 @@ async fn decision(
                 .context("cannot read refusal reasons")?;
         reasons.push(label.map_or(code, |(l,)| l));
     }
-    let account: Option<(i64, String, i64, Option<String>)> = sqlx::query_as(
+    let account: Option<DecidedAccount> = sqlx::query_as(
         "SELECT id, login, disabled, password_hash FROM accounts WHERE registration_id = $1",
     )
     .bind(id)
@@ -223,8 +214,8 @@ async fn decision(
     .await
     .context("cannot read the account")?;
     let api_usage = match &account {
-        Some((account_id, ..)) => Some(
-            crate::dae::usage::view(&ctx.db, ctx.config.api_rate, *account_id)
+        Some(account) => Some(
+            crate::dae::usage::view(&ctx.db, ctx.config.api_rate, account.id)
                 .await
                 .context("cannot read the API usage")?,
         ),
@@ -237,9 +228,31 @@ async fn decision(
         decided_by: more.decided_by.clone(),
         reasons,
         message: more.refusal_message.clone(),
-        login: account.as_ref().map(|a| a.1.clone()),
-        account_id: account.as_ref().map(|a| a.0),
-        account_disabled: account.as_ref().is_some_and(|a| a.2 == 1),
-        account_activated: account.as_ref().is_some_and(|a| a.3.is_some()),
+        login: account.as_ref().map(|a| a.login.clone()),
+        account_id: account.as_ref().map(|a| a.id),
+        account_disabled: account.as_ref().is_some_and(|a| a.disabled == 1),
+        account_activated: account.as_ref().is_some_and(|a| a.password_hash.is_some()),
     }))
+}
+
+/// A request or an account sharing the address or the SIREN of the request reviewed.
+#[derive(sqlx::FromRow)]
+struct RelatedRow {
+    id: i64,
+    /// The reference, or the identifiant.
+    label: String,
+    status: String,
+    email_key: String,
+    siren: String,
+    created_at: i64,
+}
+
+/// The account a validation created.
+#[derive(sqlx::FromRow)]
+struct DecidedAccount {
+    id: i64,
+    login: String,
+    disabled: i64,
+    /// `NULL` until its password is set.
+    password_hash: Option<String>,
 }

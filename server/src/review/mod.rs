@@ -11,7 +11,9 @@ pub mod rights;
 use anyhow::Context;
 use app::api::admin::{RegistrationPage, RegistrationRow, StatusCounts, WeekActivity};
 use app::domain::person_name::fold;
-use sqlx::{Any, AssertSqlSafe};
+use sqlx::AssertSqlSafe;
+
+use crate::store::Sql;
 
 use crate::AppContext;
 use crate::store::{Backend, now_ms};
@@ -112,12 +114,6 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// A bound value of a query assembled from fixed fragments.
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
 #[derive(sqlx::FromRow)]
 pub(crate) struct RowRecord {
     pub(crate) id: i64,
@@ -169,15 +165,18 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
     let now = now_ms();
     let overdue_after_days = ctx.config.review_target_days;
     let limit = query.limit.clamp(1, MAX_PAGE);
-    let mut conditions = Vec::new();
-    let mut binds = Vec::new();
-    let placeholder = |bind: Bind, binds: &mut Vec<Bind>| {
-        binds.push(bind);
-        format!("${}", binds.len())
+    // The conditions, each a fixed fragment and its bound values, joined by AND; the page's SQL around them.
+    let mut filter = Sql::default();
+    let and = |filter: &mut Sql| {
+        filter.push(if filter.text().is_empty() {
+            "WHERE "
+        } else {
+            " AND "
+        });
     };
     if let Some(status) = query.status {
-        let p = placeholder(Bind::Text(status.code().into()), &mut binds);
-        conditions.push(format!("status = {p}"));
+        and(&mut filter);
+        filter.push("status = ").bind(status.code());
     }
     // Whether the page is chosen from an index in the list's order before its rows are read.
     let mut in_order = false;
@@ -188,21 +187,23 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
         .filter(|s| !s.is_empty())
     {
         let (column, value) = exact_search(search);
+        and(&mut filter);
         if let Some(column) = column {
             // A whole SIREN, reference or address: an indexed equality rather than a scan.
-            let p = placeholder(Bind::Text(value), &mut binds);
-            conditions.push(format!("{column} = {p}"));
+            filter.push(&format!("{column} = ")).bind(value);
         } else if ctx.db.backend == Backend::Sqlite && value.chars().count() >= 3 {
             // The trigram index (FTS5) gives the requests holding the text. A few are read and sorted; many are
             // picked in the list's order from the index that holds it (`+id`: not by their ids), and only the
             // page's rows are read.
             let phrase = fts_phrase(&value);
             let common = common_text(ctx, &phrase).await?;
-            let p = placeholder(Bind::Text(phrase), &mut binds);
-            conditions.push(format!(
-                "{}id IN (SELECT rowid FROM registrations_search WHERE registrations_search MATCH {p})",
-                if common { "+" } else { "" }
-            ));
+            filter
+                .push(if common { "+id" } else { "id" })
+                .push(
+                    " IN (SELECT rowid FROM registrations_search WHERE registrations_search MATCH ",
+                )
+                .bind(phrase)
+                .push(")");
             in_order = common;
         } else {
             // On PostgreSQL the trigram index (pg_trgm) answers `LIKE '%…%'` itself; on SQLite, text shorter
@@ -211,8 +212,10 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            let p = placeholder(Bind::Text(format!("%{escaped}%")), &mut binds);
-            conditions.push(format!("search_text LIKE {p} ESCAPE '\\'"));
+            filter
+                .push("search_text LIKE ")
+                .bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\'");
         }
     }
     let order = if query.status.is_some() {
@@ -221,38 +224,33 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
         "queue, created_at, id"
     };
     if let Some(after) = query.after {
-        let key = if query.status.is_some() {
-            let c = placeholder(Bind::Int(after.created_at), &mut binds);
-            let i = placeholder(Bind::Int(after.id), &mut binds);
-            format!("(created_at, id) > ({c}, {i})")
+        and(&mut filter);
+        if query.status.is_some() {
+            filter
+                .push("(created_at, id) > (")
+                .bind_list([after.created_at, after.id])
+                .push(")");
         } else {
-            let q = placeholder(Bind::Int(after.queue), &mut binds);
-            let c = placeholder(Bind::Int(after.created_at), &mut binds);
-            let i = placeholder(Bind::Int(after.id), &mut binds);
-            format!("(queue, created_at, id) > ({q}, {c}, {i})")
-        };
-        conditions.push(key);
+            filter
+                .push("(queue, created_at, id) > (")
+                .bind_list([after.queue, after.created_at, after.id])
+                .push(")");
+        }
     }
-    let limit_p = placeholder(Bind::Int(limit + 1), &mut binds);
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
+    filter
+        .push(&format!(" ORDER BY {order} LIMIT "))
+        .bind(limit + 1);
     let sql = if in_order {
-        format!(
-            "SELECT {ROW_COLUMNS} FROM registrations WHERE id IN (SELECT id FROM registrations {filter} ORDER BY {order} LIMIT {limit_p}) ORDER BY {order}"
-        )
+        filter
+            .prefixed("SELECT id FROM registrations ")
+            .prefixed(&format!(
+                "SELECT {ROW_COLUMNS} FROM registrations WHERE id IN ("
+            ))
+            .suffixed(&format!(") ORDER BY {order}"))
     } else {
-        format!("SELECT {ROW_COLUMNS} FROM registrations {filter} ORDER BY {order} LIMIT {limit_p}")
+        filter.prefixed(&format!("SELECT {ROW_COLUMNS} FROM registrations "))
     };
-    let mut statement = sqlx::query_as::<Any, RowRecord>(AssertSqlSafe(sql));
-    for bind in binds {
-        statement = match bind {
-            Bind::Int(v) => statement.bind(v),
-            Bind::Text(v) => statement.bind(v),
-        };
-    }
+    let statement = sql.query_as::<RowRecord>();
     let mut records = statement
         .fetch_all(&ctx.db.pool)
         .await

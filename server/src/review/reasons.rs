@@ -5,7 +5,7 @@ use anyhow::Context;
 use app::api::admin::{ReasonUpdate, RefusalReason};
 
 use crate::AppContext;
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, AuditAction};
 use crate::store::now_ms;
 
 /// Why a reason was not saved.
@@ -94,7 +94,7 @@ pub async fn save(
     audit::record(
         &mut tx,
         actor,
-        "refusal_reason.saved",
+        AuditAction::RefusalReasonSaved,
         None,
         serde_json::json!({ "code": code, "label": label, "body": text, "active": update.active }),
     )

@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::{Any, AnyConnection};
 
 use crate::AppContext;
-use crate::audit::{self, Actor, Target};
+use crate::audit::{self, Actor, AuditAction, Target};
 use crate::retention;
 use crate::store::now_ms;
 
@@ -294,7 +294,7 @@ pub async fn export(
     audit::record(
         conn,
         actor,
-        "registration.exported",
+        AuditAction::RegistrationExported,
         Some(Target::registration(id)),
         serde_json::json!({ "reference": request.reference, "reason": why }),
     )
@@ -400,7 +400,7 @@ pub async fn erase(
     audit::record(
         conn,
         actor,
-        "registration.erased",
+        AuditAction::RegistrationErased,
         Some(Target::registration(id)),
         serde_json::json!({ "reference": reference, "reason": why, "deleted": erased.deleted, "account_deleted": erased.account_deleted }),
     )

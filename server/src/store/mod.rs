@@ -5,6 +5,7 @@
 //! on SQLite (see `batch`).
 
 pub mod batch;
+pub mod sql;
 
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,6 +15,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
 
 use self::batch::{Committer, WriteFuture};
+pub use self::sql::{Param, Sql};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

@@ -441,3 +441,35 @@ async fn health_answers_when_the_database_does(backend: Backend) {
     assert_eq!(body["status"], "ok");
 }
 on_both_databases!(health_answers_when_the_database_does);
+
+#[tokio::test]
+async fn the_openapi_document_says_what_is_required() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, doc) = app.get("/api/v1/openapi.json").await;
+    let required: Vec<&str> = doc["components"]["schemas"]["RegistrationRequest"]["required"]
+        .as_array()
+        .expect("required members")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for field in app::domain::Field::ALL {
+        assert!(
+            required.contains(&field.key()),
+            "{} in {required:?}",
+            field.key()
+        );
+    }
+    let search = &doc["paths"]["/api/v1/sirene"]["get"]["parameters"];
+    let q = search
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "q")
+        .expect("q");
+    assert_eq!(q["required"], true, "{q}");
+    // The audit trail's actions are listed, each with its label in the pages.
+    let actions = doc["components"]["schemas"]["AuditAction"]["enum"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(actions, app::api::admin::AuditAction::ALL.len());
+}

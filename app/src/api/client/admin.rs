@@ -40,7 +40,7 @@ pub async fn approve(id: i64, csrf: &str) -> Result<Decided, CallError> {
         Some(csrf),
     )
     .await?
-    .ok_or(CallError::Network)
+    .ok_or(CallError::Contract)
 }
 
 /// `POST /api/v1/admin/registrations/{id}/refuse`: refuses it with reasons.
@@ -52,7 +52,7 @@ pub async fn refuse(id: i64, body: &RefuseRequest, csrf: &str) -> Result<Decided
         Some(csrf),
     )
     .await?
-    .ok_or(CallError::Network)
+    .ok_or(CallError::Contract)
 }
 
 /// `POST /api/v1/admin/registrations/{id}/export`: everything held about the request, as JSON text to save.
@@ -74,7 +74,7 @@ pub async fn erase(id: i64, body: &RightsRequest, csrf: &str) -> Result<Erased, 
         Some(csrf),
     )
     .await?
-    .ok_or(CallError::Network)
+    .ok_or(CallError::Contract)
 }
 
 /// `GET /api/v1/admin/refusal-reasons`.
@@ -118,14 +118,15 @@ pub async fn save_reason(reason: &RefusalReason, csrf: &str) -> Result<RefusalRe
         Some(csrf),
     )
     .await?
-    .ok_or(CallError::Network)
+    .ok_or(CallError::Contract)
 }
 
-/// `action` is `disable`, `enable` or `password-link`.
-pub async fn account_action(id: i64, action: &str, csrf: &str) -> Result<(), CallError> {
+/// `POST /api/v1/admin/accounts/{id}/{action}`: disables or re-enables the account, or sends it a new password
+/// link.
+pub async fn account_action(id: i64, action: AccountAction, csrf: &str) -> Result<(), CallError> {
     imp::send::<(), ()>(
         "POST",
-        &format!("/api/v1/admin/accounts/{id}/{action}"),
+        &format!("/api/v1/admin/accounts/{id}/{}", action.code()),
         None,
         Some(csrf),
     )
@@ -142,7 +143,7 @@ pub async fn admins() -> Result<Vec<AdminView>, CallError> {
 pub async fn create_admin(body: &NewAdmin, csrf: &str) -> Result<CreatedAdmin, CallError> {
     imp::send::<_, CreatedAdmin>("POST", "/api/v1/admin/admins", Some(body), Some(csrf))
         .await?
-        .ok_or(CallError::Network)
+        .ok_or(CallError::Contract)
 }
 
 /// `PATCH /api/v1/admin/admins/{id}`: changes a role or disables.

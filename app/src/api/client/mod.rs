@@ -2,9 +2,9 @@
 //! exist on both sides so that components need no `cfg`, and answer "unavailable" on the server.
 
 use super::admin::{
-    AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, Erased, NewAdmin,
-    OutboxItem, PasswordChange, ReasonUpdate, RefusalReason, RefuseRequest, RegistrationDetail,
-    RegistrationPage, RightsRequest,
+    AccountAction, AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, Erased,
+    NewAdmin, OutboxItem, PasswordChange, ReasonUpdate, RefusalReason, RefuseRequest,
+    RegistrationDetail, RegistrationPage, RightsRequest,
 };
 use super::{
     CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, LinkToken,
@@ -16,8 +16,10 @@ use super::{
 pub enum CallError {
     /// The server answered an error body.
     Api(u16, ErrorBody),
-    /// No answer (offline, server down) or an unreadable one.
+    /// No answer (offline, server down).
     Network,
+    /// An answer that does not have the shape of the contract (a client older than the server, a proxy's page).
+    Contract,
 }
 
 impl CallError {
@@ -25,7 +27,7 @@ impl CallError {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Self::Api(_, body) => Some(body.code),
-            Self::Network => None,
+            Self::Network | Self::Contract => None,
         }
     }
 
@@ -35,6 +37,9 @@ impl CallError {
             Self::Api(_, body) => body.message.clone(),
             Self::Network => {
                 "Le service ne répond pas. Vérifiez votre connexion puis réessayez.".to_string()
+            }
+            Self::Contract => {
+                "La réponse du service n'a pas la forme attendue : rechargez la page.".to_string()
             }
         }
     }
@@ -144,16 +149,16 @@ mod imp {
     fn to_json<B: Serialize>(body: &B) -> Result<String, CallError> {
         let value = body
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|_| CallError::Network)?;
+            .map_err(|_| CallError::Contract)?;
         js_sys::JSON::stringify(&value)
             .map(String::from)
-            .map_err(|_| CallError::Network)
+            .map_err(|_| CallError::Contract)
     }
 
     async fn from_json<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
         let text = response.text().await.map_err(|_| CallError::Network)?;
-        let value = js_sys::JSON::parse(&text).map_err(|_| CallError::Network)?;
-        serde_wasm_bindgen::from_value(value).map_err(|_| CallError::Network)
+        let value = js_sys::JSON::parse(&text).map_err(|_| CallError::Contract)?;
+        serde_wasm_bindgen::from_value(value).map_err(|_| CallError::Contract)
     }
 
     pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, CallError> {

@@ -19,30 +19,6 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
-fn action_label(action: &str) -> String {
-    match action {
-        "registration.approved" => "Demande validée".into(),
-        "registration.refused" => "Demande refusée".into(),
-        "admin.signed_in" => "Connexion".into(),
-        "admin.sign_in_failed" => "Échec de connexion".into(),
-        "admin.signed_out" => "Déconnexion".into(),
-        "admin.created" => "Administrateur créé".into(),
-        "outbox.resent" => "Mail renvoyé".into(),
-        "refusal_reason.saved" => "Motif de refus enregistré".into(),
-        "admin.changed" => "Administrateur modifié".into(),
-        "admin.password_changed" => "Mot de passe d'administrateur changé".into(),
-        "account.password_set" => "Mot de passe du compte créé".into(),
-        "account.signed_in" => "Connexion d'un compte API".into(),
-        "account.disabled" => "Compte désactivé".into(),
-        "account.enabled" => "Compte réactivé".into(),
-        "account.password_link_sent" => "Lien de mot de passe renvoyé".into(),
-        "registration.exported" => "Copie des données du demandeur".into(),
-        "registration.erased" => "Données du demandeur effacées".into(),
-        "retention.purged" => "Purge des données au-delà de leur durée de conservation".into(),
-        other => other.to_string(),
-    }
-}
-
 #[component]
 fn Audit() -> impl IntoView {
     let entries = RwSignal::new(Vec::<AuditEntry>::new());
@@ -78,7 +54,7 @@ fn Audit() -> impl IntoView {
                                 <tr>
                                     <td>{dates::date_time(e.at)}</td>
                                     <td>{e.actor.clone()}</td>
-                                    <td>{action_label(&e.action)}</td>
+                                    <td>{e.action.label()}</td>
                                     <td>{match e.target.clone() {
                                         Some(t) if t.starts_with("registration ") => {
                                             let id = t.trim_start_matches("registration ").to_string();

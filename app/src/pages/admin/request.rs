@@ -9,8 +9,8 @@ use leptos_router::hooks::use_params_map;
 use super::{AdminFrame, Load, Signed, failure, status_badge, status_label};
 use crate::api::ErrorCode;
 use crate::api::admin::{
-    RefusalReason, RefuseRequest, RegistrationDetail, RequestStatus, RightsRequest, Role,
-    SirenCheck,
+    AccountAction, RefusalReason, RefuseRequest, RegistrationDetail, RequestStatus, RightsRequest,
+    Role, SirenCheck,
 };
 use crate::api::client::{self, CallError};
 use crate::components::{focus, focus_when_shown};
@@ -504,13 +504,13 @@ fn AccountActions(
 ) -> impl IntoView {
     let signed = expect_context::<Signed>();
     let (notice, set_notice) = signal(None::<String>);
-    let act = move |action: &'static str, done: &'static str| {
+    let act = move |action: AccountAction, done: &'static str| {
         let csrf = signed.csrf();
         spawn_local(async move {
             match client::admin::account_action(account, action, &csrf).await {
                 Ok(()) => {
                     set_notice.set(Some(done.to_string()));
-                    if action != "password-link" {
+                    if action != AccountAction::PasswordLink {
                         reload.update(|n| *n += 1);
                     }
                 }
@@ -525,11 +525,11 @@ fn AccountActions(
         <Show when=move || signed.can_decide()>
             <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
                 {if disabled {
-                    view! { <li><button type="button" class="fr-btn fr-btn--secondary" on:click=move |_| act("enable", "Compte réactivé.")>"Réactiver le compte"</button></li> }.into_any()
+                    view! { <li><button type="button" class="fr-btn fr-btn--secondary" on:click=move |_| act(AccountAction::Enable, "Compte réactivé.")>"Réactiver le compte"</button></li> }.into_any()
                 } else {
                     view! {
-                        <li><button type="button" class="fr-btn fr-btn--secondary" on:click=move |_| act("password-link", "Un nouveau lien de mot de passe est envoyé au demandeur.")>"Renvoyer un lien de mot de passe"</button></li>
-                        <li><button type="button" class="fr-btn fr-btn--tertiary" on:click=move |_| act("disable", "Compte désactivé : ses sessions sont fermées.")>"Désactiver le compte"</button></li>
+                        <li><button type="button" class="fr-btn fr-btn--secondary" on:click=move |_| act(AccountAction::PasswordLink, "Un nouveau lien de mot de passe est envoyé au demandeur.")>"Renvoyer un lien de mot de passe"</button></li>
+                        <li><button type="button" class="fr-btn fr-btn--tertiary" on:click=move |_| act(AccountAction::Disable, "Compte désactivé : ses sessions sont fermées.")>"Désactiver le compte"</button></li>
                     }.into_any()
                 }}
             </ul>

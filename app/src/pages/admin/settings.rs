@@ -35,10 +35,7 @@ fn Admins() -> impl IntoView {
     let list = RwSignal::new(Load::<Vec<AdminView>>::Loading);
     let reload = RwSignal::new(0u32);
     let (outcome, set_outcome) = signal(None::<Result<String, String>>);
-    let new = RwSignal::new(NewAdmin {
-        role: "reviewer".into(),
-        ..NewAdmin::default()
-    });
+    let new = RwSignal::new(NewAdmin::reviewer());
     Effect::new(move |_| {
         reload.track();
         spawn_local(async move {
@@ -67,7 +64,7 @@ fn Admins() -> impl IntoView {
         spawn_local(async move {
             set_outcome.set(Some(match client::admin::create_admin(&body, &csrf).await {
                 Ok(created) => {
-                    new.set(NewAdmin { role: "reviewer".into(), ..NewAdmin::default() });
+                    new.set(NewAdmin::reviewer());
                     Ok(format!(
                         "Administrateur « {} » créé. Son premier mot de passe, affiché une seule fois : {} — à lui transmettre par un canal sûr ; il le changera à sa première connexion (« Mon mot de passe »).",
                         created.admin.login, created.password
@@ -103,7 +100,7 @@ fn Admins() -> impl IntoView {
                                         <td>
                                             <label class="fr-sr-only" for=select_id.clone()>{format!("Rôle de {}", a.login)}</label>
                                             <select class="fr-select" id=select_id prop:value=a.role.code()
-                                                on:change=move |ev| change(id, AdminChange { role: Some(event_target_value(&ev)), disabled: None }, "Rôle modifié.")>
+                                                on:change=move |ev| change(id, AdminChange { role: Role::parse(&event_target_value(&ev)), disabled: None }, "Rôle modifié.")>
                                                 {role_options()}
                                             </select>
                                         </td>
@@ -139,8 +136,8 @@ fn Admins() -> impl IntoView {
                 </div>
                 <div class="fr-col-12 fr-col-md-4 fr-select-group">
                     <label class="fr-label" for="new-role">"Rôle" <span class="fr-hint-text">"lecteur, instructeur ou administrateur"</span></label>
-                    <select class="fr-select" id="new-role" prop:value=move || new.with(|n| n.role.clone())
-                        on:change=move |ev| new.update(|n| n.role = event_target_value(&ev))>
+                    <select class="fr-select" id="new-role" prop:value=move || new.with(|n| n.role.code())
+                        on:change=move |ev| new.update(|n| n.role = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Reviewer))>
                         {Role::ALL.iter().map(|role| view! {
                             <option value=role.code()>{format!("{} ({})", role.label(), role_scope(*role))}</option>
                         }).collect_view()}

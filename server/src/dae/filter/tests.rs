@@ -1,11 +1,11 @@
 use super::*;
 
 /// The SQL and parameters of an expression, for SQLite.
-fn sql(text: &str) -> Result<(String, Vec<Value>), FilterError> {
+fn sql(text: &str) -> Result<(String, Vec<Param>), FilterError> {
     let filter = parse(text)?;
-    let (mut sql, mut binds) = (String::new(), Vec::new());
-    filter.to_sql(Dialect::Sqlite, 0, &mut sql, &mut binds);
-    Ok((sql, binds))
+    let mut sql = Sql::default();
+    filter.to_sql(Backend::Sqlite, &mut sql);
+    Ok((sql.text().to_string(), sql.params().to_vec()))
 }
 
 fn text(s: &str) -> Value {
@@ -79,16 +79,21 @@ fn valid_expressions_become_columns_and_placeholders() {
     for (input, expected_sql, expected_binds) in cases {
         let (got_sql, got_binds) = sql(input).unwrap_or_else(|e| panic!("{input}: {e}"));
         assert_eq!(&got_sql, expected_sql, "{input}");
-        assert_eq!(&got_binds, expected_binds, "{input}");
+        let expected: Vec<Param> = expected_binds.iter().map(Param::from).collect();
+        assert_eq!(got_binds, expected, "{input}");
     }
 }
 
 #[test]
 fn like_ignores_the_case_on_postgres_too() {
     let filter = parse("like(com_nom,nan%)").expect("valid");
-    let (mut sql, mut binds) = (String::new(), Vec::new());
-    filter.to_sql(Dialect::Postgres, 2, &mut sql, &mut binds);
-    assert_eq!(sql, "com_nom ILIKE $3");
+    let mut sql = Sql::new("SELECT gid FROM dae WHERE gid > ");
+    sql.bind(7_i64).push(" AND ");
+    filter.to_sql(Backend::Postgres, &mut sql);
+    assert_eq!(
+        sql.text(),
+        "SELECT gid FROM dae WHERE gid > $1 AND com_nom ILIKE $2"
+    );
 }
 
 #[test]
@@ -134,7 +139,7 @@ fn invalid_expressions_say_where_and_what() {
             // The quote in a bare value is text: the request is valid and the quote a bound parameter.
             Ok((got, binds)) if words.is_empty() => {
                 assert_eq!(got, "com_nom = $1", "{input}");
-                assert_eq!(binds, vec![text("x' OR '1'='1")], "{input}");
+                assert_eq!(binds, vec![Param::from(&text("x' OR '1'='1"))], "{input}");
             }
             Ok(got) => panic!("{input} was accepted: {got:?}"),
             Err(e) => {
