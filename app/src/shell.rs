@@ -6,18 +6,19 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
 use crate::components::layout::{Footer, Header};
-use crate::pages::admin::{
-    audit::AuditPage, connexion::SignInPage, dashboard::DashboardPage, outbox::OutboxPage,
-    request::RequestPage, settings::AdminsPage, settings::PasswordPage, settings::ReasonsPage,
-};
-use crate::pages::compte::{
-    account::AccountPage, password::PasswordSetupPage, recovery::ForgotLoginPage,
+use crate::pages::account::{
+    overview::AccountPage, password::PasswordSetupPage, recovery::ForgotLoginPage,
     recovery::ForgotPasswordPage, sign_in::AccountSignInPage,
 };
-use crate::pages::legal::{
-    accessibilite::AccessibilityPage, donnees::PersonalDataPage, mentions::LegalNoticePage,
+use crate::pages::admin::{
+    admins::AdminsPage, audit::AuditPage, dashboard::DashboardPage, outbox::OutboxPage,
+    password::PasswordPage, reasons::ReasonsPage, request::RequestPage, sign_in::SignInPage,
 };
-use crate::pages::{apropos::AproposPage, inscription::InscriptionPage, not_found::NotFoundPage};
+use crate::pages::legal::{
+    accessibility::AccessibilityPage, legal_notice::LegalNoticePage,
+    personal_data::PersonalDataPage,
+};
+use crate::pages::{about::AboutPage, not_found::NotFoundPage, registration::RegistrationFormPage};
 
 /// The scripts and styles a page may run: its own files, the inline scripts the server wrote with this
 /// response's nonce (hydration), WebAssembly compiled by the browser, and nothing inline otherwise. The
@@ -81,8 +82,8 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="contenu" role="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/apropos") view=AproposPage />
-                    <Route path=path!("/inscription") view=InscriptionPage />
+                    <Route path=path!("/apropos") view=AboutPage />
+                    <Route path=path!("/inscription") view=RegistrationFormPage />
                     <Route path=path!("/accessibilite") view={Lazy::<Accessibility>::new()} />
                     <Route path=path!("/mentions-legales") view={Lazy::<LegalNotice>::new()} />
                     <Route path=path!("/donnees-personnelles") view={Lazy::<PersonalData>::new()} />

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::codes::{AccountAction, AuditAction, MailKind, OutboxStatus, RequestStatus, Role};
+pub use super::codes::{
+    AccountAction, AuditAction, MailKind, OutboxStatus, RelatedKind, RelatedStatus, RequestStatus,
+    Role, SharedWith,
+};
 
 /// The signed-in administrator (`GET /api/v1/admin/session`). `csrf_token` goes in the `X-CSRF-Token` header
 /// of every state-changing request.
@@ -165,8 +168,8 @@ impl SirenCheck {
 pub struct RegisterView {
     /// The raison sociale; absent for a non-diffusible unit.
     pub company_name: Option<String>,
-    /// `active` or `ceased`.
-    pub state: String,
+    /// Active or ceased.
+    pub state: super::CompanyState,
     /// The catégorie juridique.
     pub legal_category: Option<String>,
     /// Whether its details are public.
@@ -177,16 +180,16 @@ pub struct RegisterView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Related {
-    /// `registration` or `account`.
-    pub kind: String,
+    /// A request or an account.
+    pub kind: RelatedKind,
     /// Its internal id.
     pub id: i64,
     /// The reference of a request, the identifiant of an account.
     pub label: String,
-    /// A `RequestStatus`'s code for a request; `active` or `disabled` for an account.
-    pub status: String,
-    /// `email`, `siren` or both.
-    pub same: Vec<String>,
+    /// Where it stands.
+    pub status: RelatedStatus,
+    /// What it shares with the request: the email, the SIREN or both.
+    pub same: Vec<SharedWith>,
     /// When it was created.
     pub created_at: i64,
 }

@@ -175,6 +175,65 @@ impl AuditAction {
 }
 
 wire_enum! {
+    /// What a related item of a request's page is.
+    RelatedKind {
+        /// Another request.
+        Registration = "registration",
+        /// An API account.
+        Account = "account",
+    }
+}
+
+wire_enum! {
+    /// Where a related item stands: a request's status, or an account's.
+    RelatedStatus {
+        /// A request waiting for its decision.
+        Pending = "pending",
+        /// A request validated.
+        Approved = "approved",
+        /// A request refused.
+        Refused = "refused",
+        /// An account in use.
+        Active = "active",
+        /// An account disabled.
+        Disabled = "disabled",
+    }
+}
+
+impl RelatedStatus {
+    /// How the request's page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "En attente",
+            Self::Approved => "Validée",
+            Self::Refused => "Refusée",
+            Self::Active => "Actif",
+            Self::Disabled => "Désactivé",
+        }
+    }
+}
+
+wire_enum! {
+    /// What a related item shares with the request.
+    SharedWith {
+        /// The email address.
+        Email = "email",
+        /// The SIREN.
+        Siren = "siren",
+    }
+}
+
+impl SharedWith {
+    /// How the request's page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Email => "même email",
+            Self::Siren => "même SIREN",
+        }
+    }
+}
+
+wire_enum! {
     /// What an administrator does to an API account.
     AccountAction {
         /// Sessions, tokens and links end; sign-in is refused.

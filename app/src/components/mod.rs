@@ -83,6 +83,24 @@ pub fn link_secret(name: &str) -> Option<String> {
     }
 }
 
+/// Something loaded from the API.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+/// Loads another page of the application.
+pub fn go(url: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().set_href(url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
 /// Moves the focus to the element `id` once the render under way has put it in the page (an element a signal
 /// just asked to show is not there yet).
 pub fn focus_when_shown(id: &'static str) {

@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::field_names;
+use super::geojson::feature;
 use super::list::record;
 use crate::store::{Db, Sql};
 
@@ -194,22 +195,6 @@ async fn send(
         }
         Err(mpsc::error::SendTimeoutError::Closed(_)) => false,
     }
-}
-
-/// One record as a GeoJSON feature.
-pub fn feature(properties: Map<String, Json>) -> Json {
-    let lon = properties.get("long_coor1").cloned().unwrap_or(Json::Null);
-    let lat = properties.get("lat_coor1").cloned().unwrap_or(Json::Null);
-    let id = properties.get("gid").cloned().unwrap_or(Json::Null);
-    let mut object = Map::with_capacity(4);
-    object.insert("type".to_string(), Json::from("Feature"));
-    object.insert("id".to_string(), id);
-    object.insert(
-        "geometry".to_string(),
-        serde_json::json!({ "type": "Point", "coordinates": [lon, lat] }),
-    );
-    object.insert("properties".to_string(), Json::Object(properties));
-    Json::Object(object)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 pub mod export;
 pub mod filter;
+pub mod geojson;
+pub mod geometry;
 pub mod import;
 pub mod list;
 pub mod search;

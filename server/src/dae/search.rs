@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value as Json};
 use sqlx::Row;
 
-use super::export::feature;
 use super::filter::{self, Filter};
+use super::geometry::{around, distance_m};
 use super::list::{MAX_LIMIT, record};
 use super::{field_names, find_field};
 use crate::store::{Db, Sql};
@@ -22,10 +22,6 @@ pub const MAX_RADIUS_M: f64 = 50_000.0;
 pub const DEFAULT_RADIUS_M: f64 = 5_000.0;
 /// Records of a page when `limit` is not given.
 pub const DEFAULT_LIMIT: i64 = 20;
-/// Mean radius of the Earth (IUGG), metres.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-/// Metres per degree of latitude (and of longitude at the equator).
-const METRES_PER_DEGREE: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
 
 /// Where the records are looked for.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -201,28 +197,6 @@ impl SearchQuery {
     }
 }
 
-/// The great-circle distance between two points, in metres.
-pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
-}
-
-/// The box around a circle (degrees): west, south, east, north.
-fn around(lat: f64, lon: f64, radius: f64) -> [f64; 4] {
-    let dlat = radius / METRES_PER_DEGREE;
-    let cos = lat.to_radians().cos().max(0.01);
-    let dlon = (radius / (METRES_PER_DEGREE * cos)).min(180.0);
-    [
-        lon - dlon,
-        (lat - dlat).max(-90.0),
-        lon + dlon,
-        (lat + dlat).min(90.0),
-    ]
-}
-
 /// One page of records.
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
     let columns = field_names();
@@ -328,16 +302,6 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<Page, sqlx::Error> {
     Ok(Page { records, next })
 }
 
-/// The page as a GeoJSON FeatureCollection (RFC 7946: WGS84, longitude first), `next` as a foreign member.
-pub fn geojson(page: Page) -> Json {
-    let features: Vec<Json> = page.records.into_iter().map(feature).collect();
-    serde_json::json!({
-        "type": "FeatureCollection",
-        "features": features,
-        "next": page.next,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,18 +312,6 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
-    }
-
-    #[test]
-    fn distances_are_great_circle_metres() {
-        // Paris (Notre-Dame) to Versailles (château): 5.35 km south and 16.81 km west (0.2295° of longitude at
-        // 48.83° north), 17.64 km on the flat map at this scale.
-        let d = distance_m(48.8530, 2.3499, 48.8049, 2.1204);
-        assert!((17_600.0..17_680.0).contains(&d), "{d}");
-        // A quarter of the equator.
-        let quarter = distance_m(0.0, 0.0, 0.0, 90.0);
-        assert!((quarter - 10_007_557.0).abs() < 1.0, "{quarter}");
-        assert!(distance_m(47.7, 0.4, 47.7, 0.4) < 0.001);
     }
 
     #[test]

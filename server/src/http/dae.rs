@@ -314,7 +314,7 @@ pub async fn search_dae(
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains("application/geo+json"));
     if geo {
-        let mut response = Json(search::geojson(page)).into_response();
+        let mut response = Json(crate::dae::geojson::geojson(page)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/geo+json"),

@@ -2,7 +2,11 @@
 //! the related requests and accounts, the decision, the history.
 
 use anyhow::Context;
-use app::api::admin::{DecisionView, RegisterView, RegistrationDetail, Related, SirenCheck};
+use app::api::CompanyState;
+use app::api::admin::{
+    DecisionView, RegisterView, RegistrationDetail, Related, RelatedKind, RelatedStatus,
+    SharedWith, SirenCheck,
+};
 use app::domain::OrganisationKind;
 use sqlx::AssertSqlSafe;
 
@@ -10,7 +14,8 @@ use super::{ROW_COLUMNS, RowRecord, Status};
 use crate::AppContext;
 use crate::registration::company::{self, Answer, Applied};
 use crate::registration::events;
-use crate::store::now_ms;
+use crate::sirene::UnitState;
+use crate::store::{decoded, now_ms};
 
 #[derive(sqlx::FromRow)]
 struct DetailRecord {
@@ -115,7 +120,10 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
         register_checked_at: more.register_checked_at,
         register: register.map(|c| RegisterView {
             company_name: c.name,
-            state: c.state.code().to_string(),
+            state: match c.state {
+                UnitState::Active => CompanyState::Active,
+                UnitState::Ceased => CompanyState::Ceased,
+            },
             legal_category: c.legal_category,
             diffusible: c.diffusible,
         }),
@@ -138,10 +146,10 @@ async fn related(
     let same = |row_email: &str, row_siren: &str| {
         let mut same = Vec::new();
         if row_email == email_key {
-            same.push("email".to_string());
+            same.push(SharedWith::Email);
         }
         if row_siren == siren {
-            same.push("siren".to_string());
+            same.push(SharedWith::Siren);
         }
         same
     };
@@ -166,19 +174,26 @@ async fn related(
     .fetch_all(&ctx.db.pool)
     .await
     .context("cannot read related requests")?;
-    let related = |kind: &str, row: RelatedRow| Related {
-        kind: kind.into(),
-        same: same(&row.email_key, &row.siren),
-        id: row.id,
-        label: row.label,
-        status: row.status,
-        created_at: row.created_at,
+    let related = |kind: RelatedKind, row: RelatedRow| {
+        Ok(Related {
+            kind,
+            same: same(&row.email_key, &row.siren),
+            status: decoded(RelatedStatus::parse(&row.status), "status", &row.status)?,
+            id: row.id,
+            label: row.label,
+            created_at: row.created_at,
+        })
     };
-    let related: Vec<Related> = accounts
+    let related = accounts
         .into_iter()
-        .map(|row| related("account", row))
-        .chain(requests.into_iter().map(|row| related("registration", row)))
-        .collect();
+        .map(|row| related(RelatedKind::Account, row))
+        .chain(
+            requests
+                .into_iter()
+                .map(|row| related(RelatedKind::Registration, row)),
+        )
+        .collect::<Result<Vec<Related>, sqlx::Error>>()
+        .context("cannot read a related item")?;
     Ok(related)
 }
 

@@ -451,7 +451,7 @@ async fn the_nearest_records_come_first_by_pages(backend: Backend) {
         .map(|r| {
             let (rlat, rlon) = position(r);
             (
-                server::dae::search::distance_m(lat, lon, rlat, rlon),
+                server::dae::geometry::distance_m(lat, lon, rlat, rlon),
                 gid_of(r),
             )
         })

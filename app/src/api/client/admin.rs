@@ -21,8 +21,19 @@ pub async fn sign_out(csrf: &str) -> Result<(), CallError> {
         .map(|_| ())
 }
 
-/// `query` is the query string without `?`.
-pub async fn registrations(query: &str) -> Result<RegistrationPage, CallError> {
+/// `GET /api/v1/admin/registrations`: a page of the dashboard, one status or all, the requests holding
+/// `search`, after the `next` of the previous page.
+pub async fn registrations(
+    status: Option<RequestStatus>,
+    search: &str,
+    after: Option<&str>,
+) -> Result<RegistrationPage, CallError> {
+    let query = query_string(&[
+        ("limit", Some("50")),
+        ("status", status.map(RequestStatus::code)),
+        ("q", Some(search.trim()).filter(|s| !s.is_empty())),
+        ("after", after),
+    ]);
     imp::get_json(&format!("/api/v1/admin/registrations?{query}")).await
 }
 
@@ -82,8 +93,9 @@ pub async fn refusal_reasons() -> Result<Vec<RefusalReason>, CallError> {
     imp::get_json("/api/v1/admin/refusal-reasons").await
 }
 
-/// `GET /api/v1/admin/outbox?{query}`: the emails.
-pub async fn outbox(query: &str) -> Result<Vec<OutboxItem>, CallError> {
+/// `GET /api/v1/admin/outbox`: the emails, of one status or all.
+pub async fn outbox(status: Option<OutboxStatus>) -> Result<Vec<OutboxItem>, CallError> {
+    let query = query_string(&[("status", status.map(OutboxStatus::code))]);
     imp::get_json(&format!("/api/v1/admin/outbox?{query}")).await
 }
 
@@ -99,8 +111,10 @@ pub async fn resend(id: i64, csrf: &str) -> Result<(), CallError> {
     .map(|_| ())
 }
 
-/// `GET /api/v1/admin/audit?{query}`: the audit trail.
-pub async fn audit(query: &str) -> Result<Vec<AuditEntry>, CallError> {
+/// `GET /api/v1/admin/audit`: the audit trail, before the entry `before`.
+pub async fn audit(before: Option<i64>) -> Result<Vec<AuditEntry>, CallError> {
+    let before = before.map(|b| b.to_string());
+    let query = query_string(&[("before", before.as_deref())]);
     imp::get_json(&format!("/api/v1/admin/audit?{query}")).await
 }
 

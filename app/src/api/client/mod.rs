@@ -3,8 +3,8 @@
 
 use super::admin::{
     AccountAction, AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, Erased,
-    NewAdmin, OutboxItem, PasswordChange, ReasonUpdate, RefusalReason, RefuseRequest,
-    RegistrationDetail, RegistrationPage, RightsRequest,
+    NewAdmin, OutboxItem, OutboxStatus, PasswordChange, ReasonUpdate, RefusalReason, RefuseRequest,
+    RegistrationDetail, RegistrationPage, RequestStatus, RightsRequest,
 };
 use super::{
     CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, LinkToken,
@@ -61,7 +61,11 @@ pub struct CompanySearcher {
 impl CompanySearcher {
     /// `GET /api/v1/sirene?q=&limit=`: units by name, best first.
     pub async fn search(&self, query: &str, limit: usize) -> Result<CompanySearch, CallError> {
-        let url = format!("/api/v1/sirene?q={}&limit={limit}", encode(query));
+        let limit = limit.to_string();
+        let url = format!(
+            "/api/v1/sirene?{}",
+            query_string(&[("q", Some(query)), ("limit", Some(&limit))])
+        );
         #[cfg(feature = "hydrate")]
         {
             imp::get_json_latest(&url, &self.pending).await
@@ -116,6 +120,15 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     {
         serde_json::from_str(text).ok()
     }
+}
+
+/// A query string of the parameters that have a value, each percent-encoded.
+pub fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Percent-encodes a query or path value.
@@ -322,5 +335,23 @@ mod imp {
         _csrf: Option<&str>,
     ) -> Result<Option<T>, CallError> {
         Err(CallError::Network)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_string;
+
+    #[test]
+    fn a_query_holds_the_parameters_with_a_value_encoded() {
+        assert_eq!(
+            query_string(&[
+                ("q", Some("la poste & co")),
+                ("after", None),
+                ("limit", Some("50"))
+            ]),
+            "q=la%20poste%20%26%20co&limit=50"
+        );
+        assert_eq!(query_string(&[("before", None)]), "");
     }
 }

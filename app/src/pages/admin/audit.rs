@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use super::{AdminFrame, Load, failure};
+use super::{AdminFrame, failure};
 use crate::api::admin::AuditEntry;
 use crate::api::client;
+use crate::components::Load;
 use crate::domain::dates;
 
 #[component]
@@ -24,9 +25,8 @@ fn Audit() -> impl IntoView {
     let entries = RwSignal::new(Vec::<AuditEntry>::new());
     let state = RwSignal::new(Load::<bool>::Loading);
     let load = move |before: Option<i64>| {
-        let q = before.map(|b| format!("before={b}")).unwrap_or_default();
         spawn_local(async move {
-            match client::admin::audit(&q).await {
+            match client::admin::audit(before).await {
                 Ok(list) => {
                     let full = list.len() == 100;
                     entries.update(|e| e.extend(list));

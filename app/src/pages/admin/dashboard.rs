@@ -5,9 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use super::{AdminFrame, Load, failure, status_badge};
-use crate::api::admin::{RegistrationPage, RegistrationRow, StatusCounts, WeekActivity};
-use crate::api::client::{self, encode};
+use super::{AdminFrame, failure, status_badge};
+use crate::api::admin::{
+    RegistrationPage, RegistrationRow, RequestStatus, StatusCounts, WeekActivity,
+};
+use crate::api::client;
+use crate::components::Load;
 use crate::domain::dates;
 
 #[component]
@@ -30,16 +33,10 @@ fn Dashboard() -> impl IntoView {
     let summary = RwSignal::new(None::<(StatusCounts, Vec<WeekActivity>, i64)>);
     let (more_busy, set_more_busy) = signal(false);
 
-    let query = move |after: Option<String>| {
-        let mut q = format!("limit=50&status={}", encode(&status.get_untracked()));
+    let fetch = move |after: Option<String>| {
+        let status = RequestStatus::parse(&status.get_untracked());
         let text = search.get_untracked();
-        if !text.trim().is_empty() {
-            q.push_str(&format!("&q={}", encode(text.trim())));
-        }
-        if let Some(after) = after {
-            q.push_str(&format!("&after={}", encode(&after)));
-        }
-        q
+        async move { client::admin::registrations(status, &text, after.as_deref()).await }
     };
 
     // The first page, again whenever the filter or the search changes.
@@ -47,9 +44,9 @@ fn Dashboard() -> impl IntoView {
         status.track();
         search.track();
         page.set(Load::Loading);
-        let q = query(None);
+        let first = fetch(None);
         spawn_local(async move {
-            match client::admin::registrations(&q).await {
+            match first.await {
                 Ok(p) => {
                     rows.set(p.items.clone());
                     summary.set(Some((
@@ -73,9 +70,9 @@ fn Dashboard() -> impl IntoView {
     let load_more = move |_| {
         let Some(after) = next() else { return };
         set_more_busy.set(true);
-        let q = query(Some(after));
+        let more = fetch(Some(after));
         spawn_local(async move {
-            match client::admin::registrations(&q).await {
+            match more.await {
                 Ok(p) => {
                     rows.update(|r| r.extend(p.items.clone()));
                     page.set(Load::Ready(p));

@@ -2,12 +2,14 @@
 //! in the browser with the session cookie (SameSite=Strict, so it is never sent from another site); the
 //! server renders the frame and a loading state.
 
+pub mod admins;
 pub mod audit;
-pub mod connexion;
 pub mod dashboard;
 pub mod outbox;
+pub mod password;
+pub mod reasons;
 pub mod request;
-pub mod settings;
+pub mod sign_in;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,14 +17,7 @@ use leptos::task::spawn_local;
 use crate::api::ErrorCode;
 use crate::api::admin::{AdminSession, Role};
 use crate::api::client::{self, CallError};
-
-/// Something loaded from the API.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(String),
-}
+use crate::components::go;
 
 /// The signed-in administrator, provided to the pages under the gate.
 #[derive(Clone, Copy)]
@@ -40,16 +35,6 @@ impl Signed {
         self.0
             .with(|s| s.as_ref().is_some_and(|s| s.role != Role::Viewer))
     }
-}
-
-/// Loads another page of the application.
-pub fn go(url: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = leptos::prelude::window().location().set_href(url);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
 }
 
 /// Sends to the sign-in page, coming back here afterwards.
@@ -151,4 +136,12 @@ pub fn status_badge(status: &str) -> impl IntoView + use<> {
         _ => "fr-badge fr-badge--sm",
     };
     view! { <span class=class>{status_label(status)}</span> }
+}
+
+/// A message after an action: success or error, announced.
+pub fn outcome_view(outcome: Option<Result<String, String>>) -> impl IntoView {
+    outcome.map(|o| match o {
+        Ok(text) => view! { <div class="fr-alert fr-alert--success fr-alert--sm fr-mb-2w"><p>{text}</p></div> }.into_any(),
+        Err(text) => view! { <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w"><p>{text}</p></div> }.into_any(),
+    })
 }

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use super::{AdminFrame, Load, Signed, failure, status_badge};
+use super::{AdminFrame, Signed, failure, status_badge};
 use crate::api::admin::{OutboxItem, OutboxStatus};
 use crate::api::client;
+use crate::components::Load;
 use crate::domain::dates;
 
 #[component]
@@ -28,9 +29,9 @@ fn Outbox() -> impl IntoView {
     let (notice, set_notice) = signal(None::<String>);
     Effect::new(move |_| {
         reload.track();
-        let q = format!("status={}", status.get());
+        let status = OutboxStatus::parse(&status.get());
         spawn_local(async move {
-            items.set(match client::admin::outbox(&q).await {
+            items.set(match client::admin::outbox(status).await {
                 Ok(list) => Load::Ready(list),
                 Err(e) => Load::Failed(failure(&e)),
             });

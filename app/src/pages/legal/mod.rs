@@ -5,9 +5,9 @@
 //! in the page (read back when it hydrates); a page reached from another one in the browser asks
 //! `/api/v1/legal`.
 
-pub mod accessibilite;
-pub mod donnees;
-pub mod mentions;
+pub mod accessibility;
+pub mod legal_notice;
+pub mod personal_data;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

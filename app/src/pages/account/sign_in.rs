@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::client;
+use crate::components::go;
 use crate::components::sign_in::SignInForm;
-use crate::pages::admin::go;
 
 #[component]
 pub fn AccountSignInPage() -> impl IntoView {

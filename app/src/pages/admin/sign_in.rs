@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::go;
 use crate::api::client;
+use crate::components::go;
 use crate::components::sign_in::SignInForm;
 
 /// The only pages a sign-in returns to.

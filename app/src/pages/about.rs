@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::components::layout::CONTACT_EMAIL;
 
 #[component]
-pub fn AproposPage() -> impl IntoView {
+pub fn AboutPage() -> impl IntoView {
     view! {
         <Title text="À propos" />
         <div class="fr-container fr-my-6w">

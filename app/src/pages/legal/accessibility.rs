@@ -6,9 +6,7 @@ use leptos::prelude::*;
 
 use super::LegalFrame;
 use crate::api::{CONTACT_EMAIL, LegalInfo};
-
-/// The state shown in the footer of every page and at the head of the declaration.
-pub const STATE: &str = "non conforme";
+use crate::components::layout::ACCESSIBILITY_STATE as STATE;
 
 /// What the checks run on every version of the service verify, with the RGAA criteria they bear on.
 const CHECKS: [(&str, &str); 6] = [

@@ -21,7 +21,7 @@ use crate::components::{focus, focus_when_shown, hydrated, link_secret};
 use crate::domain::{Field, OrganisationKind, Profile, Siren};
 
 #[component]
-pub fn InscriptionPage() -> impl IntoView {
+pub fn RegistrationFormPage() -> impl IntoView {
     let state = FormState::new();
     // The address the confirmation email goes to, once a request is sent.
     let (sent_to, set_sent_to) = signal(None::<String>);

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 
 use crate::api::client;
 use crate::api::{AccountView, ApiUsage, ErrorCode};
+use crate::components::{Load, go};
 use crate::domain::dates;
-use crate::pages::admin::{Load, go};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
