@@ -42,8 +42,9 @@ pub struct RegistrationRow {
     pub siren: String,
     /// The raison sociale (from the register, or typed for a non-diffusible unit).
     pub company_name: String,
-    /// An `OrganisationKind`'s code.
-    pub organisation_kind: String,
+    /// What kind of organisation applies.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "entreprise_association"))]
+    pub organisation_kind: crate::domain::OrganisationKind,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     /// When it was validated or refused.
@@ -104,8 +105,9 @@ pub struct WeekActivity {
 pub struct RegistrationDetail {
     /// What the dashboard shows of it.
     pub row: RegistrationRow,
-    /// A `Profile`'s code.
-    pub profile: String,
+    /// The account's profile.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "api"))]
+    pub profile: crate::domain::Profile,
     /// The SIRET, when given.
     pub siret: Option<String>,
     /// E.164.

@@ -7,7 +7,7 @@ use app::api::admin::{
     DecisionView, RegisterView, RegistrationDetail, Related, RelatedKind, RelatedStatus,
     SharedWith, SirenCheck,
 };
-use app::domain::OrganisationKind;
+use app::domain::{OrganisationKind, Profile};
 use sqlx::AssertSqlSafe;
 
 use super::{ROW_COLUMNS, RowRecord, Status};
@@ -56,10 +56,12 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     .await
     .context("cannot read the request")?;
 
+    let profile = decoded(Profile::from_code(&more.profile), "profile", &more.profile)
+        .context("cannot read the request")?;
     if more.erased_at.is_some() {
         // Only the anonymous statistic is left: nothing to look up nor relate.
         return Ok(Some(RegistrationDetail {
-            profile: more.profile,
+            profile,
             siret: None,
             phone: String::new(),
             phone_national: String::new(),
@@ -74,7 +76,9 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
             decision: None,
             history: Vec::new(),
             erased_at: more.erased_at,
-            row: record.view(now, ctx.config.review_target_days),
+            row: record
+                .view(now, ctx.config.review_target_days)
+                .context("cannot read the request")?,
         }));
     }
     let register = ctx.register.lookup(&record.siren).await;
@@ -110,7 +114,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     let decision = decision(ctx, id, &record, &more).await?;
     let history = events::history(&ctx.db, id).await?;
     Ok(Some(RegistrationDetail {
-        profile: more.profile,
+        profile,
         siret: more.siret,
         phone: more.phone,
         phone_national: more.phone_national,
@@ -133,7 +137,9 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
         decision,
         history,
         erased_at: None,
-        row: record.view(now, ctx.config.review_target_days),
+        row: record
+            .view(now, ctx.config.review_target_days)
+            .context("cannot read the request")?,
     }))
 }
 

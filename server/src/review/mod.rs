@@ -10,13 +10,12 @@ pub mod rights;
 
 use anyhow::Context;
 use app::api::admin::{RegistrationPage, RegistrationRow, StatusCounts, WeekActivity};
+use app::domain::OrganisationKind;
 use app::domain::person_name::fold;
 use sqlx::AssertSqlSafe;
 
-use crate::store::Sql;
-
 use crate::AppContext;
-use crate::store::{Backend, now_ms};
+use crate::store::{Backend, Sql, decoded, now_ms};
 
 use app::domain::dates::DAY_MS;
 const WEEK_MS: i64 = 7 * DAY_MS;
@@ -134,28 +133,38 @@ pub(crate) struct RowRecord {
 pub(crate) const ROW_COLUMNS: &str = "id, reference, status, last_name, first_name, email, siren, company_name, organisation_kind, created_at, decided_at, warnings, queue";
 
 impl RowRecord {
-    pub(crate) fn view(self, now: i64, overdue_after_days: i64) -> RegistrationRow {
+    /// The dashboard's line, its stored words read back as their enums.
+    pub(crate) fn view(
+        self,
+        now: i64,
+        overdue_after_days: i64,
+    ) -> Result<RegistrationRow, sqlx::Error> {
         let until = self.decided_at.unwrap_or(now);
         let waited_days = (until - self.created_at).max(0) / DAY_MS;
         let flags = serde_json::from_str::<Vec<String>>(&self.warnings)
             .map(|w| w.len())
             .unwrap_or(0);
-        RegistrationRow {
-            overdue: self.status == Status::Pending.code() && waited_days >= overdue_after_days,
+        let status = decoded(Status::parse(&self.status), "status", &self.status)?;
+        Ok(RegistrationRow {
+            overdue: status == Status::Pending && waited_days >= overdue_after_days,
             id: self.id,
             reference: self.reference,
-            status: Status::parse(&self.status).unwrap_or(Status::Pending),
+            status,
             last_name: self.last_name,
             first_name: self.first_name,
             email: self.email,
             siren: self.siren,
             company_name: self.company_name,
-            organisation_kind: self.organisation_kind,
+            organisation_kind: decoded(
+                OrganisationKind::from_code(&self.organisation_kind),
+                "organisation kind",
+                &self.organisation_kind,
+            )?,
             created_at: self.created_at,
             decided_at: self.decided_at,
             waited_days,
             flags,
-        }
+        })
     }
 }
 
@@ -271,7 +280,8 @@ pub async fn list(ctx: &AppContext, query: &ListQuery) -> anyhow::Result<Registr
     let items = records
         .into_iter()
         .map(|r| r.view(now, overdue_after_days))
-        .collect();
+        .collect::<Result<_, _>>()
+        .context("cannot read a request")?;
     let (counts, weeks) = if query.after.is_none() {
         // Independent reads: on separate connections at once, so the page waits for the slowest only.
         tokio::try_join!(

@@ -52,6 +52,22 @@ impl From<&str> for Param {
     }
 }
 
+/// `query` with `params` bound in order (a `Query` or a `QueryAs`: both bind, no trait says so).
+macro_rules! bound {
+    ($query:expr, $params:expr) => {
+        $params
+            .into_iter()
+            .fold($query, |query, param| match param {
+                Param::Int(v) => query.bind(v),
+                Param::Real(v) => query.bind(v),
+                Param::Text(v) => query.bind(v),
+                Param::NullInt => query.bind(None::<i64>),
+                Param::NullReal => query.bind(None::<f64>),
+                Param::NullText => query.bind(None::<String>),
+            })
+    };
+}
+
 /// A statement and its values.
 #[derive(Clone, Debug, Default)]
 pub struct Sql {
@@ -116,16 +132,9 @@ impl Sql {
 
     /// The statement, its values bound.
     pub fn query(self) -> Query<'static, Any, AnyArguments> {
-        self.params.into_iter().fold(
+        bound!(
             sqlx::query::<Any>(sqlx::AssertSqlSafe(self.text)),
-            |query, param| match param {
-                Param::Int(v) => query.bind(v),
-                Param::Real(v) => query.bind(v),
-                Param::Text(v) => query.bind(v),
-                Param::NullInt => query.bind(None::<i64>),
-                Param::NullReal => query.bind(None::<f64>),
-                Param::NullText => query.bind(None::<String>),
-            },
+            self.params
         )
     }
 
@@ -134,16 +143,9 @@ impl Sql {
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        self.params.into_iter().fold(
+        bound!(
             sqlx::query_as::<Any, T>(sqlx::AssertSqlSafe(self.text)),
-            |query, param| match param {
-                Param::Int(v) => query.bind(v),
-                Param::Real(v) => query.bind(v),
-                Param::Text(v) => query.bind(v),
-                Param::NullInt => query.bind(None::<i64>),
-                Param::NullReal => query.bind(None::<f64>),
-                Param::NullText => query.bind(None::<String>),
-            },
+            self.params
         )
     }
 }

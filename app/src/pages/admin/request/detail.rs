@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::api::CompanyState;
 use crate::api::admin::{RegistrationDetail, RelatedKind, RequestStatus, SirenCheck};
+use crate::domain::PhoneNumber;
 use crate::domain::dates;
-use crate::domain::{OrganisationKind, PhoneNumber};
 use crate::pages::admin::{status_badge, status_label};
 
 use super::decide::{AccountActions, Decide};
@@ -22,8 +22,7 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
         return view! { <ErasedDetail detail at /> }.into_any();
     }
     let row = detail.row.clone();
-    let kind = OrganisationKind::from_code(&row.organisation_kind)
-        .map_or(row.organisation_kind.clone(), |k| k.label().to_string());
+    let kind = row.organisation_kind.label();
     let pending = row.status == RequestStatus::Pending;
     let points: Vec<String> = detail
         .mismatches
@@ -59,7 +58,7 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
                     <dt>"Téléphone"</dt><dd>{detail.phone.clone()} <span class="fr-text--xs">{
                         PhoneNumber::from_e164(&detail.phone).ok().map(|n| format!(" (au format national : {})", n.national()))
                     }</span></dd>
-                    <dt>"Profil"</dt><dd>{if detail.profile == "api" { "API".to_string() } else { detail.profile.clone() }}</dd>
+                    <dt>"Profil"</dt><dd>{detail.profile.label()}</dd>
                     <dt>"Type de structure"</dt><dd>{kind}</dd>
                 </dl>
             </div>
@@ -149,8 +148,7 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
 #[component]
 fn ErasedDetail(detail: RegistrationDetail, at: i64) -> impl IntoView {
     let row = detail.row;
-    let kind = OrganisationKind::from_code(&row.organisation_kind)
-        .map_or(row.organisation_kind.clone(), |k| k.label().to_string());
+    let kind = row.organisation_kind.label();
     view! {
         <h2 class="fr-h3">{row.reference} " " <span class="fr-badge fr-badge--info">"Données effacées"</span></h2>
         <div class="fr-alert fr-alert--info fr-mb-3w" id="erased">
