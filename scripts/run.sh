@@ -7,4 +7,4 @@ unset RUSTFLAGS
 # --precompress: brotli and gzip copies of the static files, served to the browsers that take them.
 cargo leptos build --release --split --precompress
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
-exec "$CARGO_TARGET_DIR/release/server"
+exec "$CARGO_TARGET_DIR/server-release/server"

@@ -109,7 +109,7 @@ async fn served(base: &str) -> (f64, Vec<Duration>) {
                         .await
                         .expect("answer")
                         .status();
-                    assert_eq!(status.as_u16(), 201, "submit");
+                    assert_eq!(status.as_u16(), 202, "submit");
                     times.push(sent.elapsed());
                 }
                 times
