@@ -82,12 +82,80 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
         chars: text.chars().collect(),
         at: 0,
     };
+    // As the original's documentation page generated it: the parameter's name copied into its value, and the
+    // condition between parentheses of its own.
+    let (start, end) = unwrapped(&parser.chars);
+    parser.at = start;
+    let whole = std::mem::take(&mut parser.chars);
+    parser.chars = whole[..end].to_vec();
     let filter = parser.expr(0)?;
     parser.skip_spaces();
     if parser.at < parser.chars.len() {
         return Err(parser.error("la fin de l'expression était attendue ici."));
     }
     Ok(filter)
+}
+
+/// Where the condition starts and ends in `chars`: past a leading `?_where=` (or `_where=`) and inside outer
+/// parentheses that hold the whole of it (`(eq(com_nom,Paris))`), however many.
+fn unwrapped(chars: &[char]) -> (usize, usize) {
+    let mut start = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let end = chars.len() - chars.iter().rev().take_while(|c| c.is_whitespace()).count();
+    let mut end = end.max(start);
+    for prefix in ["?_where=", "_where="] {
+        let prefix: Vec<char> = prefix.chars().collect();
+        if chars[start..end].starts_with(&prefix) {
+            start += prefix.len();
+            break;
+        }
+    }
+    while end > start + 1
+        && chars[start] == '('
+        && closing(&chars[start..end]) == Some(end - start - 1)
+    {
+        start += 1;
+        end -= 1;
+        start += chars[start..end]
+            .iter()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        end -= chars[start..end]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+    }
+    (start, end)
+}
+
+/// The index of the parenthesis closing the one `chars` starts with, quoted values skipped.
+fn closing(chars: &[char]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if quoted {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What an expression's name announces.

@@ -118,8 +118,21 @@ pub fn is_date(text: &str) -> bool {
     year > 0 && (1..=days).contains(&day)
 }
 
-/// The public field of this name.
+/// The public field of this name, or of its name in the original API's documentation (`latCoor1` for
+/// `lat_coor1`, `comNom` for `com_nom`): a capital letter stands for an underscore and its small letter.
 pub fn find_field(name: &str) -> Option<&'static Field> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        let mut snake = String::with_capacity(name.len() + 4);
+        for c in name.chars() {
+            if c.is_ascii_uppercase() {
+                snake.push('_');
+                snake.push(c.to_ascii_lowercase());
+            } else {
+                snake.push(c);
+            }
+        }
+        return FIELDS.iter().find(|f| f.name == snake);
+    }
     FIELDS.iter().find(|f| f.name == name)
 }
 

@@ -111,12 +111,18 @@ impl FromRequestParts<AppContext> for DataClient {
         let Some(authorization) = parts.headers.get(header::AUTHORIZATION) else {
             return Err(unauthorized(false));
         };
+        // `Bearer <token>`, or the token alone as the original's documentation page sends it.
         let token = authorization
             .to_str()
             .ok()
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
+            .map(str::trim)
+            .and_then(|value| match value.split_once(' ') {
+                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                    Some(token.trim())
+                }
+                Some(_) => None,
+                None => Some(value),
+            })
             .filter(|token| !token.is_empty());
         let Some(token) = token else {
             return Err(unauthorized(true));
@@ -156,11 +162,14 @@ struct ListParams {
     /// Records of the page, at most 1000 (20 by default).
     #[param(example = 20)]
     limit: Option<u32>,
-    /// `champ:asc` or `champ:desc`, several separated by commas; `gid` breaks ties.
+    /// `champ:asc` or `champ:desc`, several separated by commas; `gid` breaks ties. The names of the original's
+    /// documentation are read too (`comNom` for `com_nom`, `latCoor1` for `lat_coor1`).
     #[param(example = "com_nom:asc")]
     sort_by: Option<String>,
     /// A condition: `eq, ne, lt, le, gt, ge, like, in, isnull`, combined by `and(…)` and `or(…)`; a value holding
-    /// commas or parentheses goes between double quotes.
+    /// commas or parentheses goes between double quotes. As the original's documentation page wrote it, a leading
+    /// `?_where=` and parentheses around the whole condition are read as the condition they carry. Parameters
+    /// other than these four are ignored, as the original does.
     #[param(
         rename = "_where",
         example = "and(eq(com_nom,Nantes),eq(etat_fonct,En fonctionnement))"

@@ -312,6 +312,46 @@ async fn a_token_ends_with_its_time_the_account_or_its_password(backend: Backend
     assert_ne!(digest, token);
     assert_eq!(list(&app, Some(&token), &[]).await.0, 200);
 
+    // The token alone, as the original's documentation page sends it, with its field names and `_where` as that
+    // page wrote them: the same answer as the Bearer call with the lower_case names.
+    let bare = app
+        .client
+        .get(format!("{}/api/dae", app.base))
+        .query(&[
+            ("sort_by", "comNom:desc"),
+            ("_where", "?_where=(ne(etatFonct,Hors service))"),
+            ("limit", "50"),
+        ])
+        .header("Authorization", &token)
+        .send()
+        .await
+        .expect("bare token");
+    assert_eq!(bare.status().as_u16(), 200);
+    let bare: Value = bare.json().await.expect("records");
+    let (status, bearer, _) = list(
+        &app,
+        Some(&token),
+        &[
+            ("sort_by", "com_nom:desc"),
+            ("_where", "ne(etat_fonct,Hors service)"),
+            ("limit", "50"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(bare, bearer);
+    assert!(!gids(&bare).is_empty());
+    assert!(bare[0].get("com_nom").is_some() && bare[0].get("comNom").is_none());
+    // Another scheme is no token.
+    let basic = app
+        .client
+        .get(format!("{}/api/dae", app.base))
+        .header("Authorization", format!("Basic {token}"))
+        .send()
+        .await
+        .expect("basic");
+    assert_eq!(basic.status().as_u16(), 401);
+
     // 30 minutes later.
     sqlx::query("UPDATE api_tokens SET expires_at = expires_at - 30 * 60 * 1000")
         .execute(&app.db.pool)

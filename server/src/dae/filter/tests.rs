@@ -182,3 +182,38 @@ fn deep_or_long_expressions_are_refused_without_exhausting_the_stack() {
             .contains("au plus")
     );
 }
+
+#[test]
+fn the_documentation_pages_forms_read_as_the_condition_they_carry() {
+    let plain = sql("eq(com_nom,Paris)").expect("plain");
+    for text in [
+        "?_where=eq(com_nom,Paris)",
+        "_where=eq(com_nom,Paris)",
+        "(eq(com_nom,Paris))",
+        " ( (eq(com_nom,Paris)) ) ",
+        "?_where=(eq(com_nom,Paris))",
+        "eq(comNom,Paris)",
+    ] {
+        assert_eq!(sql(text).as_ref(), Ok(&plain), "{text}");
+    }
+    // Parentheses that do not hold the whole, and the grammar otherwise, stay strict.
+    for text in [
+        "(eq(com_nom,Paris)",
+        "(eq(com_nom,Paris)))",
+        "(eq(com_nom,Paris))(",
+        "?where=eq(com_nom,Paris)",
+        "eq(com_nom,Paris)?_where=",
+        "(",
+        "()",
+        "?_where=",
+        "   ",
+        "eq(ComNom,Paris)",
+    ] {
+        assert!(sql(text).is_err(), "{text}");
+    }
+    // A quoted parenthesis is a value's, not the outer pair's.
+    assert_eq!(
+        sql(r#"(eq(com_nom,"Paris (75)"))"#).map(|(_, p)| p),
+        Ok(vec![Param::Text("Paris (75)".into())])
+    );
+}
