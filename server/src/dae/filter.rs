@@ -86,8 +86,7 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
     // condition between parentheses of its own.
     let (start, end) = unwrapped(&parser.chars);
     parser.at = start;
-    let whole = std::mem::take(&mut parser.chars);
-    parser.chars = whole[..end].to_vec();
+    parser.chars.truncate(end);
     let filter = parser.expr(0)?;
     parser.skip_spaces();
     if parser.at < parser.chars.len() {
@@ -97,11 +96,13 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
 }
 
 /// Where the condition starts and ends in `chars`: past a leading `?_where=` (or `_where=`) and inside outer
-/// parentheses that hold the whole of it (`(eq(com_nom,Paris))`), however many.
+/// parentheses that hold the whole of it (`(eq(com_nom,Paris))`), however many. One pass: each opening
+/// parenthesis's closing one is found once (quoted values skipped), so a long run of them costs no more than its length.
 fn unwrapped(chars: &[char]) -> (usize, usize) {
-    let mut start = chars.iter().take_while(|c| c.is_whitespace()).count();
-    let end = chars.len() - chars.iter().rev().take_while(|c| c.is_whitespace()).count();
-    let mut end = end.max(start);
+    let spaces = |part: &[char]| part.iter().take_while(|c| c.is_whitespace()).count();
+    let trailing = |part: &[char]| part.iter().rev().take_while(|c| c.is_whitespace()).count();
+    let mut start = spaces(chars);
+    let mut end = (chars.len() - trailing(chars)).max(start);
     for prefix in ["?_where=", "_where="] {
         let prefix: Vec<char> = prefix.chars().collect();
         if chars[start..end].starts_with(&prefix) {
@@ -109,28 +110,20 @@ fn unwrapped(chars: &[char]) -> (usize, usize) {
             break;
         }
     }
-    while end > start + 1
-        && chars[start] == '('
-        && closing(&chars[start..end]) == Some(end - start - 1)
-    {
+    let closing = closings(&chars[..end]);
+    while end > start + 1 && chars[start] == '(' && closing[start] == Some(end - 1) {
         start += 1;
         end -= 1;
-        start += chars[start..end]
-            .iter()
-            .take_while(|c| c.is_whitespace())
-            .count();
-        end -= chars[start..end]
-            .iter()
-            .rev()
-            .take_while(|c| c.is_whitespace())
-            .count();
+        start += spaces(&chars[start..end]);
+        end -= trailing(&chars[start..end]);
     }
     (start, end)
 }
 
-/// The index of the parenthesis closing the one `chars` starts with, quoted values skipped.
-fn closing(chars: &[char]) -> Option<usize> {
-    let mut depth = 0usize;
+/// For each opening parenthesis of `chars`, the index of the one that closes it (quoted values skipped).
+fn closings(chars: &[char]) -> Vec<Option<usize>> {
+    let mut closing = vec![None; chars.len()];
+    let mut open = Vec::new();
     let mut quoted = false;
     let mut escaped = false;
     for (i, &c) in chars.iter().enumerate() {
@@ -145,17 +138,16 @@ fn closing(chars: &[char]) -> Option<usize> {
         }
         match c {
             '"' => quoted = true,
-            '(' => depth += 1,
+            '(' => open.push(i),
             ')' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
+                if let Some(at) = open.pop() {
+                    closing[at] = Some(i);
                 }
             }
             _ => {}
         }
     }
-    None
+    closing
 }
 
 /// What an expression's name announces.

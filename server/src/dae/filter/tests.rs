@@ -217,3 +217,12 @@ fn the_documentation_pages_forms_read_as_the_condition_they_carry() {
         Ok(vec![Param::Text("Paris (75)".into())])
     );
 }
+
+#[test]
+fn a_condition_wrapped_to_the_longest_length_is_read_in_one_pass() {
+    let wrapped = format!("{}eq(com_nom,Paris){}", "(".repeat(1990), ")".repeat(1990));
+    assert!(wrapped.chars().count() <= MAX_LENGTH);
+    assert_eq!(sql(&wrapped), sql("eq(com_nom,Paris)"));
+    let unbalanced = format!("{}eq(com_nom,Paris){}", "(".repeat(1990), ")".repeat(1989));
+    assert!(sql(&unbalanced).is_err());
+}
