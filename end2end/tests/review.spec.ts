@@ -113,6 +113,8 @@ test("after signing in, a return address that leads off the site is not followed
     await expect(page, retour).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/admin$/);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
   }
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await expect(page).toHaveTitle(/Demandes de compte API/);
   await checkPage(page);
 });
 

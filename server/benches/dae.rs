@@ -314,6 +314,58 @@ struct Measured {
     anchor: f64,
     /// Records a second, MB a second, peak memory growth (MB), MB in all.
     export: (f64, f64, f64, f64),
+    /// The same for `GET /api/dae?limit=200000&sort_by=com_nom:asc`.
+    list: (f64, f64, f64, f64),
+}
+
+/// The process's resident memory (`VmRSS:`) or its peak (`VmHWM:`), MB.
+fn rss(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// Reads a streamed answer of every record without keeping it: records a second, MB a second, growth of the
+/// peak resident memory meanwhile (MB; the server runs in this process), MB in all.
+async fn long_read(client: &reqwest::Client, token: &str, url: &str) -> (f64, f64, f64, f64) {
+    const MARK: &[u8] = b"\"gid\":";
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = rss("VmRSS:");
+    let started = Instant::now();
+    let mut response = client
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("a long read");
+    assert_eq!(response.status().as_u16(), 200, "{url}");
+    let mut bytes = 0usize;
+    let mut records = 0usize;
+    // The end of the previous chunk, so that a mark cut in two is counted once.
+    let mut tail: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.expect("chunk") {
+        bytes += chunk.len();
+        tail.extend_from_slice(&chunk);
+        records += tail.windows(MARK.len()).filter(|w| *w == MARK).count();
+        let keep = tail.len().min(MARK.len() - 1);
+        tail.drain(..tail.len() - keep);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let growth = rss("VmHWM:") - before;
+    assert_eq!(records, RECORDS, "{url}: every record once");
+    (
+        RECORDS as f64 / seconds,
+        bytes as f64 / 1e6 / seconds,
+        growth,
+        bytes as f64 / 1e6,
+    )
 }
 
 async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> Measured {
@@ -372,50 +424,32 @@ async fn measure(engine: &str, database_url: String, dir: &std::path::Path) -> M
         |json| json.as_array().is_some(),
     )
     .await;
-    // The whole export, streamed: its pace, and how much the process grows meanwhile (peak resident memory,
-    // reset just before; the data set as GeoJSON is some hundred times larger).
-    let rss = |field: &str| -> f64 {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with(field))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-            .unwrap_or(0.0)
-            / 1024.0
-    };
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let before = rss("VmRSS:");
-    let started = Instant::now();
-    let mut response = client
-        .get(format!("{base}/api/v1/dae/export"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("export");
-    let mut bytes = 0usize;
-    let mut features = 0usize;
-    while let Some(chunk) = response.chunk().await.expect("chunk") {
-        bytes += chunk.len();
-        features += chunk.iter().filter(|b| **b == b'\n').count();
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    let growth = rss("VmHWM:") - before;
-    assert!(features > RECORDS, "{features} lines");
+    // The whole export, streamed, and Géo'DAE's list call asked for every record at once, sorted by commune (no
+    // ceiling: read by pages after the last record sent): their pace, and how much the process grows meanwhile
+    // (peak resident memory, reset just before; the data set as GeoJSON is some hundred times larger).
+    let export = long_read(&client, &token, &format!("{base}/api/v1/dae/export")).await;
     eprintln!(
-        "{engine}: export of {RECORDS} records, {:.1} MB in {seconds:.2} s, peak memory +{growth:.1} MB",
-        bytes as f64 / 1e6
+        "{engine}: export of {RECORDS} records, {:.1} MB in {:.2} s, peak memory +{:.1} MB",
+        export.3,
+        export.3 / export.1,
+        export.2
+    );
+    let list = long_read(
+        &client,
+        &token,
+        &format!("{base}/api/dae?limit={RECORDS}&sort_by=com_nom:asc"),
+    )
+    .await;
+    eprintln!(
+        "{engine}: list of {RECORDS} records sorted by commune, {:.1} MB in {:.2} s, peak memory +{:.1} MB",
+        list.3,
+        list.3 / list.1,
+        list.2
     );
     running.server.abort();
     Measured {
-        export: (
-            RECORDS as f64 / seconds,
-            bytes as f64 / 1e6 / seconds,
-            growth,
-            bytes as f64 / 1e6,
-        ),
+        export,
+        list,
         rows: vec![
             ("near, 5 km, 20 results (GET /api/v1/dae)", near.0, near.1),
             (
@@ -463,6 +497,18 @@ async fn main() {
         label: "export, growth of the server's peak memory meanwhile (anchor: MB sent)".to_string(),
         values: engines.iter().map(|(_, m)| m.export.2).collect(),
         anchors: engines.iter().map(|(_, m)| m.export.3).collect(),
+        show: |v| format!("{v:.1} MB"),
+    });
+    rows.push(Row {
+        label: format!("GET /api/dae?limit={RECORDS}&sort_by=com_nom:asc, streamed, records/s (anchor: GET /api/v1/health calls/s)"),
+        values: engines.iter().map(|(_, m)| m.list.0).collect(),
+        anchors: anchors.iter().map(|a| 1000.0 / a).collect(),
+        show: |v| format!("{v:.0}/s"),
+    });
+    rows.push(Row {
+        label: format!("GET /api/dae?limit={RECORDS}, growth of the server's peak memory meanwhile (anchor: MB sent)"),
+        values: engines.iter().map(|(_, m)| m.list.2).collect(),
+        anchors: engines.iter().map(|(_, m)| m.list.3).collect(),
         show: |v| format!("{v:.1} MB"),
     });
     common::print_table(&names, &rows);

@@ -1,26 +1,18 @@
-//! The export of every defibrillator (`GET /api/v1/dae/export`), bounded so that no client can hold the
-//! database: the records are read page by page in `gid` order, each page on a connection taken for its query
-//! alone (never one held while the client reads), one export streams at a time per account and a few for
-//! everyone ([`Exports`]), and an export whose client takes nothing for a while is dropped.
+//! The export of every defibrillator (`GET /api/v1/dae/export`), and the limits of every long read (the
+//! export, a list call of more than a page): one streams at a time per account and a few for everyone
+//! ([`Exports`]), so that no client can hold the service; how they are read and sent is [`stream`]'s.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use serde_json::Value as Json;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use axum::body::Body;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::field_names;
 use super::geojson::feature;
-use super::list::record;
-use crate::store::{Db, Sql};
-
-/// Records read by one query.
-const PAGE: i64 = 1_000;
-/// Bytes sent at a time.
-const CHUNK: usize = 64 * 1024;
+use super::list::ListQuery;
+use super::stream::{self, Layout};
+use crate::store::Db;
 
 /// The exports streaming now: at most one per account, and `at_once` for everyone.
 pub struct Exports {
@@ -83,118 +75,23 @@ impl Exports {
     }
 }
 
-/// The body of an export: the chunks the reader sends, then the end; an error (the connection is cut, so that
-/// the client cannot take a truncated document for a whole one) once the reader gave up.
-pub fn body(
-    chunks: mpsc::Receiver<Bytes>,
-    given_up: Arc<AtomicBool>,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
-    futures_util::stream::unfold(Some(chunks), move |state| {
-        let given_up = Arc::clone(&given_up);
-        async move {
-            let mut chunks = state?;
-            let chunk = chunks.recv().await;
-            if given_up.load(Ordering::Acquire) {
-                return Some((Err(std::io::Error::other("the export stopped")), None));
-            }
-            chunk.map(|chunk| (Ok(chunk), Some(chunks)))
-        }
-    })
-}
+/// How the export writes the records: a GeoJSON FeatureCollection, one feature a line.
+pub const GEOJSON_LINES: Layout = Layout {
+    open: b"{\"type\":\"FeatureCollection\",\"features\":[\n",
+    between: b",\n",
+    close: b"\n]}\n",
+    item: feature,
+};
 
-/// A reader of the export, and the body it feeds.
-pub fn start(
-    db: Db,
-    permit: Permit,
-    stall: Duration,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
-    let (sender, receiver) = mpsc::channel::<Bytes>(8);
-    let given_up = Arc::new(AtomicBool::new(false));
-    tokio::spawn(read(db, permit, sender, stall, Arc::clone(&given_up)));
-    body(receiver, given_up)
-}
-
-/// Reads every record as a GeoJSON FeatureCollection, one feature a line, in `gid` order, and sends it in
-/// chunks. A client that takes nothing for `stall` is given up, as is a failure midway (logged): the body then
-/// ends in an error.
-async fn read(
-    db: Db,
-    permit: Permit,
-    sender: mpsc::Sender<Bytes>,
-    stall: Duration,
-    given_up: Arc<AtomicBool>,
-) {
-    let _permit = permit;
-    let columns = field_names();
-    let mut buffer = Vec::with_capacity(CHUNK + 4096);
-    buffer.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[\n");
-    let mut last = i64::MIN;
-    let mut first = true;
-    loop {
-        let mut sql = Sql::new(format!("SELECT {columns} FROM dae WHERE gid > "));
-        sql.bind(last).push(" ORDER BY gid LIMIT ").bind(PAGE);
-        let rows = sql.query().fetch_all(&db.pool).await;
-        let page =
-            match rows.and_then(|rows| rows.iter().map(record).collect::<Result<Vec<_>, _>>()) {
-                Ok(page) => page,
-                Err(error) => {
-                    tracing::error!(error = %error, "the export stopped: cannot read the records");
-                    given_up.store(true, Ordering::Release);
-                    return;
-                }
-            };
-        let Some(end) = page
-            .last()
-            .and_then(|r| r.get("gid"))
-            .and_then(Json::as_i64)
-        else {
-            break;
-        };
-        last = end;
-        let short = page.len() < usize::try_from(PAGE).unwrap_or(usize::MAX);
-        for properties in page {
-            if !first {
-                buffer.extend_from_slice(b",\n");
-            }
-            first = false;
-            if serde_json::to_writer(&mut buffer, &feature(properties)).is_err() {
-                given_up.store(true, Ordering::Release);
-                return;
-            }
-            if buffer.len() >= CHUNK {
-                let chunk = Bytes::from(std::mem::replace(
-                    &mut buffer,
-                    Vec::with_capacity(CHUNK + 4096),
-                ));
-                if !send(&sender, chunk, stall, &given_up).await {
-                    return;
-                }
-            }
-        }
-        if short {
-            break;
-        }
-    }
-    buffer.extend_from_slice(b"\n]}\n");
-    send(&sender, Bytes::from(buffer), stall, &given_up).await;
-}
-
-/// Sends a chunk; `false` when the client went away or took nothing for `stall` (then given up).
-async fn send(
-    sender: &mpsc::Sender<Bytes>,
-    chunk: Bytes,
-    stall: Duration,
-    given_up: &AtomicBool,
-) -> bool {
-    match sender.send_timeout(chunk, stall).await {
-        Ok(()) => true,
-        Err(mpsc::error::SendTimeoutError::Timeout(_)) => {
-            tracing::warn!("export given up: the client took nothing for {stall:?}");
-            given_up.store(true, Ordering::Release);
-            false
-        }
-        Err(mpsc::error::SendTimeoutError::Closed(_)) => false,
-    }
+/// The body of the export: every record in `gid` order (see [`stream`] for how it is read and sent).
+pub async fn body(db: Db, permit: Permit, stall: Duration) -> Result<Body, sqlx::Error> {
+    let everything = ListQuery {
+        offset: 0,
+        limit: i64::MAX,
+        sort: Vec::new(),
+        filter: None,
+    };
+    stream::body(db, everything, GEOJSON_LINES, Some(permit), stall).await
 }
 
 #[cfg(test)]

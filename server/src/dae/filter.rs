@@ -279,7 +279,7 @@ impl Parser {
             }
             Head::Compare(op) => {
                 let field = self.field()?;
-                if op == Op::Like && field.kind != Kind::Text {
+                if op == Op::Like && !matches!(field.kind, Kind::Text | Kind::List) {
                     return Err(self.error_at(
                         start,
                         format!(
@@ -399,7 +399,7 @@ fn typed(field: &Field, text: String) -> Result<Value, String> {
         )
     };
     match field.kind {
-        Kind::Text => Ok(Value::Text(text)),
+        Kind::Text | Kind::List => Ok(Value::Text(text)),
         Kind::Integer => text.parse().map(Value::Integer).map_err(|_| refused(&text)),
         Kind::Number => text
             .parse::<f64>()

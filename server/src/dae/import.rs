@@ -4,9 +4,14 @@
 //! The export's conventions are read as they come: `c_`-prefixed columns (or the plain `schema-dae` names),
 //! `;` or `,` separators, `t`/`f` booleans, PostgreSQL arrays (`{lundi,mardi}`, `{"non renseigné"}`) for the
 //! days and hours of the layout before October 2026, `c_dispo_horaires` (OpenStreetMap `opening_hours`) after,
-//! `2000-01-01` for an unknown date. Each record is checked against `schema-dae` 1.0.7: one that cannot be
-//! served (no identifier, name, position, access or state) is refused; an optional value that breaks its rule
-//! is left empty. Both are reported with their line, field and reason.
+//! `2000-01-01` for an unknown date. It reads as well the `schema-dae` files that producers publish (a city's
+//! open data): plain names (or their ten-letter shapefile truncation, `date_insta`), `|`-separated lists,
+//! `oui`/`non`, `", "` separators, no identifier (the records are then numbered in the file's order), words
+//! whatever their case and accents (`intérieur`, `Heures ouvrables`), dates without their zeros (`2017-12-1`)
+//! or French (`01/12/2017`). Each record is checked against `schema-dae` 1.0.7: one that cannot be served (no
+//! identifier, name, position, access or state) is refused; an optional value that breaks its rule is left
+//! empty; a latitude and longitude given the wrong way round (a point off every French territory that is on
+//! one once swapped) are swapped. All three are reported with their line, field and reason.
 
 use std::collections::HashMap;
 
@@ -14,6 +19,7 @@ use anyhow::Context;
 use sqlx::Any;
 
 use super::filter::Value;
+use super::hours;
 use super::{FIELDS, Kind, is_date};
 use crate::store::{Db, now_ms};
 use crate::store::{Param, Sql};
@@ -42,6 +48,10 @@ pub struct Report {
     pub rejected: Vec<Issue>,
     /// Values left empty in records kept.
     pub emptied: Vec<Issue>,
+    /// Values corrected in records kept.
+    pub corrected: Vec<Issue>,
+    /// The file had no identifiers: the records were numbered in its order, from 1.
+    pub numbered: bool,
     /// "ligne" (CSV) or "objet" (GeoJSON): what `Issue::line` counts.
     pub unit: &'static str,
 }
@@ -50,14 +60,21 @@ impl Report {
     /// The summary and every issue, in French, for the terminal.
     pub fn describe(&self) -> String {
         let mut out = format!(
-            "{} défibrillateurs importés, {} refusés, {} valeurs laissées vides.",
+            "{} défibrillateurs importés, {} refusés, {} valeurs laissées vides, {} corrigées.",
             self.accepted,
             self.rejected.len(),
-            self.emptied.len()
+            self.emptied.len(),
+            self.corrected.len()
         );
+        if self.numbered {
+            out.push_str(
+                "\nLe fichier ne donne pas d'identifiant (gid) : les défibrillateurs sont numérotés dans son ordre, à partir de 1.",
+            );
+        }
         for (title, issues) in [
             ("Refusés", &self.rejected),
             ("Valeurs laissées vides", &self.emptied),
+            ("Valeurs corrigées", &self.corrected),
         ] {
             if !issues.is_empty() {
                 out.push_str(&format!("\n{title} :"));
@@ -86,19 +103,27 @@ pub struct Record(pub Vec<Option<Value>>);
 pub fn read(bytes: &[u8]) -> anyhow::Result<(Vec<Record>, Report)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let (rows, unit) = if first == Some(&b'{') {
+    let (mut rows, unit) = if first == Some(&b'{') {
         (geojson_rows(bytes)?, "objet")
     } else {
         (csv_rows(bytes)?, "ligne")
     };
+    // A producer's file has no identifier: its records are numbered in its order.
+    let numbered = !rows.is_empty() && rows.iter().all(|r| !r.values.contains_key("gid"));
+    if numbered {
+        for (rank, row) in rows.iter_mut().enumerate() {
+            row.values.insert("gid".to_string(), (rank + 1).to_string());
+        }
+    }
     let mut report = Report {
         unit,
+        numbered,
         ..Report::default()
     };
     let mut records = Vec::with_capacity(rows.len());
     let mut seen: HashMap<i64, usize> = HashMap::new();
     for row in rows {
-        match check(&row, &mut report.emptied) {
+        match check(&row, &mut report.emptied, &mut report.corrected) {
             Ok(record) => {
                 let Some(Value::Integer(gid)) = record.0[0] else {
                     continue;
@@ -181,7 +206,7 @@ fn param(kind: Kind, value: Option<&Value>) -> Param {
         (_, Some(value)) => Param::from(value),
         (Kind::Number, None) => Param::NullReal,
         (Kind::Integer | Kind::Boolean, None) => Param::NullInt,
-        (Kind::Text | Kind::Date, None) => Param::NullText,
+        (Kind::Text | Kind::Date | Kind::List, None) => Param::NullText,
     }
 }
 
@@ -233,6 +258,7 @@ fn csv_rows(bytes: &[u8]) -> anyhow::Result<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(if semicolons > commas { b';' } else { b',' })
         .flexible(true)
+        .trim(csv::Trim::All)
         .from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
@@ -242,9 +268,10 @@ fn csv_rows(bytes: &[u8]) -> anyhow::Result<Vec<Row>> {
         .collect();
     let prefixed = headers.iter().any(|h| h.starts_with("c_"));
     let names: Vec<Option<String>> = headers.iter().map(|h| column_name(h, prefixed)).collect();
+    let has = |name: &str| names.iter().flatten().any(|n| n == name);
     anyhow::ensure!(
-        names.iter().flatten().any(|n| n == "gid"),
-        "the CSV file has no c_gid (or gid) column: is it Géo'DAE's export?"
+        has("gid") || (has("nom") && has("lat_coor1") && has("long_coor1")),
+        "the CSV file has neither a c_gid (or gid) column nor nom, lat_coor1 and long_coor1: is it Géo'DAE's export or a schema-dae file?"
     );
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -255,11 +282,20 @@ fn csv_rows(bytes: &[u8]) -> anyhow::Result<Vec<Row>> {
         let values = names
             .iter()
             .zip(record.iter())
-            .filter_map(|(name, value)| Some((name.clone()?, value.to_string())))
+            .filter_map(|(name, value)| Some((name.clone()?, unquoted(value))))
             .collect();
         rows.push(Row { line, values });
     }
     Ok(rows)
+}
+
+/// A value as written: a field quoted after a space (`a, "b"`, as schema-dae's examples write them) is not
+/// read as quoted by CSV's rules, so its quotes are taken off here.
+fn unquoted(value: &str) -> String {
+    match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => value.to_string(),
+    }
 }
 
 /// The `schema-dae` name of an export column. In the export's layout the device's columns carry `c_` (its own
@@ -268,11 +304,19 @@ fn column_name(header: &str, prefixed: bool) -> Option<String> {
     if header == "cc_photo1" {
         return Some("photo1_url".to_string());
     }
-    if prefixed {
-        header.strip_prefix("c_").map(str::to_string)
+    let name = if prefixed {
+        header.strip_prefix("c_")?
     } else {
-        Some(header.to_string())
+        header
+    };
+    // A shapefile keeps ten letters of a name (`date_insta`, `disp_compl`): the one field they begin.
+    if name.len() == 10 && !FIELDS.iter().any(|f| f.name == name) {
+        let mut longer = FIELDS.iter().filter(|f| f.name.starts_with(name));
+        if let (Some(field), None) = (longer.next(), longer.next()) {
+            return Some(field.name.to_string());
+        }
     }
+    Some(name.to_string())
 }
 
 /// The fields a record cannot be served without.
@@ -286,7 +330,7 @@ const REQUIRED: &[&str] = &[
     "etat_fonct",
 ];
 
-fn check(row: &Row, emptied: &mut Vec<Issue>) -> Result<Record, Issue> {
+fn check(row: &Row, emptied: &mut Vec<Issue>, corrected: &mut Vec<Issue>) -> Result<Record, Issue> {
     let mut values = Vec::with_capacity(FIELDS.len());
     for field in FIELDS {
         let raw = row
@@ -325,7 +369,87 @@ fn check(row: &Row, emptied: &mut Vec<Issue>) -> Result<Record, Issue> {
         }
         values.push(value);
     }
+    complete_availability(&mut values);
+    if let Some(issue) = swap_if_reversed(&mut values) {
+        corrected.push(Issue {
+            line: row.line,
+            ..issue
+        });
+    }
     Ok(Record(values))
+}
+
+/// Swaps a latitude and longitude given the wrong way round: a point off every French territory that is on one
+/// once swapped (a producer's file where `lat_coor1` holds 3.93 and `long_coor1` 43.61, in Montpellier).
+fn swap_if_reversed(values: &mut [Option<Value>]) -> Option<Issue> {
+    let at = |name: &str| FIELDS.iter().position(|f| f.name == name);
+    let (lat_at, lon_at) = (at("lat_coor1")?, at("long_coor1")?);
+    let (Some(Value::Number(lat)), Some(Value::Number(lon))) = (&values[lat_at], &values[lon_at])
+    else {
+        return None;
+    };
+    let (lat, lon) = (*lat, *lon);
+    if in_france(lat, lon) || !in_france(lon, lat) {
+        return None;
+    }
+    values.swap(lat_at, lon_at);
+    Some(Issue {
+        line: 0,
+        field: "lat_coor1".to_string(),
+        reason: format!(
+            "latitude {lat} et longitude {lon} inversées (le point est hors de France) : lues {lon}, {lat}."
+        ),
+    })
+}
+
+/// Whether a point lies in France: metropolitan France and Corsica, or an overseas territory (boxes, degrees).
+fn in_france(lat: f64, lon: f64) -> bool {
+    const TERRITORIES: &[(f64, f64, f64, f64)] = &[
+        // south, north, west, east
+        (41.2, 51.2, -5.3, 9.7),        // metropolitan France and Corsica
+        (15.8, 18.2, -63.2, -60.7),     // Guadeloupe, Martinique, Saint-Martin, Saint-Barthélemy
+        (14.3, 14.9, -61.3, -60.7),     // Martinique
+        (2.0, 6.0, -54.7, -51.5),       // Guyane
+        (-21.5, -20.8, 55.1, 55.9),     // La Réunion
+        (-13.1, -12.5, 44.9, 45.4),     // Mayotte
+        (46.7, 47.2, -56.5, -56.0),     // Saint-Pierre-et-Miquelon
+        (-23.0, -19.4, 163.5, 168.2),   // Nouvelle-Calédonie
+        (-28.0, -7.8, -154.8, -134.4),  // Polynésie française
+        (-14.4, -13.1, -178.3, -176.1), // Wallis-et-Futuna
+    ];
+    TERRITORIES
+        .iter()
+        .any(|(s, n, w, e)| (*s..=*n).contains(&lat) && (*w..=*e).contains(&lon))
+}
+
+/// Gives a record known in one layout of its availability the other one (see [`hours`]).
+fn complete_availability(values: &mut [Option<Value>]) {
+    let at = |name: &str| FIELDS.iter().position(|f| f.name == name);
+    let (Some(days), Some(hours), Some(opening)) =
+        (at("disp_j"), at("disp_h"), at("dispo_horaires"))
+    else {
+        return;
+    };
+    let text = |value: &Option<Value>| match value {
+        Some(Value::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    match (
+        text(&values[days]),
+        text(&values[hours]),
+        text(&values[opening]),
+    ) {
+        (Some(d), Some(h), None) => {
+            values[opening] = hours::opening_hours_of(&d, &h).map(Value::Text);
+        }
+        (None, None, Some(o)) => {
+            if let Some((d, h)) = hours::lists_of(&o) {
+                values[days] = Some(Value::Text(d));
+                values[hours] = Some(Value::Text(h));
+            }
+        }
+        _ => {}
+    }
 }
 
 fn is_photo_url(text: &str) -> bool {
@@ -349,7 +473,7 @@ const DAYS: &[&str] = &[
     "événements",
 ];
 const HOURS: &[&str] = &["heures ouvrables", "heures de nuit", "24h/24"];
-const UNKNOWN: &str = "non renseigné";
+const UNKNOWN: &str = hours::UNKNOWN;
 /// Dates the export writes for "unknown".
 const PLACEHOLDER_DATES: &[&str] = &["2000-01-01", "1900-01-01", "1970-01-01"];
 
@@ -380,21 +504,14 @@ fn normalise(name: &str, kind: Kind, raw: &str) -> Result<Option<Value>, String>
             _ => return Err(format!("« {raw} » n'est pas un booléen (t/f, oui/non).")),
         },
         Kind::Date => {
-            // A date, or a timestamp whose date is kept ("2023-04-11 19:30:44.302674").
-            let date = match raw.get(10..11) {
-                None => raw,
-                Some(" " | "T") => &raw[..10],
-                Some(_) => "",
-            };
-            if !is_date(date) {
-                return Err(format!("« {raw} » n'est pas une date AAAA-MM-JJ."));
-            }
-            if PLACEHOLDER_DATES.contains(&date) {
+            let date =
+                date(raw).ok_or_else(|| format!("« {raw} » n'est pas une date AAAA-MM-JJ."))?;
+            if PLACEHOLDER_DATES.contains(&date.as_str()) {
                 return Ok(None);
             }
-            Value::Text(date.to_string())
+            Value::Text(date)
         }
-        Kind::Text => Value::Text(text(name, raw)?),
+        Kind::Text | Kind::List => Value::Text(text(name, raw)?),
     };
     Ok(Some(value))
 }
@@ -402,8 +519,8 @@ fn normalise(name: &str, kind: Kind, raw: &str) -> Result<Option<Value>, String>
 /// A text field's value, checked against its rule in `schema-dae`.
 fn text(name: &str, raw: &str) -> Result<String, String> {
     let one_of = |allowed: &[&str]| {
-        if allowed.contains(&raw) {
-            Ok(raw.to_string())
+        if let Some(word) = allowed.iter().find(|w| fold(w) == fold(raw)) {
+            Ok((*word).to_string())
         } else {
             Err(format!(
                 "« {raw} » n'est pas l'une des valeurs : {}.",
@@ -448,6 +565,45 @@ fn text(name: &str, raw: &str) -> Result<String, String> {
     }
 }
 
+/// A date as `AAAA-MM-JJ`: so written, or a timestamp whose date is kept (`2023-04-11 19:30:44.302674`),
+/// without its zeros (`2017-12-1`), or French (`01/12/2017`).
+fn date(raw: &str) -> Option<String> {
+    let day_part = raw.split([' ', 'T']).next().unwrap_or(raw);
+    let parts: Vec<&str> = if day_part.contains('/') {
+        let mut parts: Vec<&str> = day_part.split('/').collect();
+        parts.reverse();
+        parts
+    } else {
+        day_part.split('-').collect()
+    };
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let short = |t: &str| (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    if year.len() != 4 || !short(month) || !short(day) {
+        return None;
+    }
+    let date = format!("{year}-{month:0>2}-{day:0>2}");
+    is_date(&date).then_some(date)
+}
+
+/// A word compared whatever its case and accents (`interieur` is `Intérieur`).
+fn fold(word: &str) -> String {
+    word.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect()
+}
+
 fn is_insee(code: &str) -> bool {
     let b = code.as_bytes();
     b.len() == 5
@@ -456,24 +612,27 @@ fn is_insee(code: &str) -> bool {
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-/// Days or hours: a PostgreSQL array (`{lundi,mardi}`, `{"non renseigné"}`) or `schema-dae`'s `|` list,
-/// written as the latter; "non renseigné" stands alone.
+/// Days or hours: a PostgreSQL array (`{lundi,mardi}`, `{"non renseigné"}`) or `schema-dae`'s `|` list (or a
+/// comma-separated one, as some producers write it), written as the latter with the schema's words;
+/// "non renseigné" stands alone.
 fn list(raw: &str, allowed: &[&str]) -> Result<String, String> {
-    let inner = raw
-        .strip_prefix('{')
-        .and_then(|r| r.strip_suffix('}'))
-        .map(|r| r.split(','))
-        .map(|parts| {
-            parts
-                .map(|p| p.trim().trim_matches('"').to_string())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_else(|| raw.split('|').map(|p| p.trim().to_string()).collect());
-    if inner.len() == 1 && inner[0] == UNKNOWN {
+    let inner: Vec<String> = match raw.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        Some(array) => array
+            .split(',')
+            .map(|p| p.trim().trim_matches('"').to_string())
+            .collect(),
+        None if raw.contains('|') => raw.split('|').map(|p| p.trim().to_string()).collect(),
+        None => raw.split(',').map(|p| p.trim().to_string()).collect(),
+    };
+    if inner.len() == 1 && fold(&inner[0]) == fold(UNKNOWN) {
         return Ok(UNKNOWN.to_string());
     }
-    match inner.iter().find(|v| !allowed.contains(&v.as_str())) {
-        None if !inner.is_empty() => Ok(inner.join("|")),
+    let words: Option<Vec<&str>> = inner
+        .iter()
+        .map(|v| allowed.iter().find(|w| fold(w) == fold(v)).copied())
+        .collect();
+    match words {
+        Some(words) if !words.is_empty() => Ok(words.join("|")),
         _ => Err(format!(
             "« {raw} » : des valeurs parmi {}, ou « {UNKNOWN} » seul.",
             allowed.join(", ")

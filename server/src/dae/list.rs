@@ -1,15 +1,13 @@
-//! Géo'DAE's list call, `GET /api/dae?offset=&limit=&sort_by=&_where=`: a page of records, filtered and sorted.
+//! Géo'DAE's list call, `GET /api/dae?offset=&limit=&sort_by=&_where=`: records filtered and sorted, as many as
+//! asked (the answer is streamed by `stream`).
 
 use serde_json::{Map, Value as Json};
 use sqlx::Row;
 
 use super::filter::{self, Filter};
 use super::{FIELDS, Field, Kind, field_names, find_field};
-use crate::store::Db;
 use crate::store::Sql;
 
-/// Most records of one page.
-pub const MAX_LIMIT: i64 = 1000;
 /// Records of a page when `limit` is not given.
 pub const DEFAULT_LIMIT: i64 = 20;
 
@@ -42,13 +40,17 @@ impl RawListQuery {
             };
             match text.parse::<i64>() {
                 Ok(n) if (0..=max).contains(&n) => Ok(n),
+                _ if max == i64::MAX => Err(format!(
+                    "Le paramètre {name} doit être un entier positif ou nul ; « {text} » ne convient pas."
+                )),
                 _ => Err(format!(
                     "Le paramètre {name} doit être un entier entre 0 et {max} ; « {text} » ne convient pas."
                 )),
             }
         };
         let offset = number("offset", self.offset.as_deref(), 0, i64::from(u32::MAX))?;
-        let limit = number("limit", self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
+        // No ceiling, as the original: a long answer is streamed (see `stream`).
+        let limit = number("limit", self.limit.as_deref(), DEFAULT_LIMIT, i64::MAX)?;
         let mut sort = Vec::new();
         for part in self
             .sort_by
@@ -90,27 +92,23 @@ impl RawListQuery {
     }
 }
 
-/// The page's records, as JSON objects keyed by the `schema-dae` names.
-pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, sqlx::Error> {
-    let mut sql = Sql::new(format!("SELECT {} FROM dae", field_names()));
-    if let Some(filter) = &query.filter {
-        sql.push(" WHERE ");
-        filter.to_sql(db.backend, &mut sql);
-    }
+/// ` ORDER BY …` of a query: the fields of `sort` (empty values last, whichever the direction, on both
+/// engines), then `gid`, so that the order is total and pages never overlap.
+pub fn order_by(sort: &[(&'static Field, bool)], sql: &mut Sql) {
     sql.push(" ORDER BY ");
-    for (field, descending) in &query.sort {
-        if field.name == "gid" {
+    let mut seen: Vec<&str> = Vec::with_capacity(sort.len());
+    for (field, descending) in sort {
+        if field.name == "gid" || seen.contains(&field.name) {
             continue;
         }
-        // Empty values last, whichever the direction, on both engines.
+        seen.push(field.name);
         sql.push(&format!(
             "{name} IS NULL, {name} {}, ",
             if *descending { "DESC" } else { "ASC" },
             name = field.name
         ));
     }
-    let gid_descending = query
-        .sort
+    let gid_descending = sort
         .iter()
         .any(|(field, descending)| field.name == "gid" && *descending);
     sql.push(if gid_descending {
@@ -118,13 +116,6 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<Vec<Map<String, Json>>, 
     } else {
         "gid ASC"
     });
-    sql.push(" LIMIT ")
-        .bind(query.limit)
-        .push(" OFFSET ")
-        .bind(query.offset);
-    // The SQL holds the fixed public field names and placeholders only (see `filter`): the values are bound.
-    let rows = sql.query().fetch_all(&db.pool).await?;
-    rows.iter().map(record).collect()
 }
 
 /// One row as a JSON object.
@@ -138,6 +129,10 @@ pub fn record(row: &sqlx::any::AnyRow) -> Result<Map<String, Json>, sqlx::Error>
                 .try_get::<Option<i64>, _>(i)?
                 .map(|b| Json::Bool(b != 0)),
             Kind::Text | Kind::Date => row.try_get::<Option<String>, _>(i)?.map(Json::from),
+            // Stored as schema-dae writes it, `|`-separated; answered as the list it is.
+            Kind::List => row
+                .try_get::<Option<String>, _>(i)?
+                .map(|text| Json::from(text.split('|').collect::<Vec<_>>())),
         };
         object.insert(field.name.to_string(), value.unwrap_or(Json::Null));
     }

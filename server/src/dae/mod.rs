@@ -7,9 +7,11 @@ pub mod export;
 pub mod filter;
 pub mod geojson;
 pub mod geometry;
+pub mod hours;
 pub mod import;
 pub mod list;
 pub mod search;
+pub mod stream;
 pub mod usage;
 
 /// How a field's values are typed, in filters and in answers.
@@ -21,6 +23,9 @@ pub enum Kind {
     Boolean,
     /// `AAAA-MM-JJ`, kept as text (so ordered as dates).
     Date,
+    /// A list of words (`disp_j`, `disp_h`): kept as `schema-dae` writes it, `lundi|mardi`, and compared as that
+    /// text in filters; answered as a JSON array of strings.
+    List,
 }
 
 impl Kind {
@@ -32,6 +37,7 @@ impl Kind {
             Self::Text => "un texte",
             Self::Boolean => "true ou false",
             Self::Date => "une date AAAA-MM-JJ",
+            Self::List => "un texte (la liste écrite mot|mot)",
         }
     }
 }
@@ -66,8 +72,8 @@ pub const FIELDS: &[Field] = &[
     field("acc_complt", Kind::Text),
     field("photo1", Kind::Text),
     field("photo2", Kind::Text),
-    field("disp_j", Kind::Text),
-    field("disp_h", Kind::Text),
+    field("disp_j", Kind::List),
+    field("disp_h", Kind::List),
     field("dispo_horaires", Kind::Text),
     field("disp_complt", Kind::Text),
     field("date_instal", Kind::Date),

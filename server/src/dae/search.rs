@@ -12,10 +12,12 @@ use sqlx::Row;
 
 use super::filter::{self, Filter};
 use super::geometry::{around, distance_m};
-use super::list::{MAX_LIMIT, record};
+use super::list::record;
 use super::{field_names, find_field};
 use crate::store::{Db, Sql};
 
+/// Most records of one page of this call (it pages by cursor; Géo'DAE's list call has no ceiling).
+pub const MAX_LIMIT: i64 = 1000;
 /// Largest radius of `near`, in metres.
 pub const MAX_RADIUS_M: f64 = 50_000.0;
 /// Radius of `near` when not given.

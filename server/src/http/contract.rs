@@ -8,6 +8,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 /// The routes under a flood limit (`crate::flood`): they may answer 429 with `Retry-After`.
 const FLOOD_LIMITED: &[&str] = &[
     "/api/login",
+    "/api/jwt_login",
     "/api/v1/registrations",
     "/api/v1/account/session",
     "/api/v1/admin/session",
@@ -19,14 +20,24 @@ const FLOOD_LIMITED: &[&str] = &[
 
 /// Adds to each operation the answers its shape implies, where the route does not describe them itself.
 pub fn complete(doc: &mut OpenApi) {
-    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-    doc.components.get_or_insert_with(Default::default).add_security_scheme(
+    use utoipa::openapi::security::{
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+    };
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "PHPSESSID",
+            "La session du catalogue, ouverte par POST /api/login sans corps avec Authorization: Basic (30 minutes)",
+        ))),
+    );
+    components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .description(Some(
-                    "Le jeton de POST /api/login (30 minutes), dans l'en-tête Authorization: Bearer <jeton>",
+                    "Le jeton de POST /api/login ou POST /api/jwt_login (30 minutes), dans l'en-tête Authorization: Bearer <jeton> (ou le jeton seul)",
                 ))
                 .build(),
         ),

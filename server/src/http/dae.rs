@@ -3,9 +3,11 @@
 //! `GET /api/dae` lists the defibrillators with that token.
 
 use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, MissingJsonContentType};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,13 +16,14 @@ use app::api::{ErrorBody, ErrorCode};
 
 use super::auth::ClientAddress;
 use super::error::ApiError;
-use super::json::{ApiJson, ApiQuery};
+use super::json::{self, ApiQuery};
 use crate::AppContext;
 use crate::accounts::tokens;
 use crate::auth::sign_in;
-use crate::dae::export::{self, Busy};
-use crate::dae::list::{self, RawListQuery};
+use crate::dae::export::{self, Busy, Permit};
+use crate::dae::list::{ListQuery, RawListQuery};
 use crate::dae::search::{self, SearchQuery};
+use crate::dae::stream::{self, Layout};
 use crate::principal::Kind;
 
 /// The credentials of an API account.
@@ -42,8 +45,9 @@ pub struct Token {
     post,
     path = "/api/login",
     tag = "dae",
-    request_body = Login,
+    request_body(content = Login, description = "Les identifiants en JSON (première génération de l'API de Géo'DAE). Sans corps, avec l'en-tête `Authorization: Basic` (identifiant:mot de passe), c'est la connexion du catalogue (deuxième génération) : réponse 200 et cookie de session `PHPSESSID` valable 30 minutes, accepté par les appels de données à la place du jeton. Un en-tête `Authorization` envoyé avec le corps JSON (un ancien jeton) est sans effet."),
     responses(
+        (status = 200, description = "Connexion du catalogue (sans corps, `Authorization: Basic`) : cookie `PHPSESSID` valable 30 minutes", body = Session),
         (status = 201, description = "Un jeton valable 30 minutes, à envoyer dans `Authorization: Bearer <jeton>`", body = Token),
         (status = 401, description = "`invalid_credentials` (aussi pour un compte désactivé ou sans mot de passe)", body = ErrorBody),
         (status = 429, description = "`rate_limited`, avec `Retry-After`", body = ErrorBody)
@@ -52,22 +56,101 @@ pub struct Token {
 pub async fn login(
     State(ctx): State<AppContext>,
     ClientAddress(address): ClientAddress,
-    ApiJson(body): ApiJson<Login>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    // The account sign-in: same flood limit and throttling, same cost for an unknown login, same audit trail.
+    let body = body.map_err(|e| ApiError::from(JsonRejection::from(e)))?;
+    // The catalogue's form: no body, the credentials in `Authorization: Basic`.
+    if body.iter().all(u8::is_ascii_whitespace)
+        && let Some(basic) = basic_credentials(&headers)
+    {
+        let Some((username, password)) = basic else {
+            return Err(ApiError::from(sign_in::SignInError::Invalid));
+        };
+        let token = issue_token(&ctx, &address, &username, &password).await?;
+        let mut response = (
+            StatusCode::OK,
+            Json(Session {
+                session: SESSION_COOKIE,
+                expires_in: tokens::LIFE_MS / 1000,
+            }),
+        )
+            .into_response();
+        let cookie = format!(
+            "{SESSION_COOKIE}={token}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={}{}",
+            tokens::LIFE_MS / 1000,
+            if ctx.config.secure_cookies() {
+                "; Secure"
+            } else {
+                ""
+            }
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+        return Ok(response);
+    }
+    // The first generation's form: a JSON body (an `Authorization` header beside it changes nothing).
+    if !json::is_json(&headers) {
+        return Err(JsonRejection::from(MissingJsonContentType::default()).into());
+    }
+    let body: Login = json::decode(&body)?;
+    let token = issue_token(&ctx, &address, &body.username, &body.password).await?;
+    Ok((StatusCode::CREATED, Json(Token { token })).into_response())
+}
+
+/// The name of the catalogue's session cookie, which its clients look for.
+pub const SESSION_COOKIE: &str = "PHPSESSID";
+
+/// The answer of the catalogue's login: the cookie's name and life, in seconds (the secret is in the cookie).
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    #[schema(example = "PHPSESSID")]
+    pub session: &'static str,
+    #[schema(example = 1800)]
+    pub expires_in: i64,
+}
+
+/// The credentials of `Authorization: Basic …`: `None` without that header, `Some(None)` when it cannot be read.
+fn basic_credentials(headers: &HeaderMap) -> Option<Option<(String, String)>> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    Some(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|text| {
+                text.split_once(':')
+                    .map(|(user, password)| (user.to_string(), password.to_string()))
+            }),
+    )
+}
+
+/// The account sign-in (same flood limit and throttling, same cost for an unknown login, same audit trail as
+/// the site's), then a token valid 30 minutes.
+pub async fn issue_token(
+    ctx: &AppContext,
+    address: &str,
+    username: &str,
+    password: &str,
+) -> Result<String, ApiError> {
     let account_id = sign_in::sign_in(
         &ctx.db,
         &ctx.config.flood,
         Kind::Account,
-        &body.username,
-        &body.password,
-        &address,
+        username,
+        password,
+        address,
     )
     .await?;
-    let token = tokens::issue(&ctx.db, account_id)
+    tokens::issue(&ctx.db, account_id)
         .await
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot issue a token")))?;
-    Ok((StatusCode::CREATED, Json(Token { token })).into_response())
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot issue a token")))
 }
 
 /// The account of the request's bearer token.
@@ -108,22 +191,30 @@ impl FromRequestParts<AppContext> for DataClient {
         parts: &mut Parts,
         ctx: &AppContext,
     ) -> Result<Self, Self::Rejection> {
-        let Some(authorization) = parts.headers.get(header::AUTHORIZATION) else {
-            return Err(unauthorized(false));
-        };
-        // `Bearer <token>`, or the token alone as the original's documentation page sends it.
-        let token = authorization
-            .to_str()
-            .ok()
-            .map(str::trim)
-            .and_then(|value| match value.split_once(' ') {
+        // `Bearer <token>`, or the token alone as the original's documentation page sends it; else the
+        // catalogue's session cookie (a client of it may also repeat its `Basic` credentials, which are no token).
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .map(|value| value.to_str().ok().map(str::trim).unwrap_or_default())
+            .filter(|value| {
+                !value
+                    .split_once(' ')
+                    .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+            });
+        let cookie = super::auth::cookie(&parts.headers, SESSION_COOKIE);
+        let token = match (authorization, cookie) {
+            (Some(value), _) => match value.split_once(' ') {
                 Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
                     Some(token.trim())
                 }
                 Some(_) => None,
                 None => Some(value),
-            })
-            .filter(|token| !token.is_empty());
+            },
+            (None, Some(cookie)) => Some(cookie.trim()),
+            (None, None) => return Err(unauthorized(false)),
+        }
+        .filter(|token| !token.is_empty());
         let Some(token) = token else {
             return Err(unauthorized(true));
         };
@@ -159,9 +250,10 @@ struct ListParams {
     /// Records to skip (0 by default).
     #[param(example = 0)]
     offset: Option<u32>,
-    /// Records of the page, at most 1000 (20 by default).
+    /// Records of the page (20 by default), without ceiling: a client may page with large limits and stop at the
+    /// first short page. Beyond 1000 the answer is streamed as it is read, one such read at a time per account.
     #[param(example = 20)]
-    limit: Option<u32>,
+    limit: Option<u64>,
     /// `champ:asc` or `champ:desc`, several separated by commas; `gid` breaks ties. The names of the original's
     /// documentation are read too (`comNom` for `com_nom`, `latCoor1` for `lat_coor1`).
     #[param(example = "com_nom:asc")]
@@ -184,24 +276,66 @@ struct ListParams {
     params(ListParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Les défibrillateurs de la page, avec les champs publics de schema-dae", body = Vec<DaeRecord>),
+        (status = 200, description = "Les défibrillateurs de la page, avec les champs publics de schema-dae ; au-delà de 1000, envoyés au fil de la lecture (une connexion coupée en cours de route signale une réponse incomplète)", body = Vec<DaeRecord>),
         (status = 400, description = "`invalid_query` : le paramètre fautif et, pour `_where`, la position", body = ErrorBody),
         (status = 401, description = "`unauthenticated` : jeton absent, expiré ou révoqué (`WWW-Authenticate: Bearer`)", body = ErrorBody),
-        (status = 429, description = "`rate_limited` : le compte dépasse son débit (10 appels par seconde, pointe de 20, par défaut), avec `Retry-After`", body = ErrorBody)
+        (status = 429, description = "`rate_limited` : le compte dépasse son débit (10 appels par seconde, pointe de 20, par défaut), ou une lecture de plus de 1000 défibrillateurs de ce compte est déjà en cours ; avec `Retry-After`", body = ErrorBody)
     )
 )]
 pub async fn list_dae(
     State(ctx): State<AppContext>,
-    _client: DataClient,
+    client: DataClient,
     ApiQuery(raw): ApiQuery<RawListQuery>,
-) -> Result<Json<Vec<serde_json::Map<String, serde_json::Value>>>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = raw.check().map_err(|message| {
         ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery, message)
     })?;
-    list::list(&ctx.db, &query)
-        .await
-        .map(Json)
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot list the DAE")))
+    records(&ctx, &client, query, stream::ARRAY, "application/json").await
+}
+
+/// The answer holding the records of `query` written as `layout` says, streamed when longer than a page (then
+/// under the limits of long reads: one at a time per account, a few for everyone).
+pub async fn records(
+    ctx: &AppContext,
+    client: &DataClient,
+    query: ListQuery,
+    layout: Layout,
+    content_type: &'static str,
+) -> Result<Response, ApiError> {
+    let permit = if query.limit > stream::PAGE {
+        Some(long_read(ctx, client)?)
+    } else {
+        None
+    };
+    let body = stream::body(
+        ctx.db.clone(),
+        query,
+        layout,
+        permit,
+        ctx.config.guards.stalled_write_timeout,
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot list the DAE")))?;
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(response)
+}
+
+/// A place for a long read of this account (an export, or records beyond a page), or 429 saying why not.
+fn long_read(ctx: &AppContext, client: &DataClient) -> Result<Permit, ApiError> {
+    ctx.exports.start(client.account_id).map_err(|busy| {
+        let message = match busy {
+            Busy::Account => {
+                "Une lecture de ce compte de plus de 1 000 défibrillateurs (ou un export) est déjà en cours : attendez qu'elle se termine avant d'en demander une autre."
+            }
+            Busy::Everyone => {
+                "Le service envoie déjà autant de longues lectures qu'il le peut : réessayez dans une minute, ou demandez moins de 1 000 défibrillateurs à la fois."
+            }
+        };
+        ApiError::TooMany(EXPORT_RETRY_S, message.to_string())
+    })
 }
 
 /// A defibrillator as the list call answers it: the public fields of `schema-dae` (absent values are `null`).
@@ -226,8 +360,15 @@ pub struct DaeRecord {
     pub acc_complt: Option<String>,
     pub photo1: Option<String>,
     pub photo2: Option<String>,
-    pub disp_j: Option<String>,
-    pub disp_h: Option<String>,
+    /// Days of availability, as `schema-dae` lists them (`7j/7`, `lundi`…, `jours fériés`, `événements`, or
+    /// `non renseigné` alone); derived from `dispo_horaires` when only that is known.
+    #[schema(example = json!(["lundi", "mardi"]))]
+    pub disp_j: Option<Vec<String>>,
+    /// Hours of availability (`heures ouvrables`, `heures de nuit`, `24h/24`, or `non renseigné` alone).
+    #[schema(example = json!(["24h/24"]))]
+    pub disp_h: Option<Vec<String>>,
+    /// OpenStreetMap `opening_hours` (`24/7`, `Mo-Fr 08:00-18:00`); derived from `disp_j` and `disp_h` when
+    /// they say it exactly.
     pub dispo_horaires: Option<String>,
     pub disp_complt: Option<String>,
     #[schema(format = Date)]
@@ -349,23 +490,15 @@ pub async fn export_dae(
     State(ctx): State<AppContext>,
     client: DataClient,
 ) -> Result<Response, ApiError> {
-    let permit = ctx.exports.start(client.account_id).map_err(|busy| {
-        let message = match busy {
-            Busy::Account => {
-                "Un export de ce compte est déjà en cours : attendez qu'il se termine avant d'en demander un autre."
-            }
-            Busy::Everyone => {
-                "Le service envoie déjà autant d'exports qu'il le peut : réessayez dans une minute."
-            }
-        };
-        ApiError::TooMany(EXPORT_RETRY_S, message.to_string())
-    })?;
-    let stream = export::start(
+    let permit = long_read(&ctx, &client)?;
+    let body = export::body(
         ctx.db.clone(),
         permit,
         ctx.config.guards.stalled_write_timeout,
-    );
-    let mut response = axum::body::Body::from_stream(stream).into_response();
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("cannot export the DAE")))?;
+    let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/geo+json"),

@@ -26,16 +26,26 @@ where
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|e| ApiError::from(JsonRejection::from(e)))?;
-        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(ApiError::client(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                app::api::ErrorCode::InvalidBody,
-                "Le corps de la requête doit être un objet JSON ({…}).",
-            ));
-        }
-        Ok(Self(value))
+        decode(&bytes).map(Self)
     }
+}
+
+/// A JSON object body already read (its content type checked by the caller).
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let axum::Json(value) = axum::Json::<T>::from_bytes(bytes)?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::client(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            app::api::ErrorCode::InvalidBody,
+            "Le corps de la requête doit être un objet JSON ({…}).",
+        ));
+    }
+    Ok(value)
+}
+
+/// Whether the request says its body is JSON.
+pub fn is_json(headers: &HeaderMap) -> bool {
+    json_content_type(headers)
 }
 
 /// `application/json`, or a `+json` type, as axum's own `Json` accepts.

@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 pub mod auth;
+mod catalogue;
 mod contract;
 pub mod dae;
 pub mod error;
@@ -46,7 +47,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
         (name = "health", description = "État du service et informations légales"),
         (name = "account", description = "Comptes API : mot de passe, connexion, identifiants oubliés"),
         (name = "admin", description = "Administration : connexion, examen des demandes, mails, journal"),
-        (name = "dae", description = "Données des défibrillateurs pour les comptes API, compatibles avec l'API de Géo'DAE : jeton par POST /api/login, liste par GET /api/dae")
+        (name = "dae", description = "Données des défibrillateurs pour les comptes API, compatibles avec l'API de Géo'DAE : première génération (jeton par POST /api/login, liste par GET /api/dae) et catalogue (jeton par POST /api/jwt_login ou session PHPSESSID, couche par GET /api/data/8777a504-6c3e-4abe-8100-60bb58767faa)")
     )
 )]
 struct ApiDoc;
@@ -102,6 +103,8 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(dae::login))
         .routes(routes!(dae::list_dae))
+        .routes(routes!(catalogue::jwt_login))
+        .routes(routes!(catalogue::layer_data, catalogue::layer_write))
         .nest("/api/v1", v1)
         .split_for_parts();
     contract::complete(&mut doc);

@@ -9,10 +9,10 @@ use crate::on_both_databases;
 use server::dae::filter::Value as Typed;
 use server::dae::{FIELDS, import};
 
-const PASSWORD: &str = "Dae-2026!";
+pub(crate) const PASSWORD: &str = "Dae-2026!";
 
 /// A validated account `mtest` with its password set.
-async fn account(app: &TestApp, who: &str) {
+pub(crate) async fn account(app: &TestApp, who: &str) {
     let link = validated(app, who).await;
     let response = app
         .client
@@ -258,7 +258,8 @@ async fn an_existing_geodae_client_works_unchanged(backend: Backend) {
             vec![("_where", "eq(com_nom,Luceau);DROP TABLE dae")],
             "caractère 19",
         ),
-        (vec![("limit", "1001")], "limit"),
+        (vec![("limit", "beaucoup")], "limit"),
+        (vec![("limit", "-1")], "limit"),
         (vec![("offset", "-1")], "offset"),
         (vec![("sort_by", "expt_email:asc")], "sort_by"),
         (vec![("sort_by", "com_nom:up")], "sort_by"),

@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod attacks;
+mod clients;
 mod dae;
 mod flood;
 mod helpers;

@@ -81,7 +81,9 @@ fn the_layout_of_october_2026_is_read_and_records_without_a_name_are_refused() {
     let kept = by_gid(&records, 1899);
     assert_eq!(get(kept, "dispo_horaires").cloned(), text("24/7"));
     assert_eq!(get(kept, "nom").cloned(), text("DAE Hôpital Montbrison"));
-    assert_eq!(get(kept, "disp_j"), None);
+    // The layout before October 2026 is derived from it, for the clients that read it.
+    assert_eq!(get(kept, "disp_j").cloned(), text("7j/7"));
+    assert_eq!(get(kept, "disp_h").cloned(), text("24h/24"));
     assert_eq!(records.len(), 1, "{}", report.describe());
     // The other seven rows of the source were transcribed without their name.
     assert_eq!(report.rejected.len(), 7);
@@ -99,6 +101,23 @@ fn the_layout_before_october_2026_gives_days_and_hours_as_lists() {
         assert!(get(record, "disp_h").is_some());
         assert!(matches!(get(record, "disp_j"), Some(Value::Text(d)) if !d.contains('{')));
     }
+    // `dispo_horaires` is derived where the lists say it exactly, and only there.
+    let derived: Vec<(Option<&Value>, Option<&Value>, Option<&Value>)> = records
+        .iter()
+        .map(|r| (get(r, "disp_j"), get(r, "disp_h"), get(r, "dispo_horaires")))
+        .collect();
+    for (days, hours, opening) in &derived {
+        match (days, hours) {
+            (Some(Value::Text(d)), Some(Value::Text(h))) if d == "7j/7" && h == "24h/24" => {
+                assert_eq!(*opening, text("24/7").as_ref());
+            }
+            (_, Some(Value::Text(h))) if h != "24h/24" && h != "non renseigné" => {
+                assert_eq!(*opening, None, "{days:?} {hours:?}");
+            }
+            _ => {}
+        }
+    }
+    assert!(derived.iter().any(|(_, _, o)| o.is_some()), "{derived:?}");
 }
 
 #[test]
@@ -150,9 +169,9 @@ fn broken_rows_are_reported_by_line_and_field() {
     );
     assert_eq!(get(salle, "disp_j").cloned(), text("dimanche|lundi"));
     let description = report.describe();
-    assert!(
-        description.starts_with("2 défibrillateurs importés, 6 refusés, 2 valeurs laissées vides.")
-    );
+    assert!(description.starts_with(
+        "2 défibrillateurs importés, 6 refusés, 2 valeurs laissées vides, 0 corrigées."
+    ));
     assert!(
         description.contains("ligne 3, lat_coor1 : 95.1 est hors de [-90, 90]."),
         "{description}"
@@ -162,6 +181,81 @@ fn broken_rows_are_reported_by_line_and_field() {
 #[test]
 fn a_file_that_is_not_the_export_is_refused_whole() {
     assert!(read(b"nom,adresse\nMairie,1 rue\n").is_err());
+    assert!(read(b"nom,lat_coor1\nMairie,47.5\n").is_err());
     assert!(read(b"{\"type\": \"Feature\"}").is_err());
     assert!(read(b"{not json").is_err());
+}
+
+#[test]
+fn a_producers_schema_dae_file_is_read_with_its_own_conventions() {
+    // The official example of schema-dae: plain names, ", " separators, oui/non, | lists, no identifier.
+    let file = include_bytes!("../../../tests/fixtures/dae/schema-dae-exemple_valide.csv");
+    let (records, report) = read(file).expect("readable");
+    assert!(report.numbered);
+    assert!(report.rejected.is_empty(), "{}", report.describe());
+    assert!(records.len() >= 2, "{}", report.describe());
+    let first = by_gid(&records, 1);
+    assert_eq!(get(first, "nom").cloned(), text("DAE-MinSanté-Duquesne"));
+    assert_eq!(get(first, "acc_lib"), Some(&Value::Boolean(true)));
+    assert_eq!(get(first, "disp_j").cloned(), text("lundi|mardi"));
+    assert_eq!(get(first, "disp_h").cloned(), text("24h/24|heures de nuit"));
+    assert_eq!(get(first, "date_instal").cloned(), text("2019-09-30"));
+    assert!(report.describe().contains("numérotés dans son ordre"));
+}
+
+#[test]
+fn a_citys_open_data_file_is_read_with_its_dirt_reported() {
+    // Montpellier Méditerranée Métropole's own file (2021): shapefile names (date_insta), lower-case words,
+    // comma-separated days, dates without their zeros, latitude and longitude swapped, blank rows.
+    let file = include_bytes!("../../../tests/fixtures/dae/montpellier-metropole_dae_2021.csv");
+    let (records, report) = read(file).expect("readable");
+    let description = report.describe();
+    assert!(report.numbered, "{description}");
+    // The first row: "Plateau sportif de Grammont", 3.93392108647369 then 43.6136351580956, intérieur, non.
+    let first = by_gid(&records, 1);
+    assert_eq!(
+        get(first, "lat_coor1"),
+        Some(&Value::Number(43.6136351580956))
+    );
+    assert_eq!(
+        get(first, "long_coor1"),
+        Some(&Value::Number(3.93392108647369))
+    );
+    assert_eq!(get(first, "acc").cloned(), text("Intérieur"));
+    assert_eq!(get(first, "acc_lib"), Some(&Value::Boolean(false)));
+    assert_eq!(
+        get(first, "disp_j").cloned(),
+        text("lundi|mardi|mercredi|jeudi|vendredi")
+    );
+    assert_eq!(get(first, "disp_h").cloned(), text("heures ouvrables"));
+    assert_eq!(get(first, "date_instal").cloned(), text("2017-12-01"));
+    assert!(
+        report
+            .corrected
+            .iter()
+            .any(|i| i.line == 2 && i.field == "lat_coor1"),
+        "{description}"
+    );
+    // Rows with no access or no position are refused, by line and field; nothing else is lost.
+    assert_eq!(
+        (records.len(), report.rejected.len(), report.corrected.len()),
+        (96, 179, 96),
+        "{description}"
+    );
+    assert!(
+        report
+            .rejected
+            .iter()
+            .all(|i| !i.reason.is_empty() && i.line > 1),
+        "{description}"
+    );
+    // Every kept record lies in France once read.
+    for record in &records {
+        let (Some(Value::Number(lat)), Some(Value::Number(lon))) =
+            (get(record, "lat_coor1"), get(record, "long_coor1"))
+        else {
+            panic!("a position");
+        };
+        assert!(in_france(*lat, *lon), "{lat}, {lon}");
+    }
 }
