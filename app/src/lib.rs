@@ -20,6 +20,9 @@ pub use shell::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     use leptos::prelude::document;
+    // A panic's message on the console while developing; a release build leaves the hook out (its formatting
+    // code weighs on every public page).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
         let Some(body) = document().body() else {

@@ -18,7 +18,10 @@ use crate::pages::legal::{
     accessibility::AccessibilityPage, legal_notice::LegalNoticePage,
     personal_data::PersonalDataPage,
 };
-use crate::pages::{about::AboutPage, not_found::NotFoundPage, registration::RegistrationFormPage};
+use crate::pages::{
+    about::AboutPage, follow::FollowPage, not_found::NotFoundPage,
+    registration::RegistrationFormPage,
+};
 
 /// The scripts and styles a page may run: its own files, the inline scripts the server wrote with this
 /// response's nonce (hydration), WebAssembly compiled by the browser, and nothing inline otherwise. The
@@ -87,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accessibilite") view={Lazy::<Accessibility>::new()} />
                     <Route path=path!("/mentions-legales") view={Lazy::<LegalNotice>::new()} />
                     <Route path=path!("/donnees-personnelles") view={Lazy::<PersonalData>::new()} />
+                    <Route path=path!("/demande/suivi") view={Lazy::<Follow>::new()} />
                     <Route path=path!("/connexion") view={Lazy::<AccountSignIn>::new()} />
                     <Route path=path!("/compte") view={Lazy::<Account>::new()} />
                     <Route path=path!("/compte/mot-de-passe") view={Lazy::<PasswordSetup>::new()} />
@@ -131,6 +135,7 @@ lazy_pages! {
     Accessibility => AccessibilityPage,
     LegalNotice => LegalNoticePage,
     PersonalData => PersonalDataPage,
+    Follow => FollowPage,
     AccountSignIn => AccountSignInPage,
     Account => AccountPage,
     PasswordSetup => PasswordSetupPage,

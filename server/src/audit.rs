@@ -33,6 +33,16 @@ impl Actor {
         Self::principal(Kind::Admin, id, login, address)
     }
 
+    /// The applicant of a request, acting from the follow link (no identity but the client address).
+    pub fn applicant(address: &str) -> Self {
+        Self {
+            kind: "applicant",
+            id: None,
+            login: None,
+            address: Some(address.to_string()),
+        }
+    }
+
     pub fn system() -> Self {
         Self {
             kind: "system",

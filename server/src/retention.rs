@@ -22,7 +22,7 @@ const THROTTLE_MS: i64 = DAY_MS;
 /// What one run erased (or, dry, would erase), kind by kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Purged {
-    /// Refused requests erased.
+    /// Refused, withdrawn or closed requests erased.
     pub refused: u64,
     /// Validated requests whose account was never activated: account deleted, request erased.
     pub unactivated: u64,
@@ -71,7 +71,7 @@ pub async fn purge(
     let mut purged = Purged::default();
 
     let refused: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM registrations WHERE status = 'refused' AND erased_at IS NULL AND decided_at < $1",
+        "SELECT id FROM registrations WHERE status IN ('refused', 'withdrawn', 'closed') AND erased_at IS NULL AND decided_at < $1",
     )
     .bind(before(retention.refused_days))
     .fetch_all(&mut *conn)
@@ -176,6 +176,7 @@ pub async fn erase_registration(conn: &mut AnyConnection, id: i64, now: i64) -> 
     for sql in [
         "DELETE FROM registration_events WHERE registration_id = $1",
         "DELETE FROM outbox WHERE registration_id = $1",
+        "DELETE FROM follow_links WHERE registration_id = $1",
         "DELETE FROM notice_digest WHERE registration_id = $1",
     ] {
         sqlx::query::<Any>(sql)

@@ -85,6 +85,18 @@ pub struct StatusCounts {
     pub refused: i64,
     /// Pending for longer than the review target.
     pub overdue: i64,
+    /// Waiting for the applicant's complement.
+    #[serde(default)]
+    pub complement: i64,
+    /// Completed by the applicant, back in the queue.
+    #[serde(default)]
+    pub completed: i64,
+    /// Withdrawn by the applicant.
+    #[serde(default)]
+    pub withdrawn: i64,
+    /// Closed without follow-up.
+    #[serde(default)]
+    pub closed: i64,
 }
 
 /// One week of the dashboard's chart.

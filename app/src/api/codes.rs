@@ -77,10 +77,18 @@ wire_enum! {
     RequestStatus {
         /// Waiting for a decision.
         Pending = "pending",
+        /// A reviewer asked the applicant to complete it: out of the queue until the answer.
+        Complement = "complement",
+        /// Completed by the applicant after a request: back in the queue.
+        Completed = "completed",
         /// Validated: the account exists.
         Approved = "approved",
         /// Refused, with reasons.
         Refused = "refused",
+        /// Withdrawn by the applicant.
+        Withdrawn = "withdrawn",
+        /// Closed without follow-up: no answer to a request for a complement.
+        Closed = "closed",
     }
 }
 
@@ -116,6 +124,10 @@ wire_enum! {
         /// To the owner of an address already holding an account or a request under review, when a request is
         /// sent with it again.
         AddressInUse = "address_in_use",
+        /// To the applicant: a new link to follow the request (« J'ai perdu le lien »).
+        FollowLink = "follow_link",
+        /// To the applicant: the request is withdrawn.
+        Withdrawal = "withdrawal",
     }
 }
 
@@ -127,6 +139,7 @@ wire_enum! {
         RegistrationRefused = "registration.refused",
         RegistrationExported = "registration.exported",
         RegistrationErased = "registration.erased",
+        RegistrationWithdrawn = "registration.withdrawn",
         AdminSignedIn = "admin.signed_in",
         AdminSignInFailed = "admin.sign_in_failed",
         AdminSignedOut = "admin.signed_out",
@@ -154,6 +167,7 @@ impl AuditAction {
             Self::RegistrationRefused => "Demande refusée",
             Self::RegistrationExported => "Copie des données du demandeur",
             Self::RegistrationErased => "Données du demandeur effacées",
+            Self::RegistrationWithdrawn => "Demande retirée par le demandeur",
             Self::AdminSignedIn => "Connexion",
             Self::AdminSignInFailed => "Échec de connexion",
             Self::AdminSignedOut => "Déconnexion",
@@ -193,6 +207,14 @@ wire_enum! {
         Approved = "approved",
         /// A request refused.
         Refused = "refused",
+        /// A request waiting for the applicant's complement.
+        Complement = "complement",
+        /// A request completed by the applicant.
+        Completed = "completed",
+        /// A request withdrawn by its applicant.
+        Withdrawn = "withdrawn",
+        /// A request closed without follow-up.
+        Closed = "closed",
         /// An account in use.
         Active = "active",
         /// An account disabled.
@@ -207,6 +229,10 @@ impl RelatedStatus {
             Self::Pending => "En attente",
             Self::Approved => "Validée",
             Self::Refused => "Refusée",
+            Self::Complement => "Complément demandé",
+            Self::Completed => "Complétée",
+            Self::Withdrawn => "Retirée",
+            Self::Closed => "Classée sans suite",
             Self::Active => "Actif",
             Self::Disabled => "Désactivé",
         }
@@ -245,6 +271,64 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// A step of a request's course, as the follow page's timeline names it.
+    FollowStepKind {
+        /// Sent by the applicant.
+        Submitted = "submitted",
+        /// A reviewer opened it.
+        InReview = "in_review",
+        /// A reviewer asked for a complement.
+        ComplementAsked = "complement_asked",
+        /// The applicant completed it.
+        Completed = "completed",
+        /// Validated.
+        Approved = "approved",
+        /// Refused.
+        Refused = "refused",
+        /// Withdrawn by the applicant.
+        Withdrawn = "withdrawn",
+        /// Closed without follow-up.
+        Closed = "closed",
+    }
+}
+
+impl FollowStepKind {
+    /// How the timeline names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submitted => "Demande déposée",
+            Self::InReview => "En cours d'examen",
+            Self::ComplementAsked => "Complément demandé",
+            Self::Completed => "Demande complétée",
+            Self::Approved => "Demande validée",
+            Self::Refused => "Demande refusée",
+            Self::Withdrawn => "Demande retirée",
+            Self::Closed => "Classée sans suite",
+        }
+    }
+}
+
+impl RequestStatus {
+    /// How the pages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "En attente",
+            Self::Complement => "Complément demandé",
+            Self::Completed => "Complétée",
+            Self::Approved => "Validée",
+            Self::Refused => "Refusée",
+            Self::Withdrawn => "Retirée",
+            Self::Closed => "Classée sans suite",
+        }
+    }
+
+    /// Still under way: the applicant may withdraw it, and its address may not send another.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Complement | Self::Completed)
+    }
+}
+
 impl MailKind {
     /// How the outbox page names it.
     pub fn label(self) -> &'static str {
@@ -257,6 +341,8 @@ impl MailKind {
             Self::PasswordLink => "Lien de mot de passe",
             Self::LoginReminder => "Rappel d'identifiant",
             Self::AddressInUse => "Adresse déjà utilisée",
+            Self::FollowLink => "Lien de suivi",
+            Self::Withdrawal => "Demande retirée",
         }
     }
 }

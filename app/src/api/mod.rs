@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod client;
 pub mod codes;
+pub mod follow;
 
 pub use codes::ErrorCode;
 

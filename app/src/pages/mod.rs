@@ -5,6 +5,7 @@
 pub mod about;
 pub mod account;
 pub mod admin;
+pub mod follow;
 pub mod legal;
 pub mod not_found;
 pub mod registration;

@@ -102,7 +102,7 @@ pub async fn renew(ctx: &AppContext, token: String, address: &str) -> Result<(),
 
 /// Counts the use against the flood limit, then runs `work` after the answer (a failure is logged with its
 /// cause, in the request's span: with its id).
-async fn answer_first<F, Fut>(
+pub(crate) async fn answer_first<F, Fut>(
     ctx: &AppContext,
     address: &str,
     what: &'static str,

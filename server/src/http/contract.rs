@@ -16,6 +16,7 @@ const FLOOD_LIMITED: &[&str] = &[
     "/api/v1/password-setup/renew",
     "/api/v1/account/forgot-password",
     "/api/v1/account/forgot-login",
+    "/api/v1/follow/lost",
 ];
 
 /// Adds to each operation the answers its shape implies, where the route does not describe them itself.

@@ -10,6 +10,7 @@ mod catalogue;
 mod contract;
 pub mod dae;
 pub mod error;
+mod follow;
 pub mod headers;
 mod health;
 pub mod json;
@@ -65,6 +66,9 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(sirene::search))
         .routes(routes!(registrations::create))
         .routes(routes!(registrations::prefill))
+        .routes(routes!(follow::follow))
+        .routes(routes!(follow::withdraw))
+        .routes(routes!(follow::lost))
         .routes(routes!(
             admin::session::sign_in,
             admin::session::current,

@@ -3,7 +3,7 @@
 //! An email that carries a one-time link is stored with [`SECRET_PLACEHOLDER`] in place of the link's secret and
 //! the row of its link (`link_token_id`): the secret is drawn when the email leaves ([`draw_secret`]) and put in
 //! the message sent, never in the table. A retry draws a new one (the previous one, perhaps never delivered,
-//! stops working).
+//! stops working). A follow link (`follow_link_id`, the applicant's private link to the request) is drawn so too.
 
 use anyhow::Context;
 use sqlx::{Any, AnyConnection};
@@ -28,7 +28,7 @@ pub async fn enqueue(
     email: &Email,
     registration_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    insert(conn, email, registration_id, None).await
+    insert(conn, email, registration_id, None, None).await
 }
 
 /// Queues a message carrying the one-time link `token_id` (its secret as [`SECRET_PLACEHOLDER`]).
@@ -38,7 +38,25 @@ pub async fn enqueue_with_link(
     registration_id: Option<i64>,
     token_id: i64,
 ) -> Result<(), sqlx::Error> {
-    insert(conn, email, registration_id, Some(token_id)).await
+    insert(conn, email, registration_id, Some(token_id), None).await
+}
+
+/// Queues a message to the applicant of `registration_id` carrying the follow link `follow_link_id` (its
+/// secret as [`SECRET_PLACEHOLDER`]).
+pub async fn enqueue_with_follow_link(
+    conn: &mut AnyConnection,
+    email: &Email,
+    registration_id: i64,
+    follow_link_id: i64,
+) -> Result<(), sqlx::Error> {
+    insert(
+        conn,
+        email,
+        Some(registration_id),
+        None,
+        Some(follow_link_id),
+    )
+    .await
 }
 
 async fn insert(
@@ -46,11 +64,12 @@ async fn insert(
     email: &Email,
     registration_id: Option<i64>,
     token_id: Option<i64>,
+    follow_link_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query::<Any>(
-        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at, link_token_id)
-         VALUES ($1, $2, $3, $4, $5, 'waiting', 0, $6, $7, $8, $9)",
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, registration_id, created_at, link_token_id, follow_link_id)
+         VALUES ($1, $2, $3, $4, $5, 'waiting', 0, $6, $7, $8, $9, $10)",
     )
     .bind(email.kind.code())
     .bind(&email.to)
@@ -61,6 +80,7 @@ async fn insert(
     .bind(registration_id)
     .bind(now)
     .bind(token_id)
+    .bind(follow_link_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -159,6 +179,8 @@ pub struct Claimed {
     pub attempts: i64,
     /// The one-time link whose secret is drawn as the message leaves.
     pub link_token_id: Option<i64>,
+    /// The follow link whose secret is drawn as the message leaves.
+    pub follow_link_id: Option<i64>,
 }
 
 /// Claims up to `limit` of the oldest due messages for `lease_ms` (another worker may take them over after that).
@@ -170,7 +192,7 @@ pub async fn claim(db: &Db, lease_ms: i64, limit: i64) -> Result<Vec<Claimed>, s
          WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= $2
                       AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3)
            AND status = 'waiting' AND (locked_until IS NULL OR locked_until < $2)
-         RETURNING id, recipient, subject, body_text, body_html, attempts, link_token_id",
+         RETURNING id, recipient, subject, body_text, body_html, attempts, link_token_id, follow_link_id",
     )
     .bind(now + lease_ms)
     .bind(now)

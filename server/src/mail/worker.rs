@@ -133,14 +133,18 @@ async fn with_link(
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     let has_placeholder = message.body_text.contains(outbox::SECRET_PLACEHOLDER)
         || message.body_html.contains(outbox::SECRET_PLACEHOLDER);
-    let secret = match message.link_token_id {
-        Some(token_id) => match outbox::draw_secret(db, token_id).await? {
+    let secret = match (message.link_token_id, message.follow_link_id) {
+        (Some(token_id), _) => match outbox::draw_secret(db, token_id).await? {
+            Some(secret) => secret,
+            None => return Ok(None),
+        },
+        (None, Some(link_id)) => match crate::registration::follow::draw(db, link_id).await? {
             Some(secret) => secret,
             None => return Ok(None),
         },
         // Its link's row is gone (erased, purged): nothing to put in.
-        None if has_placeholder => return Ok(None),
-        None => return Ok(Some((message.body_text.clone(), message.body_html.clone()))),
+        (None, None) if has_placeholder => return Ok(None),
+        (None, None) => return Ok(Some((message.body_text.clone(), message.body_html.clone()))),
     };
     Ok(Some((
         message

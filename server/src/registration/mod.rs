@@ -9,6 +9,7 @@
 
 pub mod company;
 pub mod events;
+pub mod follow;
 pub mod prefill;
 pub mod reverify;
 
@@ -363,7 +364,14 @@ impl Insert {
             phone: &valid.phone.e164(),
             flags: &flags,
         };
-        outbox::enqueue(tx, &templates::acknowledgement(&summary), Some(id)).await?;
+        let (follow_link, follow_url) = follow::new_link(tx, &config.public_url, id).await?;
+        outbox::enqueue_with_follow_link(
+            tx,
+            &templates::acknowledgement(&summary, &follow_url),
+            id,
+            follow_link,
+        )
+        .await?;
         if digest::notice_allowed(tx, config.flood.ministry_notices).await? {
             for admin in &config.admin_emails {
                 outbox::enqueue(
@@ -389,7 +397,7 @@ async fn replay_or_tell(
     address: &str,
 ) -> Result<Received, SubmitError> {
     let pending: Option<Pending> = sqlx::query_as(
-        "SELECT id, reference, siren, last_name, first_name, phone, created_at, email FROM registrations WHERE email_key = $1 AND status = 'pending'",
+        "SELECT id, reference, siren, last_name, first_name, phone, created_at, email FROM registrations WHERE email_key = $1 AND status IN ('pending', 'complement', 'completed')",
     )
     .bind(email_key)
     .fetch_optional(&ctx.db.pool)

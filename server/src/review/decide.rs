@@ -82,7 +82,7 @@ async fn take_decision(
     now: i64,
 ) -> Result<Applicant, DecideError> {
     let updated = sqlx::query::<Any>(
-        "UPDATE registrations SET status = $1, queue = 1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status = 'pending'",
+        "UPDATE registrations SET status = $1, queue = 1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status IN ('pending', 'complement', 'completed')",
     )
     .bind(status.code())
     .bind(now)

@@ -12,6 +12,7 @@ use sqlx::AssertSqlSafe;
 
 use super::{ROW_COLUMNS, RowRecord, Status};
 use crate::AppContext;
+use crate::admins::Admin;
 use crate::registration::company::{self, Answer, Applied};
 use crate::registration::events;
 use crate::sirene::UnitState;
@@ -31,6 +32,35 @@ struct DetailRecord {
     refusal_message: Option<String>,
     decided_by: Option<String>,
     erased_at: Option<i64>,
+}
+
+/// Records that an administrator opened a request under way for the first time: the applicant's follow page
+/// then shows it « en cours d'examen ». Opened again, or decided: nothing changes.
+pub async fn mark_opened(ctx: &AppContext, id: i64, admin: &Admin) -> anyhow::Result<()> {
+    let now = now_ms();
+    let mut tx = ctx.db.begin().await?;
+    let first = sqlx::query::<sqlx::Any>(
+        "UPDATE registrations SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL
+         AND status IN ('pending', 'complement', 'completed')",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .context("cannot mark the request opened")?;
+    if first.rows_affected() == 1 {
+        events::record(
+            &mut tx,
+            id,
+            now,
+            &admin.login,
+            "opened",
+            "Demande ouverte par un administrateur",
+        )
+        .await
+        .context("cannot record the opening")?;
+    }
+    tx.commit().await.context("cannot mark the request opened")
 }
 
 /// Everything about one request; `None` when there is no such request.

@@ -339,6 +339,10 @@ async fn counts(
         approved,
         refused,
         overdue,
+        complement: count(Status::Complement),
+        completed: count(Status::Completed),
+        withdrawn: count(Status::Withdrawn),
+        closed: count(Status::Closed),
     };
     Ok(counts)
 }

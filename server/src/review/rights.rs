@@ -384,7 +384,7 @@ pub async fn erase(
         retention::delete_account(conn, *account).await?;
     }
     retention::erase_registration(conn, id, now).await?;
-    let deleted = status == "pending";
+    let deleted = matches!(status.as_str(), "pending" | "complement" | "completed");
     if deleted {
         // Not decided: nothing to keep as a statistic of decisions.
         sqlx::query::<Any>("DELETE FROM registrations WHERE id = $1")

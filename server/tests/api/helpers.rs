@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use server::config::{Config, MailConfig, MailTransport, SmtpConfig, SmtpTls};
 use server::store::Db;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -164,7 +164,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 }
 
 /// A new, empty PostgreSQL database for one test.
-async fn postgres_database(tag: &str) -> String {
+pub async fn postgres_database(tag: &str) -> String {
     let admin = std::env::var("GEODAE_TEST_POSTGRES_URL")
         .expect("GEODAE_TEST_POSTGRES_URL, the PostgreSQL of the tests (scripts/env.sh names it)");
     let name = format!("geodae_test_{tag}");

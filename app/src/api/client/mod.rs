@@ -150,6 +150,9 @@ pub mod account;
 /// The administrators' API. State-changing calls carry the session's CSRF token.
 pub mod admin;
 
+/// Following a request with its private link.
+pub mod follow;
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use gloo_net::http::{Method, Request, RequestBuilder, Response};

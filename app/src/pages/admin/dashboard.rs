@@ -100,6 +100,7 @@ fn Dashboard() -> impl IntoView {
                         <option value="pending">"En attente"</option>
                         <option value="approved">"Validées"</option>
                         <option value="refused">"Refusées"</option>
+                        <option value="withdrawn">"Retirées par le demandeur"</option>
                     </select>
                 </div>
             </div>

@@ -21,9 +21,9 @@ fn notice(info: LegalInfo) -> AnyView {
             "jusqu'à la décision d'un administrateur".to_string(),
         ),
         (
-            "Demande refusée (identité, coordonnées, structure, motif du refus)",
+            "Demande refusée ou retirée (identité, coordonnées, structure, motif du refus)",
             format!(
-                "{} après le refus ; seule en reste une statistique anonyme (date, type de structure, décision)",
+                "{} après le refus ou le retrait ; seule en reste une statistique anonyme (date, type de structure, décision)",
                 days(r.refused_days)
             ),
         ),

@@ -106,10 +106,13 @@ pub async fn list(
 )]
 pub async fn detail(
     State(ctx): State<AppContext>,
-    _user: AdminUser,
+    user: AdminUser,
     Path(id): Path<String>,
 ) -> Result<Json<RegistrationDetail>, ApiError> {
     let id = id_of(&id, "Cette demande")?;
+    request::mark_opened(&ctx, id, &user.principal)
+        .await
+        .map_err(ApiError::Internal)?;
     request::detail(&ctx, id)
         .await
         .map_err(ApiError::Internal)?
@@ -121,20 +124,26 @@ fn decide_error(error: DecideError) -> ApiError {
     match error {
         DecideError::NotFound => not_found("Cette demande"),
         DecideError::AlreadyDecided { status, by, at } => {
-            let verb = if status == RequestStatus::Approved {
-                "validée"
-            } else {
-                "refusée"
-            };
             let when = app::domain::dates::date_time(at);
-            ApiError::client(
-                StatusCode::CONFLICT,
-                ErrorCode::AlreadyDecided,
-                format!(
-                    "Cette demande a déjà été {verb} par {} le {when}.",
+            let message = match status {
+                RequestStatus::Approved | RequestStatus::Refused => format!(
+                    "Cette demande a déjà été {} par {} le {when}.",
+                    if status == RequestStatus::Approved {
+                        "validée"
+                    } else {
+                        "refusée"
+                    },
                     by.as_deref().unwrap_or("un administrateur")
                 ),
-            )
+                RequestStatus::Withdrawn => {
+                    format!("Le demandeur a retiré cette demande le {when}.")
+                }
+                _ => format!(
+                    "Cette demande n'attend plus de décision : {}.",
+                    status.label().to_lowercase()
+                ),
+            };
+            ApiError::client(StatusCode::CONFLICT, ErrorCode::AlreadyDecided, message)
         }
         DecideError::Invalid(message) => ApiError::client(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -50,8 +50,9 @@ fn hello(first_name: &str, last_name: &str) -> Block {
     Block::Para(vec![text(format!("Bonjour {first_name} {last_name},"))])
 }
 
-/// The acknowledgement sent to the applicant when the request is stored.
-pub fn acknowledgement(r: &RequestSummary<'_>) -> Email {
+/// The acknowledgement sent to the applicant when the request is stored, with the private link to follow it
+/// (`follow_url`, its secret as the outbox's placeholder until the email leaves).
+pub fn acknowledgement(r: &RequestSummary<'_>, follow_url: &str) -> Email {
     let subject = format!(
         "Géo'DAE : votre demande de compte API a été transmise (référence {})",
         r.reference
@@ -79,7 +80,74 @@ pub fn acknowledgement(r: &RequestSummary<'_>) -> Email {
             Block::Para(vec![text(
                 "Un administrateur va l'examiner. Vous recevrez un second mail : si votre compte est validé, il contiendra un lien pour créer votre mot de passe ; si la demande est refusée, il vous en donnera les raisons.",
             )]),
+            follow_link(follow_url),
             questions(", en rappelant la référence de votre demande."),
+        ],
+    )
+}
+
+/// The private link to the follow page, as the applicant's emails present it.
+fn follow_link(url: &str) -> Block {
+    Block::Link {
+        lead: "Vous pouvez suivre votre demande, la retirer ou la compléter si un administrateur vous le demande, depuis ce lien personnel (ne le transmettez pas : il donne accès à votre demande)".into(),
+        label: "Suivre ma demande",
+        url: url.to_string(),
+    }
+}
+
+/// A new follow link, asked from « J'ai perdu le lien ».
+pub fn follow_link_again(
+    to: &str,
+    first_name: &str,
+    last_name: &str,
+    reference: &str,
+    url: &str,
+) -> Email {
+    email(
+        MailKind::FollowLink,
+        to,
+        format!("Géo'DAE : le lien pour suivre votre demande (référence {reference})"),
+        &[
+            hello(first_name, last_name),
+            Block::Para(vec![
+                text("Voici un nouveau lien pour suivre votre demande de compte API "),
+                strong(reference),
+                text(". Les liens reçus auparavant restent valables."),
+            ]),
+            follow_link(url),
+            Block::Para(vec![text(
+                "Si vous n'avez pas demandé ce lien, vous pouvez ignorer ce mail : personne d'autre que vous ne l'a reçu.",
+            )]),
+            questions(", en rappelant la référence de votre demande."),
+        ],
+    )
+}
+
+/// The confirmation of a withdrawn request.
+pub fn withdrawal(
+    to: &str,
+    first_name: &str,
+    last_name: &str,
+    reference: &str,
+    public_url: &str,
+) -> Email {
+    email(
+        MailKind::Withdrawal,
+        to,
+        format!("Géo'DAE : votre demande de compte API est retirée (référence {reference})"),
+        &[
+            hello(first_name, last_name),
+            Block::Para(vec![
+                text("Vous avez retiré votre demande de compte API "),
+                strong(reference),
+                text(" : elle ne sera pas examinée."),
+            ]),
+            Block::Link {
+                lead: "Vous pouvez en déposer une nouvelle à tout moment".into(),
+                label: "Demander un compte API",
+                url: format!("{public_url}/inscription"),
+            },
+            questions("."),
         ],
     )
 }

@@ -17,7 +17,10 @@ fn summary(flags: &[String]) -> RequestSummary<'_> {
 
 #[test]
 fn acknowledgement_email() {
-    let email = acknowledgement(&summary(&[]));
+    let email = acknowledgement(
+        &summary(&[]),
+        "https://comptes.exemple.fr/demande/suivi#cle=[jeton-non-conservé]",
+    );
     assert_eq!(email.to, "contact@exemple.fr");
     insta::assert_snapshot!("acknowledgement_subject", email.subject);
     insta::assert_snapshot!("acknowledgement_text", email.text);
@@ -104,7 +107,7 @@ fn refusal_email() {
 fn html_parts_escape_what_applicants_type() {
     let mut s = summary(&[]);
     s.company_name = "<script>alert(1)</script> & Cie";
-    let email = acknowledgement(&s);
+    let email = acknowledgement(&s, "https://comptes.exemple.fr/demande/suivi#cle=x");
     assert!(
         email
             .html
@@ -131,4 +134,25 @@ fn address_in_use_emails() {
         "https://comptes.exemple.fr",
     );
     insta::assert_snapshot!("address_in_use_pending_text", pending.text);
+}
+
+#[test]
+fn follow_link_and_withdrawal_emails() {
+    let again = follow_link_again(
+        "contact@exemple.fr",
+        "Marie",
+        "Test",
+        "DAE-7K3F9Q2M",
+        "https://comptes.exemple.fr/demande/suivi#cle=[jeton-non-conservé]",
+    );
+    insta::assert_snapshot!("follow_link_text", again.text);
+    let withdrawn = withdrawal(
+        "contact@exemple.fr",
+        "Marie",
+        "Test",
+        "DAE-7K3F9Q2M",
+        "https://comptes.exemple.fr",
+    );
+    insta::assert_snapshot!("withdrawal_text", withdrawn.text);
+    insta::assert_snapshot!("withdrawal_html", withdrawn.html);
 }

@@ -23,7 +23,7 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
     }
     let row = detail.row.clone();
     let kind = row.organisation_kind.label();
-    let pending = row.status == RequestStatus::Pending;
+    let pending = row.status.is_open();
     let points: Vec<String> = detail
         .mismatches
         .iter()
@@ -112,7 +112,11 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
         {match decision {
             Some(d) => view! {
                 <div class=if d.status == RequestStatus::Approved { "fr-alert fr-alert--success" } else { "fr-alert fr-alert--info" }>
-                    <p>{format!("{} par {} le {}.", if d.status == RequestStatus::Approved { "Validée" } else { "Refusée" }, d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at))}</p>
+                    <p>{match d.status {
+                        RequestStatus::Withdrawn => format!("Retirée par le demandeur le {}.", dates::date_time(d.decided_at)),
+                        RequestStatus::Closed => format!("Classée sans suite le {}.", dates::date_time(d.decided_at)),
+                        status => format!("{} par {} le {}.", status.label(), d.decided_by.clone().unwrap_or_else(|| "un administrateur".into()), dates::date_time(d.decided_at)),
+                    }}</p>
                     {d.login.clone().map(|l| view! { <p>{format!("Identifiant du compte : {l}")}</p> })}
                     {d.account_id.map(|account| view! { <AccountActions account disabled=d.account_disabled activated=d.account_activated reload /> })}
                     {d.api_usage.clone().map(|u| view! {
