@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, emails_to, spawn_app};
+use crate::helpers::{Backend, TestApp, emails_to, link_secret, spawn_app};
 use crate::on_both_databases;
 
 /// `POST /api/v1/password-setup/info`: whose link it is (the link is not used up).
@@ -11,21 +11,9 @@ pub(crate) async fn link_info(app: &TestApp, token: &str) -> (u16, Value) {
         .await
 }
 
-/// The token of the link in the latest email to `address` whose subject contains `subject`.
+/// The token of the password link in the latest email to `address` whose subject contains `subject`.
 pub(crate) async fn link_token(address: &str, subject: &str, at_least: usize) -> String {
-    let emails = emails_to(address, at_least).await;
-    let text = emails
-        .iter()
-        .rev()
-        .filter(|m| m["subject"].as_str().is_some_and(|s| s.contains(subject)))
-        .find_map(|m| m["text"].as_str())
-        .unwrap_or_else(|| panic!("an email « {subject} » to {address}: {emails:?}"));
-    text.split_whitespace()
-        .find_map(|w| {
-            w.split_once("/compte/mot-de-passe#jeton=")
-                .map(|(_, t)| t.to_string())
-        })
-        .expect("password link")
+    link_secret(address, subject, at_least, "/compte/mot-de-passe#jeton=").await
 }
 
 /// A validated request of `who` (Marie Test): its password link's token.

@@ -3,24 +3,12 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, emails_to, spawn_app};
+use crate::helpers::{Backend, TestApp, emails_to, link_secret, spawn_app};
 use crate::on_both_databases;
 
 /// The key of the follow link in the latest email to `address` whose subject contains `subject`.
 async fn follow_key(address: &str, subject: &str, at_least: usize) -> String {
-    let emails = emails_to(address, at_least).await;
-    let text = emails
-        .iter()
-        .rev()
-        .filter(|m| m["subject"].as_str().is_some_and(|s| s.contains(subject)))
-        .find_map(|m| m["text"].as_str())
-        .unwrap_or_else(|| panic!("an email « {subject} » to {address}: {emails:?}"));
-    text.split_whitespace()
-        .find_map(|w| {
-            w.split_once("/demande/suivi#cle=")
-                .map(|(_, k)| k.to_string())
-        })
-        .unwrap_or_else(|| panic!("a follow link in {text}"))
+    link_secret(address, subject, at_least, "/demande/suivi#cle=").await
 }
 
 async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {

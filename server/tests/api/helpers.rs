@@ -242,6 +242,21 @@ impl TestApp {
 }
 
 /// The emails maildev received for `address`, waiting up to 15 s for at least `at_least` of them.
+/// The secret after `marker` (`/demande/suivi#cle=`) in the latest email to `address` whose subject contains
+/// `subject`, once at least `at_least` emails reached it.
+pub async fn link_secret(address: &str, subject: &str, at_least: usize, marker: &str) -> String {
+    let emails = emails_to(address, at_least).await;
+    let text = emails
+        .iter()
+        .rev()
+        .filter(|m| m["subject"].as_str().is_some_and(|s| s.contains(subject)))
+        .find_map(|m| m["text"].as_str())
+        .unwrap_or_else(|| panic!("an email « {subject} » to {address}: {emails:?}"));
+    text.split_whitespace()
+        .find_map(|w| w.split_once(marker).map(|(_, t)| t.to_string()))
+        .unwrap_or_else(|| panic!("a link {marker}… in {text}"))
+}
+
 pub async fn emails_to(address: &str, at_least: usize) -> Vec<Value> {
     let maildev =
         std::env::var("GEODAE_TEST_MAILDEV_URL").unwrap_or_else(|_| "http://127.0.0.1:1080".into());
