@@ -14,18 +14,29 @@ pub fn geojson(page: Page) -> Json {
     })
 }
 
-/// One record as a GeoJSON feature.
+/// One record as a GeoJSON feature: its point.
 pub fn feature(properties: Map<String, Json>) -> Json {
+    feature_of(properties, false)
+}
+
+/// One record as the catalogue's feature: its point as a MultiPoint (`[[lon, lat]]`).
+pub fn multipoint_feature(properties: Map<String, Json>) -> Json {
+    feature_of(properties, true)
+}
+
+fn feature_of(properties: Map<String, Json>, multipoint: bool) -> Json {
     let lon = properties.get("long_coor1").cloned().unwrap_or(Json::Null);
     let lat = properties.get("lat_coor1").cloned().unwrap_or(Json::Null);
     let id = properties.get("gid").cloned().unwrap_or(Json::Null);
+    let geometry = if multipoint {
+        serde_json::json!({ "type": "MultiPoint", "coordinates": [[lon, lat]] })
+    } else {
+        serde_json::json!({ "type": "Point", "coordinates": [lon, lat] })
+    };
     let mut object = Map::with_capacity(4);
     object.insert("type".to_string(), Json::from("Feature"));
     object.insert("id".to_string(), id);
-    object.insert(
-        "geometry".to_string(),
-        serde_json::json!({ "type": "Point", "coordinates": [lon, lat] }),
-    );
+    object.insert("geometry".to_string(), geometry);
     object.insert("properties".to_string(), Json::Object(properties));
     Json::Object(object)
 }

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as JsonValue};
 use utoipa::{IntoParams, ToSchema};
 
 use app::api::{ErrorBody, ErrorCode};
@@ -21,9 +20,9 @@ use super::json::{ApiJson, ApiQuery};
 use crate::AppContext;
 use crate::accounts::tokens;
 use crate::dae::filter::{Filter, Op, Value};
-use crate::dae::find_field;
 use crate::dae::list::RawListQuery;
 use crate::dae::stream::Layout;
+use crate::dae::{find_field, geojson};
 
 /// The defibrillators' layer in the catalogue.
 pub const LAYER: &str = "8777a504-6c3e-4abe-8100-60bb58767faa";
@@ -182,27 +181,5 @@ const LAYER_GEOJSON: Layout = Layout {
     open: br#"{"type":"FeatureCollection","name":"dae","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":["#,
     between: b",",
     close: b"]}",
-    item: multipoint_feature,
+    item: geojson::multipoint_feature,
 };
-
-/// One record as the catalogue's feature: its point as a MultiPoint, longitude first.
-fn multipoint_feature(properties: Map<String, JsonValue>) -> JsonValue {
-    let lon = properties
-        .get("long_coor1")
-        .cloned()
-        .unwrap_or(JsonValue::Null);
-    let lat = properties
-        .get("lat_coor1")
-        .cloned()
-        .unwrap_or(JsonValue::Null);
-    let id = properties.get("gid").cloned().unwrap_or(JsonValue::Null);
-    let mut feature = Map::with_capacity(4);
-    feature.insert("type".to_string(), JsonValue::from("Feature"));
-    feature.insert("id".to_string(), id);
-    feature.insert(
-        "geometry".to_string(),
-        serde_json::json!({ "type": "MultiPoint", "coordinates": [[lon, lat]] }),
-    );
-    feature.insert("properties".to_string(), JsonValue::Object(properties));
-    JsonValue::Object(feature)
-}

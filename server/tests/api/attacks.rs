@@ -318,6 +318,21 @@ async fn exports_whose_clients_stop_reading_hold_nothing(backend: Backend) {
     let response = export_again().await.expect("export");
     assert_eq!(response.status().as_u16(), 429);
     assert!(response.headers().contains_key("retry-after"));
+    // A list call beyond a page is a long read too, under the same limits: refused while they stall.
+    for path in [
+        "/api/dae?limit=5000".to_string(),
+        "/api/data/8777a504-6c3e-4abe-8100-60bb58767faa?limit=5000".to_string(),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("a long list");
+        assert_eq!(response.status().as_u16(), 429, "{path}");
+        assert!(response.headers().contains_key("retry-after"), "{path}");
+    }
     for _ in 0..40 {
         let started = Instant::now();
         let response = app
