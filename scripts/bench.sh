@@ -17,7 +17,7 @@ cargo bench --locked --profile server-release -p server --bench submit >>"$out"
 cargo bench --locked --profile server-release -p server --bench dae >>"$out"
 
 # The public pages in Chromium: the release build of `make run`, served on its own port from a new folder.
-env -u RUSTFLAGS cargo leptos build --release --split --precompress >&2
+release_build >&2
 site="$(mktemp -d)"
 GEODAE_ADDR=127.0.0.1:3996 GEODAE_DATA_DIR="$site" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
   "$CARGO_TARGET_DIR/server-release/server" >"$site/server.log" 2>&1 &

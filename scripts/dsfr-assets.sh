@@ -53,5 +53,16 @@ fi
 sources="$(cat "$full" scripts/dsfr-assets.sh scripts/purge-css.mjs style/main.css $(find app/src -name '*.rs' | sort) | sha256sum | cut -c1-16)"
 [ -f target/dsfr-css.sources ] && [ "$(cat target/dsfr-css.sources)" = "$sources" ] && [ -f "$out/css/dsfr.min.css" ] && exit 0
 node scripts/purge-css.mjs "$full" "$out/css/dsfr.min.css"
+# Each font's and icon's address carries the digest of its content (`?v=` and the first 8 hexadecimal digits
+# of its SHA-256, as the server computes it for the files it names: server/src/http/assets.rs): browsers keep
+# them for good, and a changed file has another address.
+for url in $(grep -o 'url(\.\./[^)?]*)' "$out/css/dsfr.min.css" | sort -u); do
+  file="${url#url(../}"
+  file="${file%)}"
+  # A rule of a variant the pages never use may name a file that is not copied.
+  [ -f "$out/$file" ] || continue
+  digest="$(sha256sum "$out/$file" | cut -c1-8)"
+  sed -i "s#url(\.\./$file)#url(../$file?v=$digest)#g" "$out/css/dsfr.min.css"
+done
 echo "$sources" > target/dsfr-css.sources
 echo "DSFR CSS purged: $(stat -c %s "$full") -> $(stat -c %s "$out/css/dsfr.min.css") bytes"

@@ -14,3 +14,13 @@ CARGO_LEPTOS_VERSION=0.3.10
 export GEODAE_CHROMIUM=/usr/bin/chromium
 # The local PostgreSQL of the tests and benchmarks (trust authentication, database test).
 export GEODAE_TEST_POSTGRES_URL="${GEODAE_TEST_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test}"
+
+# A release build of both front ends (and of the server, unless `--frontend-only` is given): `release_build
+# [--frontend-only]`, without the debug flags. cargo-leptos 0.3.10 optimises a build's WebAssembly files with
+# wasm-opt two at a time, and once failed on a chunk of the back office's split it had just listed ("Failed
+# opening …/chunk_68.wasm"; the same build passed when run again, nothing changed): a failed build is run once
+# more before failing.
+release_build() {
+  env -u RUSTFLAGS cargo leptos build --release --split --precompress "$@" ||
+    { echo "the release build failed; running it once more" >&2; env -u RUSTFLAGS cargo leptos build --release --split --precompress "$@"; }
+}

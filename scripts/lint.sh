@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --tests --benches --locked -- -D warnings
+# Both bundles: the public pages' islands, and the account and administrators' application.
+cargo clippy --locked -p app --features islands --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings

@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 unset RUSTFLAGS
 # --precompress: brotli and gzip copies of the static files, served to the browsers that take them.
-cargo leptos build --release --split --precompress
+release_build
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "$CARGO_TARGET_DIR/server-release/server"

@@ -36,12 +36,14 @@ scripts/contract.sh "$CARGO_TARGET_DIR/debug/server"
 
 [ "$mode" = quick ] && exit 0
 # Compressed copies left by a release build would be served instead of the debug build's files.
-[ -d target/site ] && find target/site \( -name '*.br' -o -name '*.gz' \) -delete
+for site in target/site target/site-back-office; do
+  [ -d "$site" ] && find "$site" \( -name '*.br' -o -name '*.gz' \) -delete
+done
 # The DSFR's CSS purged against the current sources (nothing to do when they have not changed).
 scripts/dsfr-assets.sh
 cargo leptos build --split
 export GEODAE_E2E_DIR="$work/e2e"
 mkdir -p "$GEODAE_E2E_DIR"
 npx playwright test --config end2end/playwright.config.ts
-# The public bundle, release build, compressed as served: over its budget fails the run.
+# Both bundles, release build, compressed as served: one over its budget fails the run.
 scripts/size-budget.sh

@@ -1,7 +1,13 @@
 //! The HTML document and the routes of the application.
+//!
+//! The server renders every page from `App`. The account and administrators' bundle hydrates `App` whole, with
+//! the same routes; there the public pages are not compiled in, and following a link to one loads it from the
+//! server (`FullLoad`), as the public pages' bundle holds their code.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
@@ -14,19 +20,22 @@ use crate::pages::admin::{
     admins::AdminsPage, audit::AuditPage, dashboard::DashboardPage, outbox::OutboxPage,
     password::PasswordPage, reasons::ReasonsPage, request::RequestPage, sign_in::SignInPage,
 };
-use crate::pages::legal::{
-    accessibility::AccessibilityPage, legal_notice::LegalNoticePage,
-    personal_data::PersonalDataPage,
-};
+use crate::pages::not_found::NotFoundPage;
+#[cfg(feature = "ssr")]
 use crate::pages::{
-    about::AboutPage, follow::FollowPage, not_found::NotFoundPage,
+    about::AboutPage, follow::FollowPage, legal::accessibility::AccessibilityPage,
+    legal::legal_notice::LegalNoticePage, legal::personal_data::PersonalDataPage,
     registration::RegistrationFormPage,
 };
+#[cfg(not(feature = "ssr"))]
+use public::*;
 
 /// The scripts and styles a page may run: its own files, the inline scripts the server wrote with this
-/// response's nonce (hydration), WebAssembly compiled by the browser, and nothing inline otherwise. The
-/// server's `Content-Security-Policy` header adds what a `<meta>` cannot say (`frame-ancestors`); both apply.
-pub fn content_security_policy(nonce: &str) -> String {
+/// response's nonce (the bundle's loader), WebAssembly compiled by the browser, and nothing inline otherwise.
+/// The server's `Content-Security-Policy` header adds what a `<meta>` cannot say (`frame-ancestors`); both
+/// apply.
+#[cfg(feature = "ssr")]
+fn content_security_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -34,12 +43,15 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// The document rendered by the server around the application.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // A fresh nonce for each response, put on the hydration scripts by Leptos and named by the policy.
-    #[cfg(feature = "ssr")]
+/// The document rendered by the server around the application, with the files of the page's front end.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions, assets: crate::front::Assets) -> impl IntoView {
+    use crate::front::{FrontEnd, Scripts};
+    // A fresh nonce for each response, put on the loader's script and named by the policy.
     leptos::nonce::provide_nonce();
     let policy = leptos::nonce::use_nonce().map(|nonce| content_security_policy(&nonce));
+    let front = use_context::<http::request::Parts>()
+        .map_or(FrontEnd::Static, |parts| FrontEnd::of(parts.uri.path()));
     view! {
         <!DOCTYPE html>
         <html lang="fr" data-fr-scheme="light">
@@ -49,10 +61,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {policy.map(|policy| view! { <meta http-equiv="Content-Security-Policy" content=policy /> })}
                 <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
                 <meta name="format-detection" content="telephone=no" />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/dsfr/css/dsfr.min.css" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <link rel="icon" href=assets.favicon.clone() type="image/svg+xml" />
+                <link rel="stylesheet" href=assets.dsfr_css.clone() />
+                <link rel="stylesheet" href=assets.css.clone() />
+                <link rel="preload" href=assets.font.clone() r#as="font" type="font/woff2" crossorigin="anonymous" />
+                <AutoReload options />
+                <Scripts front assets />
                 <MetaTags />
             </head>
             <body>
@@ -62,19 +76,58 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The public pages in the account and administrators' bundle: a link to one loads it from the server.
+#[cfg(not(feature = "ssr"))]
+mod public {
+    pub(super) use super::FullLoad as AboutPage;
+    pub(super) use super::FullLoad as AccessibilityPage;
+    pub(super) use super::FullLoad as FollowPage;
+    pub(super) use super::FullLoad as LegalNoticePage;
+    pub(super) use super::FullLoad as PersonalDataPage;
+    pub(super) use super::FullLoad as RegistrationFormPage;
+}
+
+/// Loads the address the router was just taken to from the server: a public page, whose code this bundle does
+/// not have (the links to them say `rel="external"`, which the router leaves to the browser; this is for any
+/// other way there).
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn FullLoad() -> impl IntoView {
+    // The router's address: the browser's changes once the new page is shown, which this one never is.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let search = location.search.get_untracked();
+        let hash = location.hash.get_untracked();
+        let target = format!(
+            "{}{}{search}{}{hash}",
+            location.pathname.get_untracked(),
+            if search.is_empty() || search.starts_with('?') {
+                ""
+            } else {
+                "?"
+            },
+            if hash.is_empty() || hash.starts_with('#') {
+                ""
+            } else {
+                "#"
+            },
+        );
+        let _ = window().location().set_href(&target);
+    });
+    view! { <p class="fr-container fr-my-6w" aria-live="polite">"Chargement…"</p> }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="geodae" href="/pkg/geodae.css" />
-        <Link rel="preload" href="/dsfr/fonts/Marianne-Regular.woff2" as_="font" type_="font/woff2" crossorigin="anonymous" />
         <Title formatter=|page: String| format!("{page} - Géo'DAE") />
         <Router>
             <div class="fr-skiplinks">
                 <nav class="fr-container" role="navigation" aria-label="Accès rapide">
                     <ul class="fr-skiplinks__list">
-                        // The router takes the click: the focus is moved to the content here (without the
-                        // page's code, the browser follows the anchor itself).
+                        // Where the page is hydrated, the router takes the click: the focus is moved to the content
+                        // here (on a public page, the browser follows the anchor itself).
                         <li><a class="fr-link" href="#contenu" on:click=|ev| {
                             ev.prevent_default();
                             crate::components::focus("contenu");
@@ -87,11 +140,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/apropos") view=AboutPage />
                     <Route path=path!("/inscription") view=RegistrationFormPage />
-                    <Route path=path!("/accessibilite") view={Lazy::<Accessibility>::new()} />
-                    <Route path=path!("/mentions-legales") view={Lazy::<LegalNotice>::new()} />
-                    <Route path=path!("/donnees-personnelles") view={Lazy::<PersonalData>::new()} />
-                    <Route path=path!("/demande/suivi") view={Lazy::<Follow>::new()} />
-                    <Route path=path!("/connexion") view={Lazy::<AccountSignIn>::new()} />
+                    <Route path=path!("/accessibilite") view=AccessibilityPage />
+                    <Route path=path!("/mentions-legales") view=LegalNoticePage />
+                    <Route path=path!("/donnees-personnelles") view=PersonalDataPage />
+                    <Route path=path!("/demande/suivi") view=FollowPage />
+                    // The account's sign-in is in the bundle's main module: the page most visitors of this bundle
+                    // open first, without the dozens of chunks a lazy page's code is split into.
+                    <Route path=path!("/connexion") view=AccountSignInPage />
                     <Route path=path!("/compte") view={Lazy::<Account>::new()} />
                     <Route path=path!("/compte/mot-de-passe") view={Lazy::<PasswordSetup>::new()} />
                     <Route path=path!("/compte/mot-de-passe-oublie") view={Lazy::<ForgotPassword>::new()} />
@@ -113,7 +168,7 @@ pub fn App() -> impl IntoView {
 
 /// Declares a route whose page is lazily loaded: built with `cargo leptos build --split`, its code leaves the
 /// main WebAssembly module for a chunk the browser fetches when the page is first shown (the server names it in
-/// a `modulepreload` link when it renders that page). The registration pages stay in the main module.
+/// a preload link when it renders that page).
 macro_rules! lazy_pages {
     ($($route:ident => $page:ident,)*) => {$(
         struct $route;
@@ -132,11 +187,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    Accessibility => AccessibilityPage,
-    LegalNotice => LegalNoticePage,
-    PersonalData => PersonalDataPage,
-    Follow => FollowPage,
-    AccountSignIn => AccountSignInPage,
     Account => AccountPage,
     PasswordSetup => PasswordSetupPage,
     ForgotPassword => ForgotPasswordPage,

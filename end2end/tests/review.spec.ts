@@ -78,24 +78,65 @@ test("what is typed while the page's code is still loading is kept", async ({ pa
   await checkPage(page);
 });
 
-test("from a public page, the dashboard comes with its own code, without reloading the page", async ({ page }) => {
+test("public pages never load the administrators' code; their space comes with its own bundle", async ({ page }) => {
   await signIn(page);
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  // A page without islands is the server's HTML: no code at all. The form's page loads the public bundle.
   await page.goto("/apropos");
+  await checkPage(page);
+  expect(requests.filter((p) => p.endsWith(".wasm")), "no code on a static page").toEqual([]);
+  await page.goto("/inscription");
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await checkPage(page);
-  // The public page's module holds none of the administrators' pages: they come as chunks when needed.
-  const chunks: string[] = [];
-  const documents: string[] = [];
-  page.on("request", (r) => {
-    if (r.resourceType() === "document") documents.push(r.url());
-    if (/\/pkg\/.+\.wasm$/.test(r.url()) && !r.url().endsWith("/geodae.wasm")) chunks.push(r.url());
-  });
+  expect(requests.some((p) => /^\/pkg\/geodae\.[\w-]+\.wasm$/.test(p)), "the public bundle").toBe(true);
+  expect(requests.filter((p) => p.startsWith("/pkg/back-office/")), "nothing of the back office").toEqual([]);
+
+  // The link to the administrators' space loads their page and their bundle.
+  requests.length = 0;
   await page.getByRole("link", { name: "Espace administrateurs" }).click();
   await expect(page).toHaveURL(/\/admin$/);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demandes de compte API");
   await expect(page.locator(".admin-counts")).toContainText("en attente");
-  expect(chunks.length, "lazily loaded chunks").toBeGreaterThan(0);
-  expect(documents, "a page load").toEqual([]);
+  expect(requests).toContain("/admin");
+  expect(requests.some((p) => /^\/pkg\/back-office\/geodae\.[\w-]+\.wasm$/.test(p)), "the back office's bundle").toBe(true);
+  // The application's style sheet is the public build's, shared by every page.
+  expect(requests.filter((p) => /^\/pkg\/geodae\.[\w-]+\.(js|wasm)$/.test(p)), "nothing of the public bundle").toEqual([]);
+  await checkPage(page);
+
+  // From there, a public page is loaded from the server (its code is not in this bundle).
+  await page.getByRole("link", { name: "À propos" }).click();
+  await expect(page).toHaveURL(/\/apropos$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(0);
+  await checkPage(page);
+});
+
+test("the built files are kept for good: a second visit asks for the page alone", async ({ page }) => {
+  // What the server answered, not what the browser took from its cache (both are requests to Playwright).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const cached = new Set<string>();
+  let asked: string[] = [];
+  cdp.on("Network.requestServedFromCache", (e) => cached.add(e.requestId));
+  cdp.on("Network.responseReceived", (e) => {
+    const local = cached.has(e.requestId) || e.response.fromDiskCache || e.response.url.startsWith("data:");
+    if (!local) asked.push(new URL(e.response.url).pathname);
+  });
+  for (const address of ["/inscription", "/admin/connexion"]) {
+    await page.goto(address);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    await checkPage(page);
+    await page.goto("/apropos");
+    await checkPage(page);
+    // A new visit (not a reload, which revalidates by design).
+    asked = [];
+    await page.goto(address);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    await page.waitForLoadState("networkidle");
+    expect(asked.filter((p) => !p.startsWith("/api/")), address).toEqual([address]);
+  }
 });
 
 test("after signing in, a return address that leads off the site is not followed", async ({ page }) => {

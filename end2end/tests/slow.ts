@@ -7,7 +7,8 @@ import { Page } from "@playwright/test";
 export async function holdWebAssembly(page: Page): Promise<() => void> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/pkg\/geodae\.wasm$/, async (route) => {
+  // The public bundle's main module (its name holds its hash).
+  await page.route(/\/pkg\/geodae\.[\w-]+\.wasm$/, async (route) => {
     await held;
     await route.continue();
   });

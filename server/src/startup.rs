@@ -184,17 +184,29 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .site_addr(addr)
         .build();
     let routes = generate_route_list(App);
+    let assets = http::assets::load(
+        &config.site_root,
+        &http::assets::back_office_root(&config.site_root),
+    );
     let https = config.secure_cookies();
     let request_limit = config.guards.request_timeout;
     let (api, _) = http::api(context);
-    // Static files: the brotli or gzip copy made at build time when the browser takes it, revalidated by date;
-    // anything else is the application's "page not found".
-    let not_found =
-        leptos_axum::file_and_error_handler::<LeptosOptions, _>(shell).with_state(options.clone());
-    let files = ServeDir::new(&config.site_root)
+    // Static files, the public build's then the back office's: the brotli or gzip copy made at build time when
+    // the browser takes it (their cache rule: `http::assets`); anything else is the application's "page not
+    // found".
+    let not_found = leptos_axum::file_and_error_handler::<LeptosOptions, _>({
+        let assets = assets.clone();
+        move |options| shell(options, assets.clone())
+    })
+    .with_state(options.clone());
+    let back_office_files = ServeDir::new(http::assets::back_office_root(&config.site_root))
         .precompressed_br()
         .precompressed_gzip()
         .fallback(not_found);
+    let files = ServeDir::new(&config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(back_office_files);
     let pages = Router::new()
         .route("/", get(|| async { Redirect::permanent("/apropos") }))
         // The mandatory pages are rendered with this installation's settings.
@@ -207,7 +219,7 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
             },
             {
                 let options = options.clone();
-                move || shell(options.clone())
+                move || shell(options.clone(), assets.clone())
             },
         )
         .fallback_service(files)

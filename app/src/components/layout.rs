@@ -1,4 +1,7 @@
 //! The DSFR header and footer shared by every page.
+//!
+//! A link to a public page says `rel="external"`: on an account or administrators' page, the router leaves it
+//! to the browser, which loads the page from the server (its code is not in that bundle: `crate::front`).
 
 use leptos::prelude::*;
 
@@ -22,7 +25,7 @@ pub fn Header() -> impl IntoView {
                                 </div>
                             </div>
                             <div class="fr-header__service">
-                                <a href="/apropos" title="Accueil - Géo'DAE">
+                                <a rel="external" href="/apropos" title="Accueil - Géo'DAE">
                                     <p class="fr-header__service-title">"Géo'DAE"</p>
                                 </a>
                                 <p class="fr-header__service-tagline">"Déclarer, Localiser, Sauver"</p>
@@ -49,7 +52,7 @@ pub fn Footer() -> impl IntoView {
             <div class="fr-container">
                 <div class="fr-footer__body">
                     <div class="fr-footer__brand fr-enlarge-link">
-                        <a href="/apropos" title="Retour à l'accueil - Géo'DAE">
+                        <a rel="external" href="/apropos" title="Retour à l'accueil - Géo'DAE">
                             <p class="fr-logo">"Ministère" <br /> "de la santé" <br /> "et de l'accès" <br /> "aux soins"</p>
                         </a>
                     </div>
@@ -62,10 +65,10 @@ pub fn Footer() -> impl IntoView {
                 </div>
                 <div class="fr-footer__bottom">
                     <ul class="fr-footer__bottom-list">
-                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/apropos">"À propos"</a></li>
-                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/accessibilite">"Accessibilité : " {ACCESSIBILITY_STATE}</a></li>
-                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/mentions-legales">"Mentions légales"</a></li>
-                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/donnees-personnelles">"Données personnelles"</a></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" rel="external" href="/apropos">"À propos"</a></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" rel="external" href="/accessibilite">"Accessibilité : " {ACCESSIBILITY_STATE}</a></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" rel="external" href="/mentions-legales">"Mentions légales"</a></li>
+                        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" rel="external" href="/donnees-personnelles">"Données personnelles"</a></li>
                         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/admin">"Espace administrateurs"</a></li>
                     </ul>
                 </div>

@@ -43,7 +43,6 @@ pub fn PhoneField(
                     on:click=move |_| set_show_table.update(|s| *s = !*s)
                     on:keydown=move |ev| if ev.key() == "Escape" { set_show_table.set(false) }
                 >
-                    <span aria-hidden="true">"ⓘ"</span>
                     <span class="fr-sr-only">"Informations sur les indicatifs"</span>
                 </button>
             </div>

@@ -25,6 +25,15 @@ enum Followed {
 
 #[component]
 pub fn FollowPage() -> impl IntoView {
+    view! {
+        <Title text="Suivre ma demande" />
+        <Follow />
+    }
+}
+
+/// The page's island, in a chunk of its own: the registration form's visitors never load it.
+#[island(lazy)]
+fn Follow() -> impl IntoView {
     let secret = StoredValue::new(String::new());
     let followed = RwSignal::new(Followed::Loading);
     Effect::new(move |_| {
@@ -44,7 +53,6 @@ pub fn FollowPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text="Suivre ma demande" />
         <div class="fr-container fr-my-6w">
             <div class="fr-grid-row fr-grid-row--center">
                 <div class="fr-col-12 fr-col-lg-8">

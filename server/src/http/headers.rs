@@ -20,19 +20,25 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// Adds the headers; `https` when the public address is HTTPS (HSTS is only sent then).
 pub async fn middleware(https: bool, request: Request, next: Next) -> Response {
     let private = carries_personal_data(request.uri().path());
+    let immutable = super::assets::immutable(request.uri().path(), request.uri().query());
     let mut response = next.run(request).await;
+    let success = response.status().is_success();
     let headers = response.headers_mut();
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "same-origin");
-    set(headers, "permissions-policy", PERMISSIONS_POLICY);
-    set(headers, "cross-origin-opener-policy", "same-origin");
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        set(
-            headers,
-            header::CONTENT_SECURITY_POLICY,
-            CONTENT_SECURITY_POLICY,
-        );
+    // What governs a document is sent with anything a browser could show as one; a style sheet, a script, a
+    // WebAssembly module or a font never is one (a page's first visit fetches a dozen of them).
+    if !is_subresource(headers) {
+        set(headers, header::X_FRAME_OPTIONS, "DENY");
+        set(headers, "permissions-policy", PERMISSIONS_POLICY);
+        set(headers, "cross-origin-opener-policy", "same-origin");
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            set(
+                headers,
+                header::CONTENT_SECURITY_POLICY,
+                CONTENT_SECURITY_POLICY,
+            );
+        }
     }
     if https {
         set(headers, header::STRICT_TRANSPORT_SECURITY, HSTS);
@@ -40,9 +46,14 @@ pub async fn middleware(https: bool, request: Request, next: Next) -> Response {
     if private || headers.contains_key(header::SET_COOKIE) {
         set(headers, header::CACHE_CONTROL, "no-store");
     } else if !headers.contains_key(header::CACHE_CONTROL) {
-        // Public pages and static files are kept by the browser but checked on each use: a second visit
-        // costs a few "304 Not Modified" answers, never the files again (and never a stale application).
-        set(headers, header::CACHE_CONTROL, "no-cache");
+        // A file whose address changes with its content is kept for good, never asked again; public pages
+        // and other files are kept but checked on each use (a "304 Not Modified", never a stale page).
+        let rule = if immutable && success {
+            super::assets::IMMUTABLE
+        } else {
+            "no-cache"
+        };
+        set(headers, header::CACHE_CONTROL, rule);
     }
     response
 }
@@ -61,6 +72,20 @@ fn carries_personal_data(path: &str) -> bool {
         || path.starts_with("/admin/")
         || path == "/compte"
         || path.starts_with("/compte/")
+}
+
+/// A style sheet, a script, a WebAssembly module or a font, by its type.
+fn is_subresource(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| {
+            let kind = kind.split(';').next().unwrap_or_default().trim();
+            matches!(
+                kind,
+                "text/css" | "text/javascript" | "application/javascript" | "application/wasm"
+            ) || kind.starts_with("font/")
+        })
 }
 
 fn set(headers: &mut HeaderMap, name: impl header::IntoHeaderName, value: &'static str) {

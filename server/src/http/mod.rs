@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+pub mod assets;
 pub mod auth;
 mod catalogue;
 mod contract;

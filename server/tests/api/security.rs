@@ -178,6 +178,22 @@ async fn pages_name_their_scripts_by_a_fresh_nonce() {
         "the hydration script carries the policy's nonce"
     );
     assert!(!first.contains("unsafe-inline"));
+    // The public bundle's loader, whole: one text, called with the bundle's files.
+    let loader = first
+        .split("<script type=\"module\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the loader");
+    assert!(
+        !loader.contains("<!"),
+        "no marker inside the script: {loader}"
+    );
+    assert!(
+        loader
+            .trim_end()
+            .ends_with("(\"/pkg/geodae.js\", \"/pkg/geodae.wasm\");"),
+        "{loader}"
+    );
     assert_ne!(
         nonce_of(&page("/inscription").await),
         nonce,
@@ -186,7 +202,7 @@ async fn pages_name_their_scripts_by_a_fresh_nonce() {
 }
 
 #[tokio::test]
-async fn static_files_go_compressed_and_are_revalidated_not_fetched_again() {
+async fn static_files_go_compressed_and_are_kept_by_their_rule() {
     let site = tempfile::tempdir().expect("site folder");
     let pkg = site.path().join("pkg");
     std::fs::create_dir_all(&pkg).expect("pkg");
@@ -226,6 +242,18 @@ async fn static_files_go_compressed_and_are_revalidated_not_fetched_again() {
             "{accepted}"
         );
         assert_eq!(response.headers()["cache-control"], "no-cache");
+        // A style sheet is never shown as a document: it carries what applies to it, not what governs one.
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        for document_only in [
+            "x-frame-options",
+            "permissions-policy",
+            "content-security-policy",
+        ] {
+            assert!(
+                response.headers().get(document_only).is_none(),
+                "{document_only}"
+            );
+        }
         assert_eq!(response.text().await.expect("body"), body, "{accepted}");
     }
 
@@ -241,6 +269,55 @@ async fn static_files_go_compressed_and_are_revalidated_not_fetched_again() {
         .await
         .expect("request");
     assert_eq!(again.status().as_u16(), 304);
+
+    // A built file, whose name holds its hash, and a file named with its digest are kept for good; the
+    // back office's build is served beside the public one. A missing hashed name is no rule to keep.
+    let hashed = "geodae.AbCdEfGhIjKlMnOpQrStUv";
+    std::fs::write(pkg.join(format!("{hashed}.wasm")), b"\0asm").expect("wasm");
+    std::fs::create_dir_all(site.path().join("dsfr/css")).expect("dsfr");
+    std::fs::write(site.path().join("dsfr/css/dsfr.min.css"), &css).expect("dsfr css");
+    let back_office = server::http::assets::back_office_root(site.path());
+    std::fs::create_dir_all(back_office.join("pkg/back-office")).expect("back office");
+    std::fs::write(
+        back_office.join(format!("pkg/back-office/{hashed}.js")),
+        b"export {}",
+    )
+    .expect("js");
+    for (address, status, rule) in [
+        (
+            format!("/pkg/{hashed}.wasm"),
+            200,
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            format!("/pkg/back-office/{hashed}.js"),
+            200,
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            "/dsfr/css/dsfr.min.css?v=0123456789abcdef".to_string(),
+            200,
+            "public, max-age=31536000, immutable",
+        ),
+        ("/dsfr/css/dsfr.min.css".to_string(), 200, "no-cache"),
+        (format!("/pkg/{hashed}.js"), 404, "no-cache"),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{address}", app.base))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), status, "{address}");
+        assert_eq!(response.headers()["cache-control"], rule, "{address}");
+        // The 404 page is a document.
+        assert_eq!(
+            response.headers().contains_key("x-frame-options"),
+            status == 404,
+            "{address}"
+        );
+    }
+    std::fs::remove_dir_all(&back_office).expect("clean up");
 
     // Pages and JSON are compressed on the fly; a missing file is the application's 404 page.
     let document = app

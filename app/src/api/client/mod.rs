@@ -104,24 +104,6 @@ pub async fn reapply(link: &str) -> Result<RegistrationRequest, CallError> {
     .await
 }
 
-/// `GET /api/v1/legal`: the settings of the mandatory pages, as JSON text (see [`parse_json`]).
-pub async fn legal_info() -> Result<String, CallError> {
-    imp::get_text("/api/v1/legal").await
-}
-
-/// Reads JSON text: in the browser with its own `JSON.parse`, on the server with `serde_json`.
-pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    #[cfg(feature = "hydrate")]
-    {
-        let value = js_sys::JSON::parse(text).ok()?;
-        serde_wasm_bindgen::from_value(value).ok()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        serde_json::from_str(text).ok()
-    }
-}
-
 /// A query string of the parameters that have a value, each percent-encoded.
 pub fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     pairs
@@ -196,15 +178,6 @@ mod imp {
             .header("X-CSRF-Token", csrf)
             .body(to_json(body)?)
             .map_err(|_| CallError::Network)?
-            .send()
-            .await
-            .map_err(|_| CallError::Network)?;
-        text(response).await
-    }
-
-    /// A GET whose successful answer is kept as text.
-    pub async fn get_text(url: &str) -> Result<String, CallError> {
-        let response = Request::get(url)
             .send()
             .await
             .map_err(|_| CallError::Network)?;
@@ -309,10 +282,6 @@ mod imp {
     use super::CallError;
 
     pub async fn get_json<T: DeserializeOwned>(_url: &str) -> Result<T, CallError> {
-        Err(CallError::Network)
-    }
-
-    pub async fn get_text(_url: &str) -> Result<String, CallError> {
         Err(CallError::Network)
     }
 

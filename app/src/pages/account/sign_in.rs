@@ -24,7 +24,7 @@ pub fn AccountSignInPage() -> impl IntoView {
                     <ul class="fr-links-group">
                         <li><a class="fr-link" href="/compte/mot-de-passe-oublie">"Mot de passe oublié"</a></li>
                         <li><a class="fr-link" href="/compte/identifiant-oublie">"Identifiant oublié"</a></li>
-                        <li><a class="fr-link" href="/inscription">"Pas encore de compte ? S'inscrire"</a></li>
+                        <li><a class="fr-link" rel="external" href="/inscription">"Pas encore de compte ? S'inscrire"</a></li>
                     </ul>
                 </div>
             </div>

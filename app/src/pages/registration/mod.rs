@@ -22,6 +22,15 @@ use crate::domain::{Field, OrganisationKind, Profile, Siren};
 
 #[component]
 pub fn RegistrationFormPage() -> impl IntoView {
+    view! {
+        <Title text="Création d'un compte" />
+        <RegistrationForm />
+    }
+}
+
+/// The form: the page's island, the only part of it that runs in the browser.
+#[island]
+fn RegistrationForm() -> impl IntoView {
     let state = FormState::new();
     // The address the confirmation email goes to, once a request is sent.
     let (sent_to, set_sent_to) = signal(None::<String>);
@@ -44,7 +53,7 @@ pub fn RegistrationFormPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match client::reapply(&link).await {
+            match reapplied(link).await {
                 Ok(previous) => {
                     state.data.set(previous);
                     state.touched.set(Field::ALL.into_iter().collect());
@@ -52,7 +61,7 @@ pub fn RegistrationFormPage() -> impl IntoView {
                         "Le formulaire reprend les informations de votre demande précédente : corrigez-les selon les motifs du refus, puis validez.".to_string(),
                     )));
                 }
-                Err(e) => set_reapply_notice.set(Some(Err(e.message()))),
+                Err(message) => set_reapply_notice.set(Some(Err(message))),
             }
         });
     });
@@ -144,7 +153,6 @@ pub fn RegistrationFormPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Création d'un compte" />
         <div class="fr-container fr-my-6w">
             <div class="fr-grid-row fr-grid-row--center">
                 <div class="fr-col-12 fr-col-lg-10">
@@ -323,6 +331,13 @@ pub fn RegistrationFormPage() -> impl IntoView {
             Suspend::new(async move { sent_dialog(email, on_close).await })
         })}
     }
+}
+
+/// The refused request of a refusal email's link: a part of its own, fetched only when the form is opened
+/// from such a link.
+#[lazy]
+async fn reapplied(link: String) -> Result<RegistrationRequest, String> {
+    client::reapply(&link).await.map_err(|e| e.message())
 }
 
 #[lazy]
