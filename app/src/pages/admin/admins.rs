@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
 use super::{AdminFrame, Signed, failure, outcome_view};
 use crate::api::admin::{AdminChange, AdminView, NewAdmin, Role};
@@ -14,7 +13,6 @@ use crate::domain::dates;
 #[component]
 pub fn AdminsPage() -> impl IntoView {
     view! {
-        <Title text="Administrateurs" />
         <AdminFrame title="Administrateurs">
             <Admins />
         </AdminFrame>

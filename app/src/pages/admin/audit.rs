@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
 use super::{AdminFrame, failure};
 use crate::api::admin::AuditEntry;
@@ -13,7 +12,6 @@ use crate::domain::dates;
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
-        <Title text="Journal" />
         <AdminFrame title="Journal des actions">
             <Audit />
         </AdminFrame>

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
 use super::{AdminFrame, failure, status_badge};
 use crate::api::admin::{
@@ -16,7 +15,6 @@ use crate::domain::dates;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
-        <Title text="Demandes de compte API" />
         <AdminFrame title="Demandes de compte API">
             <Dashboard />
         </AdminFrame>

@@ -13,6 +13,7 @@ pub mod sign_in;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_meta::Title;
 
 use crate::api::ErrorCode;
 use crate::api::admin::{AdminSession, Role};
@@ -62,10 +63,8 @@ pub fn failure(error: &CallError) -> String {
     error.message()
 }
 
-/// The frame of every administrators' page: loads the session (or leads to sign-in), then shows the
-/// navigation and the page. Each page writes its own `<Title>` beside it: written here once, the tab title made
-/// this frame code that the lazily loaded pages share, which the split build then keeps in the public module
-/// (+17 KB brotli, measured by `scripts/size-budget.sh`).
+/// The frame of every administrators' page: its title (the tab's and the heading), the session loaded (or the
+/// way to sign-in), the navigation, then the page.
 #[component]
 pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
     let session = RwSignal::new(None::<AdminSession>);
@@ -88,6 +87,7 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
     };
     let children = StoredValue::new(children);
     view! {
+        <Title text=title />
         <div class="fr-container fr-my-4w admin">
             <nav class="fr-nav admin-nav" role="navigation" aria-label="Administration">
                 <ul class="fr-nav__list">

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
 use super::{AdminFrame, Signed, failure, status_badge};
 use crate::api::admin::{OutboxItem, OutboxStatus};
@@ -13,7 +12,6 @@ use crate::domain::dates;
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     view! {
-        <Title text="Mails envoyés" />
         <AdminFrame title="Mails envoyés">
             <Outbox />
         </AdminFrame>

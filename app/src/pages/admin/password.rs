@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
 use super::{AdminFrame, Signed, failure, outcome_view};
 use crate::api::admin::PasswordChange;
@@ -11,7 +10,6 @@ use crate::api::client;
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     view! {
-        <Title text="Mon mot de passe" />
         <AdminFrame title="Mon mot de passe">
             <OwnPassword />
         </AdminFrame>

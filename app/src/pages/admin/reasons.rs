@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 
 use super::{AdminFrame, Signed, failure, outcome_view};
 use crate::api::admin::RefusalReason;
@@ -13,7 +12,6 @@ use crate::components::Load;
 #[component]
 pub fn ReasonsPage() -> impl IntoView {
     view! {
-        <Title text="Motifs de refus" />
         <AdminFrame title="Motifs de refus">
             <Reasons />
         </AdminFrame>

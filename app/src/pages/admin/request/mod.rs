@@ -9,7 +9,6 @@ mod rights;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::RegistrationDetail;
@@ -22,7 +21,6 @@ use self::detail::Detail;
 #[component]
 pub fn RequestPage() -> impl IntoView {
     view! {
-        <Title text="Demande de compte API" />
         <AdminFrame title="Demande de compte API">
             <RequestView />
         </AdminFrame>
