@@ -184,10 +184,8 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         .site_addr(addr)
         .build();
     let routes = generate_route_list(App);
-    let assets = http::assets::load(
-        &config.site_root,
-        &http::assets::back_office_root(&config.site_root),
-    );
+    let back_office_root = http::assets::back_office_root(&config.site_root);
+    let assets = http::assets::load(&config.site_root, &back_office_root);
     let https = config.secure_cookies();
     let request_limit = config.guards.request_timeout;
     let (api, _) = http::api(context);
@@ -199,7 +197,7 @@ fn router(config: &Config, addr: SocketAddr, context: AppContext) -> Router {
         move |options| shell(options, assets.clone())
     })
     .with_state(options.clone());
-    let back_office_files = ServeDir::new(http::assets::back_office_root(&config.site_root))
+    let back_office_files = ServeDir::new(&back_office_root)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(not_found);

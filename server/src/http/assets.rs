@@ -19,6 +19,8 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Where the two builds put their files (`site-root` and `site-pkg-dir` of each project) and the name of the
 /// file in which each writes its hashes, beside the server's executable (`hash-file-name`).
 const PUBLIC_PKG: &str = "pkg";
+/// The addresses under which both builds' files are served (the back office's folder is inside).
+const PUBLIC_PKG_PREFIX: &str = "/pkg/";
 const PUBLIC_HASHES: &str = "hash-public.txt";
 pub const BACK_OFFICE_PKG: &str = "pkg/back-office";
 const BACK_OFFICE_HASHES: &str = "hash-back-office.txt";
@@ -45,14 +47,16 @@ pub fn load(site_root: &Path, back_office_root: &Path) -> Assets {
 }
 
 /// Whether a browser may keep the answer to `path?query` for good: a file of a build (its name holds its
-/// hash) or a file named with its digest.
+/// hash), or one of the DSFR's files or the site's icon named with its digest. Never a page: `?v=` on a page's
+/// address would otherwise have a browser keep that page, and the build it names, for a year.
 pub fn immutable(path: &str, query: Option<&str>) -> bool {
-    let hashed_name = path.starts_with(&format!("/{PUBLIC_PKG}/"))
+    let hashed_name = path.starts_with(PUBLIC_PKG_PREFIX)
         && path
             .rsplit('/')
             .next()
             .is_some_and(|name| name.split('.').any(is_build_hash));
-    let versioned = query.is_some_and(|q| q.split('&').any(|pair| pair.starts_with("v=")));
+    let versioned = (path.starts_with("/dsfr/") || path == "/favicon.svg")
+        && query.is_some_and(|q| q.split('&').any(|pair| pair.starts_with("v=")));
     hashed_name || versioned
 }
 
@@ -162,6 +166,15 @@ mod tests {
         assert!(!immutable("/pkg/geodae.short.css", None));
         assert!(!immutable("/dsfr/css/dsfr.min.css", None));
         assert!(!immutable("/favicon.svg", Some("x=1")));
+        assert!(immutable("/favicon.svg", Some("v=0123abcd")));
+        for page in [
+            "/inscription",
+            "/apropos",
+            "/api/v1/health",
+            "/pkg/../inscription",
+        ] {
+            assert!(!immutable(page, Some("v=1")), "{page}");
+        }
         assert!(
             !immutable("/inscription/geodae.AbCdEfGhIjKlMnOpQrStUv.js", None),
             "outside the builds' folders"

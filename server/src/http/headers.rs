@@ -48,7 +48,10 @@ pub async fn middleware(https: bool, request: Request, next: Next) -> Response {
     } else if !headers.contains_key(header::CACHE_CONTROL) {
         // A file whose address changes with its content is kept for good, never asked again; public pages
         // and other files are kept but checked on each use (a "304 Not Modified", never a stale page).
-        let rule = if immutable && success {
+        let page = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+        let rule = if immutable && success && !page {
             super::assets::IMMUTABLE
         } else {
             "no-cache"

@@ -300,6 +300,8 @@ async fn static_files_go_compressed_and_are_kept_by_their_rule() {
             "public, max-age=31536000, immutable",
         ),
         ("/dsfr/css/dsfr.min.css".to_string(), 200, "no-cache"),
+        // A page is never kept for good, whatever its address says.
+        ("/inscription?v=0123abcd".to_string(), 200, "no-cache"),
         (format!("/pkg/{hashed}.js"), 404, "no-cache"),
     ] {
         let response = app
@@ -310,10 +312,10 @@ async fn static_files_go_compressed_and_are_kept_by_their_rule() {
             .expect("request");
         assert_eq!(response.status().as_u16(), status, "{address}");
         assert_eq!(response.headers()["cache-control"], rule, "{address}");
-        // The 404 page is a document.
+        // The 404 page and the form's page are documents.
         assert_eq!(
             response.headers().contains_key("x-frame-options"),
-            status == 404,
+            status == 404 || address.starts_with("/inscription"),
             "{address}"
         );
     }
