@@ -288,7 +288,7 @@ test("every administrators' page passes the accessibility checks", async ({ page
   for (const [link, heading] of [
     ["Mails", "Mails envoyés"],
     ["Journal", "Journal"],
-    ["Motifs de refus", "Motifs de refus"],
+    ["Motifs et messages", "Motifs de refus et messages de complément"],
     ["Administrateurs", "Administrateurs"],
     ["Mon mot de passe", "Mon mot de passe"],
     ["Demandes", "Demandes de compte API"],

@@ -26,6 +26,10 @@ pub struct Config {
     pub sirene: SireneConfig,
     /// A pending request waiting this many days is overdue on the dashboard.
     pub review_target_days: i64,
+    /// Days without an answer to a request for a complement before the applicant is reminded, once.
+    pub complement_reminder_days: i64,
+    /// Days without an answer to a request for a complement before the request is closed without follow-up.
+    pub complement_close_days: i64,
     /// How long the password link of a validation email works.
     pub password_link_days: i64,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
@@ -78,6 +82,10 @@ impl Default for Guards {
 
 /// A request pending longer is late on the dashboard (`GEODAE_REVIEW_TARGET_DAYS`).
 const REVIEW_TARGET_DAYS: i64 = 5;
+/// A request for a complement unanswered this long is recalled once (`GEODAE_COMPLEMENT_REMINDER_DAYS`).
+const COMPLEMENT_REMINDER_DAYS: i64 = 7;
+/// … and closed without follow-up this long after it was asked (`GEODAE_COMPLEMENT_CLOSE_DAYS`).
+const COMPLEMENT_CLOSE_DAYS: i64 = 30;
 /// The validation email's password link works this long (`GEODAE_PASSWORD_LINK_DAYS`).
 const PASSWORD_LINK_DAYS: i64 = 7;
 /// A link asked without a session works this long (`GEODAE_RECOVERY_LINK_HOURS`).
@@ -106,6 +114,8 @@ impl Config {
             sirene_seed: true,
             sirene: SireneConfig::default(),
             review_target_days: REVIEW_TARGET_DAYS,
+            complement_reminder_days: COMPLEMENT_REMINDER_DAYS,
+            complement_close_days: COMPLEMENT_CLOSE_DAYS,
             password_link_days: PASSWORD_LINK_DAYS,
             recovery_link_hours: RECOVERY_LINK_HOURS,
             first_admin: FIRST_ADMIN.into(),
@@ -451,6 +461,23 @@ impl Config {
             .parse()
             .with_context(|| format!("GEODAE_ADDR is not an address: {addr}"))?;
         let data_dir = PathBuf::from(var("GEODAE_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let complement_reminder_days = ranged(
+            "GEODAE_COMPLEMENT_REMINDER_DAYS",
+            COMPLEMENT_REMINDER_DAYS,
+            1..=365,
+            "a number of days",
+        )?;
+        let complement_close_days = ranged(
+            "GEODAE_COMPLEMENT_CLOSE_DAYS",
+            COMPLEMENT_CLOSE_DAYS,
+            2..=730,
+            "a number of days",
+        )?;
+        if complement_close_days <= complement_reminder_days {
+            bail!(
+                "GEODAE_COMPLEMENT_CLOSE_DAYS ({complement_close_days}) must be more than GEODAE_COMPLEMENT_REMINDER_DAYS ({complement_reminder_days})"
+            );
+        }
         let database_url = var("DATABASE_URL").unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", data_dir.join("geodae.db").display())
         });
@@ -507,6 +534,8 @@ impl Config {
                 1..=365,
                 "a number of days",
             )?,
+            complement_reminder_days,
+            complement_close_days,
             password_link_days: ranged(
                 "GEODAE_PASSWORD_LINK_DAYS",
                 PASSWORD_LINK_DAYS,

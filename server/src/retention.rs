@@ -164,7 +164,7 @@ pub async fn erase_registration(conn: &mut AnyConnection, id: i64, now: i64) -> 
     sqlx::query::<Any>(
         "UPDATE registrations SET last_name = '', first_name = '', email = '', email_key = $1, siren = '',
          siret = NULL, company_name = '', phone = '', phone_national = '', warnings = '[]', refusal_message = NULL,
-         search_text = '', legal_category = NULL, erased_at = $2 WHERE id = $3",
+         search_text = '', legal_category = NULL, taken_by = NULL, taken_at = NULL, erased_at = $2 WHERE id = $3",
     )
     // Unique per erased request: the one-pending-request-per-address index holds.
     .bind(format!("effacee:{id}"))
@@ -177,6 +177,7 @@ pub async fn erase_registration(conn: &mut AnyConnection, id: i64, now: i64) -> 
         "DELETE FROM registration_events WHERE registration_id = $1",
         "DELETE FROM outbox WHERE registration_id = $1",
         "DELETE FROM follow_links WHERE registration_id = $1",
+        "DELETE FROM registration_messages WHERE registration_id = $1",
         "DELETE FROM notice_digest WHERE registration_id = $1",
     ] {
         sqlx::query::<Any>(sql)

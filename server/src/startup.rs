@@ -144,6 +144,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.legal.retention,
         stopping.clone(),
     ));
+    tokio::spawn(crate::review::complement::run(
+        context.clone(),
+        stopping.clone(),
+    ));
     tokio::spawn(crate::registration::reverify::run(
         context.clone(),
         config.sirene.reverify_every,

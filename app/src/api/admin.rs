@@ -55,6 +55,9 @@ pub struct RegistrationRow {
     pub overdue: bool,
     /// Warnings raised at entry (mismatches, non-diffusible, SIREN not verified).
     pub flags: usize,
+    /// The reviewer who took it (« Je m'en occupe »), while it is under way.
+    #[serde(default)]
+    pub taken_by: Option<String>,
 }
 
 /// `GET /api/v1/admin/registrations`.
@@ -150,6 +153,63 @@ pub struct RegistrationDetail {
     /// anonymous statistic is left.
     #[serde(default)]
     pub erased_at: Option<i64>,
+    /// Since when the reviewer of `row.taken_by` has it.
+    #[serde(default)]
+    pub taken_at: Option<i64>,
+    /// The exchange with the applicant: the reviewers' requests for a complement and the answers, oldest first.
+    #[serde(default)]
+    pub exchanges: Vec<Exchange>,
+}
+
+/// Who wrote a message of a request's exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeAuthor {
+    /// A reviewer, asking for a complement.
+    Reviewer,
+    /// The applicant, completing the request.
+    Applicant,
+}
+
+/// One message of the exchange between the reviewers and the applicant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Exchange {
+    /// When (ms since the epoch).
+    pub at: i64,
+    /// Who wrote it.
+    pub author: ExchangeAuthor,
+    /// The reviewer's identifiant (shown to the administrators only), or `demandeur`.
+    pub actor: String,
+    /// The message.
+    pub body: String,
+    /// An answer: what the applicant changed, field by field.
+    pub changes: Vec<FieldChange>,
+}
+
+/// A field the applicant changed when completing the request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    /// The field, as the form names it.
+    pub field: String,
+    /// Its value before.
+    pub before: String,
+    /// Its value after.
+    pub after: String,
+}
+
+/// `POST /api/v1/admin/registrations/{id}/complement`: what the applicant is asked to complete.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ComplementRequest {
+    /// Codes of ready-made messages (`GET /complement-messages`), in the order chosen.
+    #[serde(default)]
+    pub messages: Vec<String>,
+    /// The reviewer's own words; a ready-made message or these are required.
+    #[serde(default)]
+    pub message: String,
 }
 
 /// What the register said of a request's SIREN.
@@ -290,7 +350,27 @@ pub struct Decided {
     pub login: Option<String>,
 }
 
-/// A ready-made refusal reason.
+/// Which ready-made texts of the reviewers: the reasons of a refusal, the messages of a request for a
+/// complement (the same shape, `RefusalReason`, edited the same way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadyMade {
+    /// The reasons of a refusal (`/refusal-reasons`).
+    Refusal,
+    /// The messages of a request for a complement (`/complement-messages`).
+    Complement,
+}
+
+impl ReadyMade {
+    /// The API's collection, under `/api/v1/admin/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Refusal => "refusal-reasons",
+            Self::Complement => "complement-messages",
+        }
+    }
+}
+
+/// A ready-made refusal reason (or message of a request for a complement).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefusalReason {

@@ -128,6 +128,12 @@ wire_enum! {
         FollowLink = "follow_link",
         /// To the applicant: the request is withdrawn.
         Withdrawal = "withdrawal",
+        /// To the applicant: a reviewer asks to complete the request.
+        ComplementAsked = "complement_asked",
+        /// To the applicant: the request still waits for the complement.
+        ComplementReminder = "complement_reminder",
+        /// To the applicant: no complement came, the request is closed.
+        Closed = "closed",
     }
 }
 
@@ -140,6 +146,11 @@ wire_enum! {
         RegistrationExported = "registration.exported",
         RegistrationErased = "registration.erased",
         RegistrationWithdrawn = "registration.withdrawn",
+        RegistrationComplementAsked = "registration.complement_asked",
+        RegistrationCompleted = "registration.completed",
+        RegistrationClosed = "registration.closed",
+        RegistrationTaken = "registration.taken",
+        RegistrationReleased = "registration.released",
         AdminSignedIn = "admin.signed_in",
         AdminSignInFailed = "admin.sign_in_failed",
         AdminSignedOut = "admin.signed_out",
@@ -155,6 +166,7 @@ wire_enum! {
         AccountPasswordLinkSent = "account.password_link_sent",
         OutboxResent = "outbox.resent",
         RefusalReasonSaved = "refusal_reason.saved",
+        ComplementMessageSaved = "complement_message.saved",
         RetentionPurged = "retention.purged",
     }
 }
@@ -168,6 +180,11 @@ impl AuditAction {
             Self::RegistrationExported => "Copie des données du demandeur",
             Self::RegistrationErased => "Données du demandeur effacées",
             Self::RegistrationWithdrawn => "Demande retirée par le demandeur",
+            Self::RegistrationComplementAsked => "Complément demandé au demandeur",
+            Self::RegistrationCompleted => "Demande complétée par le demandeur",
+            Self::RegistrationClosed => "Demande classée sans suite",
+            Self::RegistrationTaken => "Demande prise en charge",
+            Self::RegistrationReleased => "Demande laissée à d'autres",
             Self::AdminSignedIn => "Connexion",
             Self::AdminSignInFailed => "Échec de connexion",
             Self::AdminSignedOut => "Déconnexion",
@@ -183,6 +200,7 @@ impl AuditAction {
             Self::AccountPasswordLinkSent => "Lien de mot de passe renvoyé",
             Self::OutboxResent => "Mail renvoyé",
             Self::RefusalReasonSaved => "Motif de refus enregistré",
+            Self::ComplementMessageSaved => "Message de complément enregistré",
             Self::RetentionPurged => "Purge des données au-delà de leur durée de conservation",
         }
     }
@@ -343,6 +361,9 @@ impl MailKind {
             Self::AddressInUse => "Adresse déjà utilisée",
             Self::FollowLink => "Lien de suivi",
             Self::Withdrawal => "Demande retirée",
+            Self::ComplementAsked => "Complément demandé",
+            Self::ComplementReminder => "Rappel de complément",
+            Self::Closed => "Classement sans suite",
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RegistrationRequest;
+use super::admin::Exchange;
 pub use super::codes::FollowStepKind;
 use super::codes::RequestStatus;
 
@@ -56,4 +58,23 @@ pub struct FollowView {
     pub reapply_url: Option<String>,
     /// Validated: whether the account's password is set (then `/connexion`; else a new password link may be asked).
     pub password_set: bool,
+    /// The exchange with the reviewers (their identifiants left out), oldest first.
+    #[serde(default)]
+    pub exchanges: Vec<Exchange>,
+    /// Waiting for a complement: the request as the form edits it.
+    #[serde(default)]
+    pub form: Option<RegistrationRequest>,
+}
+
+/// `POST /api/v1/follow/complete`: the request corrected, and the applicant's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Completion {
+    /// The key of the follow link.
+    pub key: String,
+    /// The form's fields, corrected.
+    pub request: RegistrationRequest,
+    /// The applicant's answer to the reviewer (2000 characters at most; may be empty when fields changed).
+    #[serde(default)]
+    pub answer: String,
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
-use app::api::follow::{FollowKey, FollowView, LostFollowLink};
+use app::api::follow::{Completion, FollowKey, FollowView, LostFollowLink};
 use app::api::{ErrorBody, ErrorCode};
 
 use super::auth::{ClientAddress, same_origin};
@@ -22,14 +22,29 @@ impl From<FollowError> for ApiError {
                 ErrorCode::LinkUnknown,
                 "Ce lien de suivi n'est pas valide : vérifiez qu'il a été copié en entier, ou recevez-en un nouveau par mail avec « J'ai perdu le lien ». Une demande dont les données ont été effacées (durée de conservation écoulée) ne peut plus être suivie.",
             ),
+            FollowError::Closed(status) if status.is_open() => ApiError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyDecided,
+                format!(
+                    "Cette demande n'attend pas de complément : son statut est « {} ».",
+                    status.label()
+                ),
+            ),
             FollowError::Closed(status) => ApiError::client(
                 StatusCode::CONFLICT,
                 ErrorCode::AlreadyDecided,
                 format!(
-                    "Cette demande n'est plus en cours : elle est {}.",
-                    status.label().to_lowercase()
+                    "Cette demande n'est plus en cours : son statut est « {} ».",
+                    status.label()
                 ),
             ),
+            FollowError::Validation(errors) => ApiError::Validation(errors),
+            FollowError::Invalid(message) => ApiError::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                message,
+            ),
+            FollowError::Flooded(refused) => ApiError::from(refused),
             FollowError::Internal(error) => ApiError::Internal(error),
         }
     }
@@ -89,4 +104,29 @@ pub async fn lost(
     same_origin(&ctx, &headers)?;
     follow::lost(&ctx, body.email, &address).await?;
     Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(
+    post,
+    path = "/follow/complete",
+    tag = "registrations",
+    request_body = Completion,
+    responses(
+        (status = 200, description = "La demande, complétée : elle revient dans la file d'examen avec ce qui a changé et la réponse", body = FollowView),
+        (status = 404, description = "`link_unknown`", body = ErrorBody),
+        (status = 409, description = "`already_decided` : la demande n'attend pas de complément (déjà complétée, décidée, retirée ou classée)", body = ErrorBody),
+        (status = 422, description = "`validation` : un champ à corriger (`fields`), une réponse trop longue, ou rien de changé ni de répondu", body = ErrorBody),
+        (status = 429, description = "`rate_limited` : trop d'envois pour cette demande", body = ErrorBody)
+    )
+)]
+pub async fn complete(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Completion>,
+) -> Result<Json<FollowView>, ApiError> {
+    same_origin(&ctx, &headers)?;
+    Ok(Json(
+        follow::complete(&ctx, &body.key, &body.request, &body.answer, &address).await?,
+    ))
 }

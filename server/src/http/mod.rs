@@ -70,6 +70,7 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(follow::follow))
         .routes(routes!(follow::withdraw))
         .routes(routes!(follow::lost))
+        .routes(routes!(follow::complete))
         .routes(routes!(
             admin::session::sign_in,
             admin::session::current,
@@ -79,10 +80,17 @@ pub fn api(ctx: AppContext) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::registrations::detail))
         .routes(routes!(admin::registrations::approve))
         .routes(routes!(admin::registrations::refuse))
+        .routes(routes!(admin::registrations::ask_complement))
+        .routes(routes!(
+            admin::registrations::take,
+            admin::registrations::release
+        ))
         .routes(routes!(admin::registrations::export))
         .routes(routes!(admin::registrations::erase))
         .routes(routes!(admin::reasons::refusal_reasons))
         .routes(routes!(admin::reasons::save_reason))
+        .routes(routes!(admin::reasons::complement_messages))
+        .routes(routes!(admin::reasons::save_complement_message))
         .routes(routes!(admin::outbox::outbox_list))
         .routes(routes!(admin::outbox::outbox_resend))
         .routes(routes!(admin::audit::audit_list))

@@ -2,7 +2,7 @@
 //! and the folded text the dashboard's search matches.
 
 use anyhow::Context;
-use app::api::admin::HistoryEntry;
+use app::api::admin::{Exchange, ExchangeAuthor, FieldChange, HistoryEntry};
 use app::domain::person_name::fold;
 use sqlx::{Any, AnyConnection};
 
@@ -53,6 +53,62 @@ pub async fn history(db: &Db, registration_id: i64) -> anyhow::Result<Vec<Histor
             detail: event.detail,
         })
         .collect())
+}
+
+/// A request's exchange between reviewers and applicant, oldest first; the reviewers' identifiants are left
+/// out for the applicant (`for_applicant`).
+pub async fn exchanges(
+    db: &Db,
+    registration_id: i64,
+    for_applicant: bool,
+) -> anyhow::Result<Vec<Exchange>> {
+    let rows: Vec<MessageRow> = sqlx::query_as(
+        "SELECT at, author, actor, body, changes FROM registration_messages WHERE registration_id = $1 ORDER BY id",
+    )
+    .bind(registration_id)
+    .fetch_all(&db.pool)
+    .await
+    .context("cannot read the exchange")?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let author = if row.author == "reviewer" {
+                ExchangeAuthor::Reviewer
+            } else {
+                ExchangeAuthor::Applicant
+            };
+            let changes: Vec<(String, String, String)> =
+                serde_json::from_str(&row.changes).unwrap_or_default();
+            Exchange {
+                at: row.at,
+                author,
+                actor: if for_applicant && author == ExchangeAuthor::Reviewer {
+                    "administrateur".to_string()
+                } else {
+                    row.actor
+                },
+                body: row.body,
+                changes: changes
+                    .into_iter()
+                    .map(|(field, before, after)| FieldChange {
+                        field,
+                        before,
+                        after,
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// A message of the exchange, as stored.
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    at: i64,
+    author: String,
+    actor: String,
+    body: String,
+    changes: String,
 }
 
 /// An event, as stored.

@@ -8,10 +8,12 @@
 //! gives it to the API in a body: no proxy or server log holds it.
 
 use anyhow::Context;
+use app::api::RegistrationRequest;
+use app::api::admin::ExchangeAuthor;
 use app::api::admin::RequestStatus;
 use app::api::follow::{FollowStep, FollowStepKind, FollowView};
-use app::domain::OrganisationKind;
 use app::domain::dates::DAY_MS;
+use app::domain::{Field, FieldErrors, OrganisationKind, PhoneNumber};
 use sqlx::{Any, AnyConnection};
 
 use super::events;
@@ -19,10 +21,11 @@ use crate::AppContext;
 use crate::accounts::recovery::{self, RecoveryError};
 use crate::audit::{self, Actor, AuditAction, Target};
 use crate::auth::token;
-use crate::flood::{self, Rate, Scope};
+use crate::flood::{self, FloodError, Rate, Refused, Scope};
 use crate::links;
 use crate::mail::{outbox, templates};
-use crate::review::decide::REAPPLY_LINK_DAYS;
+use crate::review::complement::record_message;
+use crate::review::decide::{MAX_MESSAGE_CHARS, REAPPLY_LINK_DAYS};
 use crate::store::{Db, decoded, now_ms};
 
 /// The follow page.
@@ -72,9 +75,19 @@ pub enum FollowError {
     /// No request has this link (never one, or its data erased).
     #[error("unknown follow link")]
     Unknown,
-    /// The request is no longer under way: it cannot be withdrawn.
+    /// The request is no longer under way (it cannot be withdrawn), or not waiting for a complement (it cannot
+    /// be completed).
     #[error("the request is {0:?}")]
     Closed(RequestStatus),
+    /// Fields of a completion to correct.
+    #[error("invalid fields")]
+    Validation(FieldErrors),
+    /// The answer is wrong: the French message says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// Too many completions sent for this request: try again later.
+    #[error("flood limit reached")]
+    Flooded(Refused),
     /// A database failure.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -106,6 +119,8 @@ async fn request_of(db: &Db, secret: &str) -> Result<i64, FollowError> {
 #[derive(sqlx::FromRow)]
 struct Followed {
     reference: String,
+    profile: String,
+    company_name_source: String,
     status: String,
     created_at: i64,
     decided_at: Option<i64>,
@@ -129,8 +144,8 @@ pub async fn view(ctx: &AppContext, secret: &str) -> Result<FollowView, FollowEr
 
 async fn view_of(ctx: &AppContext, id: i64) -> Result<FollowView, FollowError> {
     let row: Followed = sqlx::query_as(
-        "SELECT reference, status, created_at, decided_at, last_name, first_name, email, organisation_kind, siren,
-                siret, company_name, phone, refusal_reasons, refusal_message
+        "SELECT reference, profile, company_name_source, status, created_at, decided_at, last_name, first_name, email,
+                organisation_kind, siren, siret, company_name, phone, refusal_reasons, refusal_message
          FROM registrations WHERE id = $1",
     )
     .bind(id)
@@ -206,6 +221,27 @@ async fn view_of(ctx: &AppContext, id: i64) -> Result<FollowView, FollowError> {
     } else {
         false
     };
+    let form = (status == RequestStatus::Complement).then(|| {
+        let (phone_prefix, phone_number) = split_phone(&row.phone);
+        RegistrationRequest {
+            profile: row.profile.clone(),
+            last_name: row.last_name.clone(),
+            first_name: row.first_name.clone(),
+            email: row.email.clone(),
+            organisation_kind: row.organisation_kind.clone(),
+            siren: row.siren.clone(),
+            siret: row.siret.clone().unwrap_or_default(),
+            // The register's name is filled again by the lookup; a typed one is given back.
+            company_name: if row.company_name_source == "applicant" {
+                row.company_name.clone()
+            } else {
+                String::new()
+            },
+            phone_prefix,
+            phone_number,
+        }
+    });
+    let exchanges = events::exchanges(&ctx.db, id, true).await?;
     let mut sent = vec![
         ("Type de structure".to_string(), kind.label().to_string()),
         ("SIREN".to_string(), row.siren),
@@ -235,7 +271,17 @@ async fn view_of(ctx: &AppContext, id: i64) -> Result<FollowView, FollowError> {
         },
         reapply_url,
         password_set,
+        exchanges,
+        form,
     })
+}
+
+/// An E.164 number as the form's prefix and number; an unreadable one as an empty French number.
+pub fn split_phone(e164: &str) -> (String, String) {
+    match PhoneNumber::from_e164(e164) {
+        Ok(number) => (number.prefix().code().to_string(), number.nsn().to_string()),
+        Err(_) => ("+33".to_string(), String::new()),
+    }
 }
 
 /// The applicant's details, for the emails.
@@ -378,4 +424,268 @@ async fn send_again(ctx: &AppContext, email: &str) -> anyhow::Result<()> {
     tx.commit().await.context("cannot send the follow link")?;
     ctx.mail_wake.notify_one();
     Ok(())
+}
+
+/// Completions sent for one request: at most this many an hour (each asks the register and may be a typing
+/// mistake away from the next).
+const COMPLETIONS_PER_REQUEST: Rate = Rate::per_hour(10);
+
+/// A request as stored, to compare with its completion.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    reference: String,
+    profile: String,
+    last_name: String,
+    first_name: String,
+    email: String,
+    email_key: String,
+    organisation_kind: String,
+    siren: String,
+    siret: Option<String>,
+    company_name: String,
+    phone: String,
+    warnings: String,
+}
+
+/// What the applicant changed, field by field (label, before, after), in the form's order.
+fn changes(
+    stored: &Stored,
+    valid: &app::domain::ValidRegistration,
+    company: &str,
+) -> Vec<(String, String, String)> {
+    let kind_label = |code: &str| {
+        OrganisationKind::from_code(code).map_or(code.to_string(), |k| k.label().to_string())
+    };
+    let profile_label = |code: &str| {
+        app::domain::Profile::from_code(code).map_or(code.to_string(), |p| p.label().to_string())
+    };
+    let pairs = [
+        (
+            Field::Profile,
+            profile_label(&stored.profile),
+            valid.profile.label().to_string(),
+        ),
+        (
+            Field::LastName,
+            stored.last_name.clone(),
+            valid.last_name.as_str().to_string(),
+        ),
+        (
+            Field::FirstName,
+            stored.first_name.clone(),
+            valid.first_name.as_str().to_string(),
+        ),
+        (
+            Field::Email,
+            stored.email.clone(),
+            valid.email.as_str().to_string(),
+        ),
+        (
+            Field::OrganisationKind,
+            kind_label(&stored.organisation_kind),
+            valid.organisation_kind.label().to_string(),
+        ),
+        (
+            Field::Siren,
+            stored.siren.clone(),
+            valid.siren.as_str().to_string(),
+        ),
+        (
+            Field::Siret,
+            stored.siret.clone().unwrap_or_default(),
+            valid
+                .siret
+                .as_ref()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            Field::CompanyName,
+            stored.company_name.clone(),
+            company.to_string(),
+        ),
+        (Field::PhoneNumber, stored.phone.clone(), valid.phone.e164()),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| (field.label().to_string(), before, after))
+        .collect()
+}
+
+/// The applicant completes the request of a link, waiting for a complement, from the client `address`: every
+/// field re-validated with the form's parsers and the register asked again, as when it was sent; what changed
+/// is recorded beside the answer, and the request returns to the reviewers' queue as « complétée ». Counted
+/// against a limit per request; a completion and a closing or a second completion at once: the first wins.
+pub async fn complete(
+    ctx: &AppContext,
+    secret: &str,
+    request: &RegistrationRequest,
+    answer: &str,
+    address: &str,
+) -> Result<FollowView, FollowError> {
+    let id = request_of(&ctx.db, secret).await?;
+    let answer = answer.trim();
+    if answer.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(FollowError::Invalid(format!(
+            "Votre réponse ne doit pas dépasser {MAX_MESSAGE_CHARS} caractères."
+        )));
+    }
+    let mut tx = ctx.db.begin().await?;
+    let counted = flood::hit(
+        &mut tx,
+        &format!("follow:complete:{id}"),
+        COMPLETIONS_PER_REQUEST,
+        Scope::Address,
+    )
+    .await;
+    match counted {
+        Ok(()) => tx.commit().await.context("cannot count the completion")?,
+        Err(FloodError::Refused(refused)) => {
+            tx.commit().await.context("cannot count the completion")?;
+            return Err(FollowError::Flooded(refused));
+        }
+        Err(FloodError::Internal(error)) => return Err(error.into()),
+    }
+    let stored: Stored = sqlx::query_as(
+        "SELECT reference, profile, last_name, first_name, email, email_key, organisation_kind, siren, siret, company_name,
+                phone, warnings
+         FROM registrations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&ctx.db.pool)
+    .await?;
+    let valid = request.raw().parse().map_err(FollowError::Validation)?;
+    let company = match super::company_record(ctx, &valid).await {
+        Ok(company) => company,
+        Err(super::SubmitError::Validation(errors)) => return Err(FollowError::Validation(errors)),
+        Err(super::SubmitError::Flooded(refused)) => return Err(FollowError::Flooded(refused)),
+        Err(super::SubmitError::Internal(error)) => return Err(FollowError::Internal(error)),
+    };
+    let email_key = valid.email.as_str().to_lowercase();
+    let address_taken = || {
+        let mut errors = FieldErrors::default();
+        errors.insert(
+            Field::Email,
+            "Cette adresse ne peut pas être utilisée pour cette demande : indiquez-en une autre, ou gardez celle de votre demande.",
+        );
+        FollowError::Validation(errors)
+    };
+    if email_key != stored.email_key {
+        let registered: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
+                .bind(&email_key)
+                .fetch_optional(&ctx.db.pool)
+                .await?;
+        if registered.is_some() {
+            return Err(address_taken());
+        }
+    }
+    let changed = changes(&stored, &valid, &company.name);
+    if changed.is_empty() && answer.is_empty() {
+        return Err(FollowError::Invalid(
+            "Corrigez votre demande comme l'administrateur vous le demande, ou répondez-lui : rien n'a changé.".into(),
+        ));
+    }
+    let mut flags = company.flags.clone();
+    flags.extend(
+        valid
+            .warnings
+            .iter()
+            .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
+    );
+    let now = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    // The first statement: the write lock (SQLite) or the row lock (PostgreSQL) before anything is read.
+    let updated = sqlx::query::<Any>(
+        "UPDATE registrations SET status = 'completed', queue = 0, complement_asked_at = NULL, complement_reminded_at = NULL,
+            profile = $1, last_name = $2, first_name = $3, email = $4, email_key = $5, organisation_kind = $6, siren = $7,
+            siret = $8, company_name = $9, company_name_source = $10, siren_verified = $11, register_state = $12,
+            register_diffusible = $13, legal_category = $14, phone = $15, phone_national = $16, warnings = $17,
+            search_text = $18, register_checked_at = COALESCE($19, register_checked_at)
+         WHERE id = $20 AND status = 'complement'",
+    )
+    .bind(valid.profile.code())
+    .bind(valid.last_name.as_str())
+    .bind(valid.first_name.as_str())
+    .bind(valid.email.as_str())
+    .bind(&email_key)
+    .bind(valid.organisation_kind.code())
+    .bind(valid.siren.as_str())
+    .bind(valid.siret.as_ref().map(|s| s.as_str().to_string()))
+    .bind(&company.name)
+    .bind(if company.from_register { "register" } else { "applicant" })
+    .bind(i64::from(company.verified))
+    .bind(company.state)
+    .bind(company.diffusible.map(i64::from))
+    .bind(company.legal_category.as_deref())
+    .bind(valid.phone.e164())
+    .bind(valid.phone.nsn())
+    .bind(serde_json::to_string(&flags).unwrap_or_else(|_| stored.warnings.clone()))
+    .bind(events::search_text(&[
+        &stored.reference,
+        valid.last_name.as_str(),
+        valid.first_name.as_str(),
+        valid.email.as_str(),
+        valid.siren.as_str(),
+        &company.name,
+    ]))
+    .bind(company.verified.then_some(now))
+    .bind(id)
+    .execute(&mut *tx)
+    .await;
+    let updated = match updated {
+        Ok(updated) => updated,
+        // Another request under way holds the new address.
+        Err(error) if crate::store::is_unique_violation(&error) => return Err(address_taken()),
+        Err(error) => return Err(error.into()),
+    };
+    if updated.rows_affected() == 0 {
+        drop(tx);
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM registrations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&ctx.db.pool)
+            .await?;
+        let status = decoded(RequestStatus::parse(&status), "status", &status)
+            .context("cannot read the followed request")?;
+        return Err(FollowError::Closed(status));
+    }
+    let changes_json = serde_json::to_string(&changed).unwrap_or_else(|_| "[]".into());
+    record_message(
+        &mut tx,
+        id,
+        now,
+        ExchangeAuthor::Applicant,
+        events::APPLICANT,
+        answer,
+        &changes_json,
+    )
+    .await?;
+    let fields: Vec<&str> = changed.iter().map(|(field, _, _)| field.as_str()).collect();
+    events::record(
+        &mut tx,
+        id,
+        now,
+        events::APPLICANT,
+        "completed",
+        &if fields.is_empty() {
+            "Demande complétée par le demandeur : réponse sans modification".to_string()
+        } else {
+            format!(
+                "Demande complétée par le demandeur : {} modifié(s)",
+                fields.join(", ")
+            )
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &Actor::applicant(address),
+        AuditAction::RegistrationCompleted,
+        Some(Target::registration(id)),
+        serde_json::json!({ "fields": fields }),
+    )
+    .await?;
+    tx.commit().await?;
+    view_of(ctx, id).await
 }

@@ -66,14 +66,14 @@ pub enum SubmitError {
 }
 
 /// What the request records of the company, after asking the register.
-struct CompanyRecord {
-    name: String,
-    from_register: bool,
-    verified: bool,
-    state: Option<&'static str>,
-    diffusible: Option<bool>,
-    legal_category: Option<String>,
-    flags: Vec<String>,
+pub(crate) struct CompanyRecord {
+    pub(crate) name: String,
+    pub(crate) from_register: bool,
+    pub(crate) verified: bool,
+    pub(crate) state: Option<&'static str>,
+    pub(crate) diffusible: Option<bool>,
+    pub(crate) legal_category: Option<String>,
+    pub(crate) flags: Vec<String>,
 }
 
 /// Stores a request sent from the client `address`: fields re-validated, the register asked, the request and
@@ -202,7 +202,7 @@ impl From<FloodError> for SubmitError {
     }
 }
 
-async fn company_record(
+pub(crate) async fn company_record(
     ctx: &AppContext,
     valid: &ValidRegistration,
 ) -> Result<CompanyRecord, SubmitError> {

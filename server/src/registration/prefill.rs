@@ -3,7 +3,6 @@
 
 use anyhow::Context;
 use app::api::RegistrationRequest;
-use app::domain::PhoneNumber;
 
 use crate::AppContext;
 use crate::links::{self, LinkError};
@@ -65,10 +64,7 @@ pub async fn prefill(ctx: &AppContext, link: &str) -> Result<RegistrationRequest
     else {
         return Err(PrefillError::Link(LinkError::Unknown));
     };
-    let (phone_prefix, phone_number) = match PhoneNumber::from_e164(&phone) {
-        Ok(number) => (number.prefix().code().to_string(), number.nsn().to_string()),
-        Err(_) => ("+33".to_string(), String::new()),
-    };
+    let (phone_prefix, phone_number) = super::follow::split_phone(&phone);
     Ok(RegistrationRequest {
         profile,
         last_name,

@@ -7,6 +7,7 @@ use app::domain::dates::DAY_MS;
 use app::domain::login::{first_free, login_base};
 use sqlx::{Any, AnyConnection};
 
+use super::reasons::{ReadyMade, ReasonError};
 use crate::AppContext;
 use crate::accounts;
 use crate::admins::Admin;
@@ -63,18 +64,19 @@ impl From<sqlx::Error> for DecideError {
 }
 
 #[derive(sqlx::FromRow)]
-struct Applicant {
-    reference: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    email_key: String,
-    siren: String,
+pub(super) struct Applicant {
+    pub(super) reference: String,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) email: String,
+    pub(super) email_key: String,
+    pub(super) siren: String,
 }
 
-/// Marks the request decided if it is still pending; the first statement of the transaction, so that on
-/// SQLite it takes the write lock and on PostgreSQL the row lock before anything is read.
-async fn take_decision(
+/// Marks the request decided if it waits for a decision (sent, or completed after a request for a complement);
+/// the first statement of the transaction, so that on SQLite it takes the write lock and on PostgreSQL the row
+/// lock before anything is read.
+pub(super) async fn take_decision(
     conn: &mut AnyConnection,
     id: i64,
     status: RequestStatus,
@@ -82,7 +84,7 @@ async fn take_decision(
     now: i64,
 ) -> Result<Applicant, DecideError> {
     let updated = sqlx::query::<Any>(
-        "UPDATE registrations SET status = $1, queue = 1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status IN ('pending', 'complement', 'completed')",
+        "UPDATE registrations SET status = $1, queue = 1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status IN ('pending', 'completed')",
     )
     .bind(status.code())
     .bind(now)
@@ -91,24 +93,7 @@ async fn take_decision(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
-        let existing: Option<Decision> = sqlx::query_as(
-            "SELECT r.status, r.decided_at, a.login AS decided_by FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        return Err(match existing {
-            None => DecideError::NotFound,
-            Some(decision) => DecideError::AlreadyDecided {
-                status: decoded(
-                    RequestStatus::parse(&decision.status),
-                    "status",
-                    &decision.status,
-                )?,
-                by: decision.decided_by,
-                at: decision.decided_at.unwrap_or_default(),
-            },
-        });
+        return Err(why_not(conn, id).await);
     }
     Ok(sqlx::query_as(
         "SELECT reference, first_name, last_name, email, email_key, siren FROM registrations WHERE id = $1",
@@ -116,6 +101,38 @@ async fn take_decision(
     .bind(id)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// Why a request cannot take a decision (or a request for a complement): none such, or where it stands, by
+/// whom and since when.
+pub(super) async fn why_not(conn: &mut AnyConnection, id: i64) -> DecideError {
+    let existing: Result<Option<Decision>, sqlx::Error> = sqlx::query_as(
+        "SELECT r.status, COALESCE(r.decided_at, r.complement_asked_at) AS decided_at,
+                COALESCE(a.login, (SELECT m.actor FROM registration_messages m
+                    WHERE m.registration_id = r.id AND m.author = 'reviewer' ORDER BY m.id DESC LIMIT 1)) AS decided_by
+         FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await;
+    match existing {
+        Err(error) => error.into(),
+        Ok(None) => DecideError::NotFound,
+        Ok(Some(decision)) => {
+            match decoded(
+                RequestStatus::parse(&decision.status),
+                "status",
+                &decision.status,
+            ) {
+                Ok(status) => DecideError::AlreadyDecided {
+                    status,
+                    by: decision.decided_by,
+                    at: decision.decided_at.unwrap_or_default(),
+                },
+                Err(error) => error.into(),
+            }
+        }
+    }
 }
 
 /// Validates a request: creates the account with its identifiant and sends the validation email with a
@@ -242,27 +259,18 @@ pub async fn refuse(
             "Le message ne doit pas dépasser {MAX_MESSAGE_CHARS} caractères."
         )));
     }
-    // Each reason once, in the order chosen, however often it was sent.
-    let mut codes: Vec<&String> = codes.iter().collect();
-    let mut seen = std::collections::HashSet::new();
-    codes.retain(|code| seen.insert(*code));
     if codes.is_empty() {
         return Err(DecideError::Invalid(
             "Choisissez au moins un motif de refus.".into(),
         ));
     }
-    let available = super::reasons::list(ctx, false).await?;
-    let mut chosen = Vec::new();
-    for code in &codes {
-        match available.iter().find(|r| &r.code == *code) {
-            Some(reason) => chosen.push(reason.clone()),
-            None => {
-                return Err(DecideError::Invalid(format!(
-                    "Le motif « {code} » n'existe pas ou n'est plus proposé."
-                )));
-            }
+    let chosen = match super::reasons::chosen(ctx, ReadyMade::Refusal, codes).await {
+        Ok(chosen) => chosen,
+        Err(ReasonError::Invalid(message)) => {
+            return Err(DecideError::Invalid(format!("Le motif {message}")));
         }
-    }
+        Err(ReasonError::Internal(error)) => return Err(DecideError::Internal(error)),
+    };
     let key = ctx.link_key().await?;
     let now = now_ms();
     let mut tx = ctx.db.pool.begin().await?;

@@ -32,6 +32,7 @@ struct DetailRecord {
     refusal_message: Option<String>,
     decided_by: Option<String>,
     erased_at: Option<i64>,
+    taken_at: Option<i64>,
 }
 
 /// Records that an administrator opened a request under way for the first time: the applicant's follow page
@@ -78,7 +79,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     };
     let more: DetailRecord = sqlx::query_as(
         "SELECT r.profile, r.siret, r.phone, r.phone_national, r.company_name_source, r.siren_verified, r.register_checked_at, r.email_key,
-                r.refusal_reasons, r.refusal_message, a.login AS decided_by, r.erased_at
+                r.refusal_reasons, r.refusal_message, a.login AS decided_by, r.erased_at, r.taken_at
          FROM registrations r LEFT JOIN admins a ON a.id = r.decided_by WHERE r.id = $1",
     )
     .bind(id)
@@ -106,6 +107,8 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
             decision: None,
             history: Vec::new(),
             erased_at: more.erased_at,
+            taken_at: None,
+            exchanges: Vec::new(),
             row: record
                 .view(now, ctx.config.review_target_days)
                 .context("cannot read the request")?,
@@ -143,6 +146,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     let related = related(ctx, id, &more.email_key, &record.siren).await?;
     let decision = decision(ctx, id, &record, &more).await?;
     let history = events::history(&ctx.db, id).await?;
+    let exchanges = events::exchanges(&ctx.db, id, false).await?;
     Ok(Some(RegistrationDetail {
         profile,
         siret: more.siret,
@@ -167,6 +171,8 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
         decision,
         history,
         erased_at: None,
+        taken_at: record.taken_by.is_some().then_some(more.taken_at).flatten(),
+        exchanges,
         row: record
             .view(now, ctx.config.review_target_days)
             .context("cannot read the request")?,

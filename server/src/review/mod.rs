@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod complement;
 pub mod decide;
 pub mod detail;
 pub mod reasons;
@@ -128,9 +129,11 @@ pub(crate) struct RowRecord {
     pub(crate) decided_at: Option<i64>,
     pub(crate) warnings: String,
     pub(crate) queue: i64,
+    pub(crate) taken_by: Option<String>,
 }
 
-pub(crate) const ROW_COLUMNS: &str = "id, reference, status, last_name, first_name, email, siren, company_name, organisation_kind, created_at, decided_at, warnings, queue";
+pub(crate) const ROW_COLUMNS: &str = "id, reference, status, last_name, first_name, email, siren, company_name, organisation_kind, created_at, decided_at, warnings, queue,
+    (SELECT a.login FROM admins a WHERE a.id = registrations.taken_by AND registrations.status IN ('pending', 'complement', 'completed')) AS taken_by";
 
 impl RowRecord {
     /// The dashboard's line, its stored words read back as their enums.
@@ -146,7 +149,8 @@ impl RowRecord {
             .unwrap_or(0);
         let status = decoded(Status::parse(&self.status), "status", &self.status)?;
         Ok(RegistrationRow {
-            overdue: status == Status::Pending && waited_days >= overdue_after_days,
+            overdue: matches!(status, Status::Pending | Status::Completed)
+                && waited_days >= overdue_after_days,
             id: self.id,
             reference: self.reference,
             status,
@@ -164,6 +168,7 @@ impl RowRecord {
             decided_at: self.decided_at,
             waited_days,
             flags,
+            taken_by: self.taken_by,
         })
     }
 }
@@ -314,7 +319,7 @@ async fn counts(
     };
     let overdue = async {
         sqlx::query_as::<_, (i64,)>(
-            "SELECT COUNT(*) FROM registrations WHERE status = 'pending' AND created_at <= $1",
+            "SELECT COUNT(*) FROM registrations WHERE status IN ('pending', 'completed') AND created_at <= $1",
         )
         .bind(now - overdue_after_days * DAY_MS)
         .fetch_one(&ctx.db.pool)

@@ -37,6 +37,8 @@ pub struct PersonalData {
     pub request: RequestData,
     /// The request's history.
     pub history: Vec<Event>,
+    /// The exchange with the reviewers: requests for a complement and the answers, with what changed.
+    pub exchanges: Vec<app::api::admin::Exchange>,
     /// The account created when the request was validated.
     pub account: Option<AccountData>,
     /// The data API's calls per day.
@@ -238,6 +240,7 @@ pub async fn export(
     .fetch_all(&mut *conn)
     .await
     .context("cannot read the history")?;
+    let exchanges = crate::registration::events::exchanges(&ctx.db, id, false).await?;
     let account: Option<AccountData> = sqlx::query_as(
         "SELECT id, login, email, created_at, CAST(CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS password_set,
                 disabled, disabled_at
@@ -312,6 +315,7 @@ pub async fn export(
         ),
         request,
         history,
+        exchanges,
         account,
         api_usage,
         links,

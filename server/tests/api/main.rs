@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod attacks;
 mod clients;
+mod complement;
 mod dae;
 mod flood;
 mod follow;

@@ -88,9 +88,37 @@ pub async fn erase(id: i64, body: &RightsRequest, csrf: &str) -> Result<Erased, 
     .ok_or(CallError::Contract)
 }
 
-/// `GET /api/v1/admin/refusal-reasons`.
-pub async fn refusal_reasons() -> Result<Vec<RefusalReason>, CallError> {
-    imp::get_json("/api/v1/admin/refusal-reasons").await
+/// `GET /api/v1/admin/refusal-reasons` or `/complement-messages`: the ready-made texts of `kind`.
+pub async fn ready_made(kind: ReadyMade) -> Result<Vec<RefusalReason>, CallError> {
+    imp::get_json(&format!("/api/v1/admin/{}", kind.path())).await
+}
+
+/// `POST /api/v1/admin/registrations/{id}/complement`: asks the applicant to complete it.
+pub async fn ask_complement(
+    id: i64,
+    body: &ComplementRequest,
+    csrf: &str,
+) -> Result<Decided, CallError> {
+    imp::send::<_, Decided>(
+        "POST",
+        &format!("/api/v1/admin/registrations/{id}/complement"),
+        Some(body),
+        Some(csrf),
+    )
+    .await?
+    .ok_or(CallError::Contract)
+}
+
+/// `POST` (take) or `DELETE` (let go) `/api/v1/admin/registrations/{id}/take`: « Je m'en occupe ».
+pub async fn take(id: i64, take: bool, csrf: &str) -> Result<(), CallError> {
+    imp::send::<(), ()>(
+        if take { "POST" } else { "DELETE" },
+        &format!("/api/v1/admin/registrations/{id}/take"),
+        None,
+        Some(csrf),
+    )
+    .await
+    .map(|_| ())
 }
 
 /// `GET /api/v1/admin/outbox`: the emails, of one status or all.
@@ -118,8 +146,12 @@ pub async fn audit(before: Option<i64>) -> Result<Vec<AuditEntry>, CallError> {
     imp::get_json(&format!("/api/v1/admin/audit?{query}")).await
 }
 
-/// `PUT /api/v1/admin/refusal-reasons/{code}`: creates or changes a reason.
-pub async fn save_reason(reason: &RefusalReason, csrf: &str) -> Result<RefusalReason, CallError> {
+/// `PUT /api/v1/admin/refusal-reasons/{code}` or `/complement-messages/{code}`: creates or changes a text.
+pub async fn save_ready_made(
+    kind: ReadyMade,
+    reason: &RefusalReason,
+    csrf: &str,
+) -> Result<RefusalReason, CallError> {
     let body = ReasonUpdate {
         label: reason.label.clone(),
         body: reason.body.clone(),
@@ -127,7 +159,7 @@ pub async fn save_reason(reason: &RefusalReason, csrf: &str) -> Result<RefusalRe
     };
     imp::send::<_, RefusalReason>(
         "PUT",
-        &format!("/api/v1/admin/refusal-reasons/{}", encode(&reason.code)),
+        &format!("/api/v1/admin/{}/{}", kind.path(), encode(&reason.code)),
         Some(&body),
         Some(csrf),
     )

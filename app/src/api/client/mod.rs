@@ -2,9 +2,10 @@
 //! exist on both sides so that components need no `cfg`, and answer "unavailable" on the server.
 
 use super::admin::{
-    AccountAction, AdminChange, AdminSession, AdminView, AuditEntry, CreatedAdmin, Decided, Erased,
-    NewAdmin, OutboxItem, OutboxStatus, PasswordChange, ReasonUpdate, RefusalReason, RefuseRequest,
-    RegistrationDetail, RegistrationPage, RequestStatus, RightsRequest,
+    AccountAction, AdminChange, AdminSession, AdminView, AuditEntry, ComplementRequest,
+    CreatedAdmin, Decided, Erased, NewAdmin, OutboxItem, OutboxStatus, PasswordChange, ReadyMade,
+    ReasonUpdate, RefusalReason, RefuseRequest, RegistrationDetail, RegistrationPage,
+    RequestStatus, RightsRequest,
 };
 use super::{
     CompanyLookup, CompanySearch, Credentials, ErrorBody, ErrorCode, LinkToken,

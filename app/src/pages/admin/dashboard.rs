@@ -96,9 +96,12 @@ fn Dashboard() -> impl IntoView {
                         on:change=move |ev| status.set(event_target_value(&ev))>
                         <option value="all">"Toutes (en attente d'abord)"</option>
                         <option value="pending">"En attente"</option>
+                        <option value="completed">"Complétées par le demandeur"</option>
+                        <option value="complement">"Complément demandé"</option>
                         <option value="approved">"Validées"</option>
                         <option value="refused">"Refusées"</option>
                         <option value="withdrawn">"Retirées par le demandeur"</option>
+                        <option value="closed">"Classées sans suite"</option>
                     </select>
                 </div>
             </div>
@@ -151,11 +154,15 @@ fn Summary(
     view! {
         <div class="fr-grid-row fr-grid-row--gutters fr-mb-3w admin-counts">
             {tile("en attente", counts.pending, "")}
+            {tile("complétées, à revoir", counts.completed, "")}
             {tile("en retard", counts.overdue, if counts.overdue > 0 { "admin-count--late" } else { "" })}
+            {tile("complément demandé", counts.complement, "")}
             {tile("validées", counts.approved, "")}
             {tile("refusées", counts.refused, "")}
+            {tile("retirées", counts.withdrawn, "")}
+            {tile("classées sans suite", counts.closed, "")}
         </div>
-        <p class="fr-hint-text">{format!("Une demande en attente depuis {} est en retard.", dates::days(overdue_after_days))}</p>
+        <p class="fr-hint-text">{format!("Une demande en attente ou complétée depuis {} est en retard.", dates::days(overdue_after_days))}</p>
         <WeeklyChart weeks />
     }
 }
@@ -246,7 +253,10 @@ fn RequestsTable(rows: ReadSignal<Vec<RegistrationRow>>) -> impl IntoView {
                                 {dates::days(row.waited_days)}
                                 {row.overdue.then(|| view! { " " <span class="fr-badge fr-badge--sm fr-badge--warning">"En retard"</span> })}
                             </td>
-                            <td>{status_badge(row.status.code())}</td>
+                            <td>
+                                {status_badge(row.status.code())}
+                                {row.taken_by.clone().map(|login| view! { <br /><span class="fr-text--xs">{format!("Pris en charge par {login}")}</span> })}
+                            </td>
                             <td>{if row.flags == 0 { "—".to_string() } else { row.flags.to_string() }}</td>
                         </tr>
                     </For>

@@ -31,6 +31,13 @@ impl Signed {
             .unwrap_or_default()
     }
 
+    /// The identifiant of the signed-in administrator.
+    pub fn login(&self) -> String {
+        self.0
+            .with_untracked(|s| s.as_ref().map(|s| s.login.clone()))
+            .unwrap_or_default()
+    }
+
     /// Reviewers and admins decide; viewers only read.
     pub fn can_decide(&self) -> bool {
         self.0
@@ -95,7 +102,7 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mails">"Mails"</a></li>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/journal">"Journal"</a></li>
                     <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| s.role == Role::Admin))>
-                        <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/motifs">"Motifs de refus"</a></li>
+                        <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/motifs">"Motifs et messages"</a></li>
                         <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/administrateurs">"Administrateurs"</a></li>
                     </Show>
                     <li class="fr-nav__item"><a class="fr-nav__link" href="/admin/mot-de-passe">"Mon mot de passe"</a></li>

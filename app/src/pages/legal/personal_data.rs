@@ -17,13 +17,13 @@ fn notice(info: LegalInfo) -> AnyView {
     let days = |n: u32| dates::days(i64::from(n));
     let periods = [
         (
-            "Demande en attente d'examen",
-            "jusqu'à la décision d'un administrateur".to_string(),
+            "Demande en cours (en attente d'examen, en attente d'un complément ou complétée), avec les échanges avec les administrateurs",
+            "jusqu'à la décision d'un administrateur ; une demande de complément restée sans réponse est classée sans suite à la date que donne son mail".to_string(),
         ),
         (
-            "Demande refusée ou retirée (identité, coordonnées, structure, motif du refus)",
+            "Demande refusée, retirée ou classée sans suite (identité, coordonnées, structure, motif du refus, échanges)",
             format!(
-                "{} après le refus ou le retrait ; seule en reste une statistique anonyme (date, type de structure, décision)",
+                "{} après le refus, le retrait ou le classement ; seule en reste une statistique anonyme (date, type de structure, décision)",
                 days(r.refused_days)
             ),
         ),
@@ -74,7 +74,8 @@ fn notice(info: LegalInfo) -> AnyView {
             <li>
                 <strong>"Demande de compte : "</strong>
                 "nom, prénom, adresse email et numéro de téléphone du demandeur ; type, numéro SIREN (et SIRET), "
-                "raison sociale de la structure ; décision et motif d'un refus."
+                "raison sociale de la structure ; messages échangés avec les administrateurs et modifications apportées "
+                "à la demande ; décision et motif d'un refus."
             </li>
             <li>
                 <strong>"Compte API : "</strong>
@@ -88,7 +89,8 @@ fn notice(info: LegalInfo) -> AnyView {
             </li>
             <li>
                 <strong>"Mails : "</strong>
-                "copie des mails qui vous sont envoyés (accusé de réception, validation, refus, liens de mot de passe)."
+                "copie des mails qui vous sont envoyés (accusé de réception, demande de complément, validation, refus, "
+                "liens de mot de passe et de suivi)."
             </li>
         </ul>
         <p>

@@ -1,7 +1,7 @@
 //! `/inscription`: the account request form of the guide, with live validation and SIREN autofill.
 
 mod company_search;
-mod form;
+pub(crate) mod form;
 mod register;
 
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use self::company_search::CompanySearchPanel;
 use self::form::FormState;
 use self::register::Register;
 use crate::api::client::{self, CallError};
-use crate::api::{CompanyMatch, RegistrationRequest};
+use crate::api::{CompanyMatch, ErrorBody, RegistrationRequest};
 use crate::components::field::{SelectField, TextField};
 use crate::components::layout::CONTACT_EMAIL;
 use crate::components::modal::Notification;
@@ -66,31 +66,6 @@ fn RegistrationForm() -> impl IntoView {
         });
     });
 
-    // Look the SIREN up as soon as it is complete and valid; ignore answers for a SIREN no longer typed.
-    Effect::new(move |_| {
-        let typed = state.data.with(|d| d.siren.trim().to_string());
-        let Ok(siren) = Siren::parse(&typed) else {
-            if state.register.with_untracked(|r| *r != Register::Idle) {
-                state.register.set(Register::Idle);
-            }
-            return;
-        };
-        let siren = siren.to_string();
-        if state
-            .register
-            .with_untracked(|r| r.siren() == Some(siren.as_str()))
-        {
-            return;
-        }
-        state.register.set(Register::Loading(siren.clone()));
-        spawn_local(async move {
-            let answer = client::lookup_siren(&siren).await;
-            if state.data.with_untracked(|d| d.siren.trim() == siren) {
-                state.register.set(Register::from_answer(siren, answer));
-            }
-        });
-    });
-
     let ready = hydrated();
     let submit = Action::new_local(|request: &RegistrationRequest| {
         let request = request.clone();
@@ -107,10 +82,7 @@ fn RegistrationForm() -> impl IntoView {
                 set_sent_to.set(Some(received.email));
             }
             Err(CallError::Api(_, body)) if !body.fields.is_empty() => {
-                let errors = Field::ALL
-                    .into_iter()
-                    .filter_map(|f| body.field(f).map(|m| (f, m.to_string())))
-                    .collect::<std::collections::BTreeMap<_, _>>();
+                let errors = field_errors(&body);
                 show_errors(&errors);
                 state.server_errors.set(errors);
             }
@@ -132,26 +104,6 @@ fn RegistrationForm() -> impl IntoView {
         submit.dispatch_local(state.data.get_untracked());
     };
 
-    // A memo: the field is written only when its text changes, not at each keystroke elsewhere in the form.
-    let company_value = Memo::new(move |_| {
-        state
-            .register
-            .with(|r| r.company_name().map(str::to_string))
-            .unwrap_or_else(|| state.data.with(|d| d.company_name.clone()))
-    });
-    let company_info =
-        Signal::derive(move || state.register.with(|r| r.info().map(str::to_string)));
-    let company_warning =
-        Signal::derive(move || state.register.with(|r| r.warning().map(str::to_string)));
-    let company_readonly = Signal::derive(move || !state.register.with(Register::name_is_typed));
-    let siren_info = state.notice(Field::Siren);
-    // The memos are made once here: made in the closure, two would be made, watched and dropped at each keystroke.
-    let phone_error = {
-        let prefix = state.shown_error(Field::PhonePrefix);
-        let number = state.shown_error(Field::PhoneNumber);
-        Memo::new(move |_| prefix.get().or_else(|| number.get()))
-    };
-
     view! {
         <div class="fr-container fr-my-6w">
             <div class="fr-grid-row fr-grid-row--center">
@@ -166,143 +118,7 @@ fn RegistrationForm() -> impl IntoView {
                     </div>
                     <ErrorSummary errors=summary />
                     <form method="post" novalidate=true on:submit=on_submit aria-describedby="form-alert">
-                        <fieldset class="fr-fieldset">
-                            <div class="fr-fieldset__element">
-                                <SelectField
-                                    id="profile"
-                                    label="Profil"
-                                    required=true
-                                    options=Profile::ALL.iter().map(|p| (p.code(), p.label())).collect()
-                                    value=state.value(Field::Profile)
-                                    on_change=state.setter(Field::Profile)
-                                    on_blur=state.leave(Field::Profile)
-                                    error=state.shown_error(Field::Profile)
-                                />
-                            </div>
-                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
-                                <TextField
-                                    id="last_name"
-                                    label="Nom"
-                                    hint="Le nom du propriétaire du compte, et non celui de votre société ou établissement."
-                                    required=true
-                                    autocomplete="family-name"
-                                    maxlength=80
-                                    value=state.value(Field::LastName)
-                                    on_input=state.setter(Field::LastName)
-                                    on_blur=state.leave(Field::LastName)
-                                    error=state.shown_error(Field::LastName)
-                                    warning=state.shown_warning(Field::LastName)
-                                />
-                            </div>
-                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
-                                <TextField
-                                    id="first_name"
-                                    label="Prénom"
-                                    hint="Le prénom du propriétaire du compte."
-                                    required=true
-                                    autocomplete="given-name"
-                                    maxlength=80
-                                    value=state.value(Field::FirstName)
-                                    on_input=state.setter(Field::FirstName)
-                                    on_blur=state.leave(Field::FirstName)
-                                    error=state.shown_error(Field::FirstName)
-                                    warning=state.shown_warning(Field::FirstName)
-                                />
-                            </div>
-                            <div class="fr-fieldset__element">
-                                <TextField
-                                    id="email"
-                                    label="Email"
-                                    hint="Nous recommandons une adresse générique (par exemple contact@votre-structure.fr), toujours opérationnelle quelle que soit la personne ayant créé le compte."
-                                    required=true
-                                    input_type="email"
-                                    autocomplete="email"
-                                    maxlength=254
-                                    value=state.value(Field::Email)
-                                    on_input=state.setter(Field::Email)
-                                    on_blur=state.leave(Field::Email)
-                                    error=state.shown_error(Field::Email)
-                                    warning=state.shown_warning(Field::Email)
-                                />
-                            </div>
-                            <div class="fr-fieldset__element">
-                                <SelectField
-                                    id="organisation_kind"
-                                    label="Type de structure"
-                                    required=true
-                                    placeholder="Sélectionnez une option"
-                                    options=OrganisationKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
-                                    value=state.value(Field::OrganisationKind)
-                                    on_change=state.setter(Field::OrganisationKind)
-                                    on_blur=state.leave(Field::OrganisationKind)
-                                    error=state.shown_error(Field::OrganisationKind)
-                                />
-                            </div>
-                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
-                                <TextField
-                                    id="siren"
-                                    label="Code SIREN"
-                                    hint="9 chiffres, sans espace. La raison sociale est remplie automatiquement."
-                                    required=true
-                                    inputmode="numeric"
-                                    autocomplete="off"
-                                    maxlength=20
-                                    value=state.value(Field::Siren)
-                                    on_input=state.setter(Field::Siren)
-                                    on_blur=state.leave(Field::Siren)
-                                    error=state.shown_error(Field::Siren)
-                                    info=siren_info
-                                />
-                                <CompanySearchPanel on_found=Callback::new(move |found: CompanyMatch| {
-                                    state.set(Field::Siren, found.siren);
-                                    state.touched.update(|t| {
-                                        t.insert(Field::Siren);
-                                    });
-                                }) />
-                            </div>
-                            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
-                                <TextField
-                                    id="siret"
-                                    label="Code SIRET"
-                                    hint="Facultatif : vous n'avez pas à le compléter. 14 chiffres commençant par le SIREN."
-                                    inputmode="numeric"
-                                    autocomplete="off"
-                                    maxlength=25
-                                    value=state.value(Field::Siret)
-                                    on_input=state.setter(Field::Siret)
-                                    on_blur=state.leave(Field::Siret)
-                                    error=state.shown_error(Field::Siret)
-                                    info=state.notice(Field::Siret)
-                                />
-                            </div>
-                            <div class="fr-fieldset__element">
-                                <TextField
-                                    id="company_name"
-                                    label="Raison sociale"
-                                    hint="Remontée automatiquement à partir du code SIREN : vous n'avez pas à la compléter."
-                                    required=true
-                                    autocomplete="organization"
-                                    maxlength=250
-                                    readonly=company_readonly
-                                    value=company_value
-                                    on_input=state.setter(Field::CompanyName)
-                                    on_blur=state.leave(Field::CompanyName)
-                                    error=state.shown_error(Field::CompanyName)
-                                    warning=company_warning
-                                    info=company_info
-                                />
-                            </div>
-                            <div class="fr-fieldset__element">
-                                <PhoneField
-                                    prefix=state.value(Field::PhonePrefix)
-                                    on_prefix=state.setter(Field::PhonePrefix)
-                                    number=state.value(Field::PhoneNumber)
-                                    on_number=state.setter(Field::PhoneNumber)
-                                    on_blur=state.leave(Field::PhoneNumber)
-                                    error=phone_error
-                                />
-                            </div>
-                        </fieldset>
+                        <RegistrationFields state />
                         <div id="form-alert" aria-live="assertive">
                             {move || alert.get().map(|a| view! {
                                 <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w"><p>{a}</p></div>
@@ -333,6 +149,204 @@ fn RegistrationForm() -> impl IntoView {
     }
 }
 
+/// The form's fields, with their live validation, the phone prefixes' rules and the SIREN's lookup and
+/// autofill: the registration form's, and the follow page's when the applicant completes a request.
+#[component]
+pub(crate) fn RegistrationFields(state: FormState) -> impl IntoView {
+    // Look the SIREN up as soon as it is complete and valid; ignore answers for a SIREN no longer typed.
+    Effect::new(move |_| {
+        let typed = state.data.with(|d| d.siren.trim().to_string());
+        let Ok(siren) = Siren::parse(&typed) else {
+            if state.register.with_untracked(|r| *r != Register::Idle) {
+                state.register.set(Register::Idle);
+            }
+            return;
+        };
+        let siren = siren.to_string();
+        if state
+            .register
+            .with_untracked(|r| r.siren() == Some(siren.as_str()))
+        {
+            return;
+        }
+        state.register.set(Register::Loading(siren.clone()));
+        spawn_local(async move {
+            let answer = client::lookup_siren(&siren).await;
+            if state.data.with_untracked(|d| d.siren.trim() == siren) {
+                state.register.set(Register::from_answer(siren, answer));
+            }
+        });
+    });
+
+    // A memo: the field is written only when its text changes, not at each keystroke elsewhere in the form.
+    let company_value = Memo::new(move |_| {
+        state
+            .register
+            .with(|r| r.company_name().map(str::to_string))
+            .unwrap_or_else(|| state.data.with(|d| d.company_name.clone()))
+    });
+    let company_info =
+        Signal::derive(move || state.register.with(|r| r.info().map(str::to_string)));
+    let company_warning =
+        Signal::derive(move || state.register.with(|r| r.warning().map(str::to_string)));
+    let company_readonly = Signal::derive(move || !state.register.with(Register::name_is_typed));
+    let siren_info = state.notice(Field::Siren);
+    // The memos are made once here: made in the closure, two would be made, watched and dropped at each keystroke.
+    let phone_error = {
+        let prefix = state.shown_error(Field::PhonePrefix);
+        let number = state.shown_error(Field::PhoneNumber);
+        Memo::new(move |_| prefix.get().or_else(|| number.get()))
+    };
+
+    view! {
+        <fieldset class="fr-fieldset">
+            <div class="fr-fieldset__element">
+                <SelectField
+                    id="profile"
+                    label="Profil"
+                    required=true
+                    options=Profile::ALL.iter().map(|p| (p.code(), p.label())).collect()
+                    value=state.value(Field::Profile)
+                    on_change=state.setter(Field::Profile)
+                    on_blur=state.leave(Field::Profile)
+                    error=state.shown_error(Field::Profile)
+                />
+            </div>
+            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                <TextField
+                    id="last_name"
+                    label="Nom"
+                    hint="Le nom du propriétaire du compte, et non celui de votre société ou établissement."
+                    required=true
+                    autocomplete="family-name"
+                    maxlength=80
+                    value=state.value(Field::LastName)
+                    on_input=state.setter(Field::LastName)
+                    on_blur=state.leave(Field::LastName)
+                    error=state.shown_error(Field::LastName)
+                    warning=state.shown_warning(Field::LastName)
+                />
+            </div>
+            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                <TextField
+                    id="first_name"
+                    label="Prénom"
+                    hint="Le prénom du propriétaire du compte."
+                    required=true
+                    autocomplete="given-name"
+                    maxlength=80
+                    value=state.value(Field::FirstName)
+                    on_input=state.setter(Field::FirstName)
+                    on_blur=state.leave(Field::FirstName)
+                    error=state.shown_error(Field::FirstName)
+                    warning=state.shown_warning(Field::FirstName)
+                />
+            </div>
+            <div class="fr-fieldset__element">
+                <TextField
+                    id="email"
+                    label="Email"
+                    hint="Nous recommandons une adresse générique (par exemple contact@votre-structure.fr), toujours opérationnelle quelle que soit la personne ayant créé le compte."
+                    required=true
+                    input_type="email"
+                    autocomplete="email"
+                    maxlength=254
+                    value=state.value(Field::Email)
+                    on_input=state.setter(Field::Email)
+                    on_blur=state.leave(Field::Email)
+                    error=state.shown_error(Field::Email)
+                    warning=state.shown_warning(Field::Email)
+                />
+            </div>
+            <div class="fr-fieldset__element">
+                <SelectField
+                    id="organisation_kind"
+                    label="Type de structure"
+                    required=true
+                    placeholder="Sélectionnez une option"
+                    options=OrganisationKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+                    value=state.value(Field::OrganisationKind)
+                    on_change=state.setter(Field::OrganisationKind)
+                    on_blur=state.leave(Field::OrganisationKind)
+                    error=state.shown_error(Field::OrganisationKind)
+                />
+            </div>
+            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                <TextField
+                    id="siren"
+                    label="Code SIREN"
+                    hint="9 chiffres, sans espace. La raison sociale est remplie automatiquement."
+                    required=true
+                    inputmode="numeric"
+                    autocomplete="off"
+                    maxlength=20
+                    value=state.value(Field::Siren)
+                    on_input=state.setter(Field::Siren)
+                    on_blur=state.leave(Field::Siren)
+                    error=state.shown_error(Field::Siren)
+                    info=siren_info
+                />
+                <CompanySearchPanel on_found=Callback::new(move |found: CompanyMatch| {
+                    state.set(Field::Siren, found.siren);
+                    state.touched.update(|t| {
+                        t.insert(Field::Siren);
+                    });
+                }) />
+            </div>
+            <div class="fr-fieldset__element fr-fieldset__element--inline-grow">
+                <TextField
+                    id="siret"
+                    label="Code SIRET"
+                    hint="Facultatif : vous n'avez pas à le compléter. 14 chiffres commençant par le SIREN."
+                    inputmode="numeric"
+                    autocomplete="off"
+                    maxlength=25
+                    value=state.value(Field::Siret)
+                    on_input=state.setter(Field::Siret)
+                    on_blur=state.leave(Field::Siret)
+                    error=state.shown_error(Field::Siret)
+                    info=state.notice(Field::Siret)
+                />
+            </div>
+            <div class="fr-fieldset__element">
+                <TextField
+                    id="company_name"
+                    label="Raison sociale"
+                    hint="Remontée automatiquement à partir du code SIREN : vous n'avez pas à la compléter."
+                    required=true
+                    autocomplete="organization"
+                    maxlength=250
+                    readonly=company_readonly
+                    value=company_value
+                    on_input=state.setter(Field::CompanyName)
+                    on_blur=state.leave(Field::CompanyName)
+                    error=state.shown_error(Field::CompanyName)
+                    warning=company_warning
+                    info=company_info
+                />
+            </div>
+            <div class="fr-fieldset__element">
+                <PhoneField
+                    prefix=state.value(Field::PhonePrefix)
+                    on_prefix=state.setter(Field::PhonePrefix)
+                    number=state.value(Field::PhoneNumber)
+                    on_number=state.setter(Field::PhoneNumber)
+                    on_blur=state.leave(Field::PhoneNumber)
+                    error=phone_error
+                />
+            </div>
+        </fieldset>
+    }
+}
+
+/// The fields a server's answer names, each with its message.
+pub(crate) fn field_errors(body: &ErrorBody) -> std::collections::BTreeMap<Field, String> {
+    Field::ALL
+        .into_iter()
+        .filter_map(|f| body.field(f).map(|m| (f, m.to_string())))
+        .collect()
+}
+
 /// The refused request of a refusal email's link: a part of its own, fetched only when the form is opened
 /// from such a link.
 #[lazy]
@@ -359,7 +373,7 @@ fn sent_dialog(email: String, on_close: Callback<()>) -> AnyView {
 /// The errors of a refused submit at the head of the form, focused so that a screen reader reads them: how
 /// many, then each message (it names its field), a link that takes the focus to the field.
 #[component]
-fn ErrorSummary(errors: RwSignal<Vec<(Field, String)>>) -> impl IntoView {
+pub(crate) fn ErrorSummary(errors: RwSignal<Vec<(Field, String)>>) -> impl IntoView {
     let to_field = move |field: Field| {
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();

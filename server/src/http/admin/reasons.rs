@@ -1,4 +1,4 @@
-//! `/admin/refusal-reasons`: the ready-made reasons of a refusal.
+//! `/admin/refusal-reasons` and `/admin/complement-messages`: the reviewers' ready-made texts.
 
 use app::api::admin::{ReasonUpdate, RefusalReason};
 use app::api::{ErrorBody, ErrorCode};
@@ -11,7 +11,7 @@ use super::super::error::ApiError;
 use super::super::json::ApiJson;
 use crate::AppContext;
 use crate::admins::Role;
-use crate::review::reasons::{self, ReasonError};
+use crate::review::reasons::{self, ReadyMade, ReasonError};
 
 #[utoipa::path(
     get,
@@ -26,7 +26,7 @@ pub async fn refusal_reasons(
     State(ctx): State<AppContext>,
     user: AdminUser,
 ) -> Result<Json<Vec<RefusalReason>>, ApiError> {
-    reasons::list(&ctx, user.principal.role == Role::Admin)
+    reasons::list(&ctx, ReadyMade::Refusal, user.principal.role == Role::Admin)
         .await
         .map(Json)
         .map_err(ApiError::Internal)
@@ -53,7 +53,17 @@ pub async fn save_reason(
 ) -> Result<Json<RefusalReason>, ApiError> {
     user.require(Role::Admin)?;
     let ApiJson(body) = body?;
-    reasons::save(&ctx, &user.actor(), &code, &body)
+    save(&ctx, &user, ReadyMade::Refusal, &code, &body).await
+}
+
+async fn save(
+    ctx: &AppContext,
+    user: &AdminUser,
+    kind: ReadyMade,
+    code: &str,
+    body: &ReasonUpdate,
+) -> Result<Json<RefusalReason>, ApiError> {
+    reasons::save(ctx, &user.actor(), kind, code, body)
         .await
         .map(Json)
         .map_err(|error| match error {
@@ -64,4 +74,51 @@ pub async fn save_reason(
             ),
             ReasonError::Internal(error) => ApiError::Internal(error),
         })
+}
+
+#[utoipa::path(
+    get,
+    path = "/admin/complement-messages",
+    tag = "admin",
+    responses(
+        (status = 200, description = "Les messages prêts à l'emploi d'une demande de complément (tous, y compris désactivés, pour le rôle admin) ; même forme qu'un motif de refus", body = [RefusalReason]),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody)
+    )
+)]
+pub async fn complement_messages(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+) -> Result<Json<Vec<RefusalReason>>, ApiError> {
+    reasons::list(
+        &ctx,
+        ReadyMade::Complement,
+        user.principal.role == Role::Admin,
+    )
+    .await
+    .map(Json)
+    .map_err(ApiError::Internal)
+}
+
+#[utoipa::path(
+    put,
+    path = "/admin/complement-messages/{code}",
+    tag = "admin",
+    params(("code" = String, Path, description = "Code du message ; créé s'il n'existe pas")),
+    request_body = ReasonUpdate,
+    responses(
+        (status = 200, description = "Le message enregistré", body = RefusalReason),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` : rôle admin requis, ou `csrf`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody)
+    )
+)]
+pub async fn save_complement_message(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(code): Path<String>,
+    body: Result<ApiJson<ReasonUpdate>, ApiError>,
+) -> Result<Json<RefusalReason>, ApiError> {
+    user.require(Role::Admin)?;
+    let ApiJson(body) = body?;
+    save(&ctx, &user, ReadyMade::Complement, &code, &body).await
 }

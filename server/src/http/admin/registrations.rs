@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use app::api::admin::{
-    Decided, Erased, RefuseRequest, RegistrationDetail, RegistrationPage, RequestStatus,
-    RightsRequest,
+    ComplementRequest, Decided, Erased, RefuseRequest, RegistrationDetail, RegistrationPage,
+    RequestStatus, RightsRequest,
 };
 use app::api::{ErrorBody, ErrorCode};
 
@@ -17,6 +17,7 @@ use super::super::json::{ApiJson, ApiQuery};
 use super::{id_of, not_found};
 use crate::AppContext;
 use crate::admins::Role;
+use crate::review::complement::{self, TakeError};
 use crate::review::decide::{self, DecideError};
 use crate::review::rights::{self, PersonalData};
 use crate::review::{self, Cursor, ListQuery, Status, detail as request};
@@ -24,8 +25,9 @@ use crate::review::{self, Cursor, ListQuery, Status, detail as request};
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// `pending`, `approved` or `refused`; all when absent, empty or `all`.
-    #[param(pattern = "^(|all|pending|approved|refused)$")]
+    /// `pending`, `complement`, `completed`, `approved`, `refused`, `withdrawn` or `closed`; all when absent,
+    /// empty or `all`.
+    #[param(pattern = "^(|all|pending|complement|completed|approved|refused|withdrawn|closed)$")]
     status: Option<String>,
     /// Searched in the names, email, SIREN, raison sociale and reference.
     q: Option<String>,
@@ -63,7 +65,7 @@ pub async fn list(
         None => None,
         Some(code) => Some(
             Status::parse(code)
-                .ok_or_else(|| invalid("Le statut doit être pending, approved ou refused."))?,
+                .ok_or_else(|| invalid("Le statut doit être pending, complement, completed, approved, refused, withdrawn ou closed."))?,
         ),
     };
     let after = match params.after.as_deref().filter(|s| !s.is_empty()) {
@@ -138,6 +140,10 @@ fn decide_error(error: DecideError) -> ApiError {
                 RequestStatus::Withdrawn => {
                     format!("Le demandeur a retiré cette demande le {when}.")
                 }
+                RequestStatus::Complement => format!(
+                    "Un complément a déjà été demandé par {} le {when} : la demande attend la réponse du demandeur.",
+                    by.as_deref().unwrap_or("un administrateur")
+                ),
                 _ => format!(
                     "Cette demande n'attend plus de décision : {}.",
                     status.label().to_lowercase()
@@ -221,6 +227,110 @@ pub async fn refuse(
     .await
     .map(Json)
     .map_err(decide_error)
+}
+
+#[utoipa::path(
+    post,
+    path = "/admin/registrations/{id}/complement",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    request_body = ComplementRequest,
+    responses(
+        (status = 200, description = "Complément demandé : mail envoyé au demandeur avec le message et son lien de suivi ; la demande sort de la file jusqu'à sa réponse", body = Decided),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`already_decided` : décidée, retirée, classée, ou un complément déjà demandé (qui et quand)", body = ErrorBody),
+        (status = 422, description = "`validation` : ni message prêt à l'emploi ni message libre, message inconnu, message trop long", body = ErrorBody)
+    )
+)]
+pub async fn ask_complement(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+    body: Result<ApiJson<ComplementRequest>, ApiError>,
+) -> Result<Json<Decided>, ApiError> {
+    user.require(Role::Reviewer)?;
+    let ApiJson(body) = body?;
+    let id = id_of(&id, "Cette demande")?;
+    complement::ask(
+        &ctx,
+        &user.principal,
+        &user.actor(),
+        id,
+        &body.messages,
+        &body.message,
+    )
+    .await
+    .map(Json)
+    .map_err(decide_error)
+}
+
+fn take_error(error: TakeError) -> ApiError {
+    match error {
+        TakeError::NotFound => not_found("Cette demande"),
+        TakeError::Closed(status) => ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::AlreadyDecided,
+            format!(
+                "Cette demande n'est plus en cours : son statut est « {} ».",
+                status.label()
+            ),
+        ),
+        TakeError::Internal(error) => ApiError::Internal(error),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/admin/registrations/{id}/take",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    responses(
+        (status = 204, description = "« Je m'en occupe » : la demande est prise en charge par l'administrateur connecté (à la place de qui l'avait)"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`already_decided` : la demande n'est plus en cours", body = ErrorBody)
+    )
+)]
+pub async fn take(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Role::Reviewer)?;
+    let id = id_of(&id, "Cette demande")?;
+    complement::take(&ctx.db, &user.principal, &user.actor(), id, true)
+        .await
+        .map_err(take_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    delete,
+    path = "/admin/registrations/{id}/take",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Identifiant interne de la demande")),
+    responses(
+        (status = 204, description = "La demande n'est plus prise en charge par personne"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (rôle) ou `csrf`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`already_decided` : la demande n'est plus en cours", body = ErrorBody)
+    )
+)]
+pub async fn release(
+    State(ctx): State<AppContext>,
+    user: AdminUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Role::Reviewer)?;
+    let id = id_of(&id, "Cette demande")?;
+    complement::take(&ctx.db, &user.principal, &user.actor(), id, false)
+        .await
+        .map_err(take_error)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The reason of a right exercised, or 422 naming the field.

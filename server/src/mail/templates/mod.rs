@@ -152,6 +152,109 @@ pub fn withdrawal(
     )
 }
 
+/// What the emails of a request for a complement say of it.
+pub struct Complement<'a> {
+    pub to: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub reference: &'a str,
+    /// The reviewer's message, ready-made sentences and own words.
+    pub message: &'a str,
+    /// The follow page's private link (the outbox's placeholder until the email leaves).
+    pub follow_url: &'a str,
+    /// The day the request is closed without an answer, in words.
+    pub closes_on: &'a str,
+}
+
+/// A reviewer asks the applicant to complete the request.
+pub fn complement_asked(c: &Complement<'_>) -> Email {
+    email(
+        MailKind::ComplementAsked,
+        c.to,
+        format!(
+            "Géo'DAE : votre demande de compte API est à compléter (référence {})",
+            c.reference
+        ),
+        &[
+            hello(c.first_name, c.last_name),
+            Block::Para(vec![
+                text("Un administrateur a examiné votre demande de compte API "),
+                strong(c.reference),
+                text(" et vous demande de la compléter avant de pouvoir la valider :"),
+            ]),
+            Block::Quote(c.message.to_string()),
+            complement_link(c),
+            questions(", en rappelant la référence de votre demande."),
+        ],
+    )
+}
+
+/// The request for a complement, recalled once when no answer came.
+pub fn complement_reminder(c: &Complement<'_>) -> Email {
+    email(
+        MailKind::ComplementReminder,
+        c.to,
+        format!(
+            "Géo'DAE : rappel, votre demande de compte API attend un complément (référence {})",
+            c.reference
+        ),
+        &[
+            hello(c.first_name, c.last_name),
+            Block::Para(vec![
+                text("Votre demande de compte API "),
+                strong(c.reference),
+                text(" attend toujours le complément demandé par un administrateur :"),
+            ]),
+            Block::Quote(c.message.to_string()),
+            complement_link(c),
+            questions(", en rappelant la référence de votre demande."),
+        ],
+    )
+}
+
+/// How to complete, and until when.
+fn complement_link(c: &Complement<'_>) -> Block {
+    Block::Link {
+        lead: format!(
+            "Corrigez votre demande et répondez depuis votre lien personnel de suivi (ne le transmettez pas : il donne accès à votre demande). Sans réponse de votre part, elle sera classée sans suite le {}",
+            c.closes_on
+        ),
+        label: "Compléter ma demande",
+        url: c.follow_url.to_string(),
+    }
+}
+
+/// No complement came: the request is closed without follow-up.
+pub fn closed(
+    to: &str,
+    first_name: &str,
+    last_name: &str,
+    reference: &str,
+    public_url: &str,
+) -> Email {
+    email(
+        MailKind::Closed,
+        to,
+        format!(
+            "Géo'DAE : votre demande de compte API est classée sans suite (référence {reference})"
+        ),
+        &[
+            hello(first_name, last_name),
+            Block::Para(vec![
+                text("Faute du complément demandé, votre demande de compte API "),
+                strong(reference),
+                text(" est classée sans suite."),
+            ]),
+            Block::Link {
+                lead: "Vous pouvez en déposer une nouvelle à tout moment".into(),
+                label: "Demander un compte API",
+                url: format!("{public_url}/inscription"),
+            },
+            questions("."),
+        ],
+    )
+}
+
 /// The notice sent to each administrator's address when a request arrives.
 pub fn admin_notice(r: &RequestSummary<'_>, to: &str, public_url: &str) -> Email {
     let subject = format!(

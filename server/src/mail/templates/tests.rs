@@ -156,3 +156,36 @@ fn follow_link_and_withdrawal_emails() {
     insta::assert_snapshot!("withdrawal_text", withdrawn.text);
     insta::assert_snapshot!("withdrawal_html", withdrawn.html);
 }
+
+#[test]
+fn complement_emails() {
+    let complement = Complement {
+        to: "contact@exemple.fr",
+        first_name: "Marie",
+        last_name: "Test",
+        reference: "DAE-7K3F9Q2M",
+        message: "Indiquez un numéro de téléphone pérenne.\n\nLe standard de la mairie <convient>.",
+        follow_url: "https://comptes.exemple.fr/demande/suivi#cle=[jeton-non-conservé]",
+        closes_on: "03/01/2027",
+    };
+    let asked = complement_asked(&complement);
+    assert_eq!(asked.kind, MailKind::ComplementAsked);
+    insta::assert_snapshot!("complement_asked_text", asked.text);
+    insta::assert_snapshot!("complement_asked_html", asked.html);
+    let reminder = complement_reminder(&complement);
+    assert!(reminder.subject.contains("rappel"), "{}", reminder.subject);
+    assert!(reminder.text.contains("le 03/01/2027"), "{}", reminder.text);
+    assert!(
+        reminder.html.contains("&lt;convient&gt;"),
+        "{}",
+        reminder.html
+    );
+    let closing = closed(
+        "contact@exemple.fr",
+        "Marie",
+        "Test",
+        "DAE-7K3F9Q2M",
+        "https://comptes.exemple.fr",
+    );
+    insta::assert_snapshot!("closed_text", closing.text);
+}

@@ -4,12 +4,14 @@
 use leptos::prelude::*;
 
 use crate::api::CompanyState;
-use crate::api::admin::{RegistrationDetail, RelatedKind, RequestStatus, SirenCheck};
+use crate::api::admin::{
+    Exchange, ExchangeAuthor, RegistrationDetail, RelatedKind, RequestStatus, SirenCheck,
+};
 use crate::domain::PhoneNumber;
 use crate::domain::dates;
 use crate::pages::admin::{status_badge, status_label};
 
-use super::decide::{AccountActions, Decide};
+use super::decide::{AccountActions, Decide, Taking};
 use super::rights::Rights;
 
 fn yes_no(b: bool) -> &'static str {
@@ -34,12 +36,23 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
     let history = detail.history.clone();
     let related = detail.related.clone();
     let decision = detail.decision.clone();
+    let exchanges = detail.exchanges.clone();
+    let waiting_since = (row.status == RequestStatus::Complement)
+        .then(|| {
+            exchanges
+                .iter()
+                .rev()
+                .find(|e| e.author == ExchangeAuthor::Reviewer)
+                .map(|e| e.at)
+        })
+        .flatten();
     view! {
         <h2 class="fr-h3">
             {row.reference.clone()} " " {status_badge(row.status.code())}
             {row.overdue.then(|| view! { " " <span class="fr-badge fr-badge--warning">"En retard"</span> })}
         </h2>
         <p>{format!("Reçue le {} — attente : {}", dates::date_time(row.created_at), dates::days(row.waited_days))}</p>
+        {pending.then(|| view! { <Taking id=row.id taken_by=row.taken_by.clone() taken_at=detail.taken_at reload /> })}
 
         {(!points.is_empty()).then(|| view! {
             <div class="fr-alert fr-alert--warning fr-mb-3w">
@@ -108,6 +121,11 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
             }.into_any()
         }}
 
+        {(!exchanges.is_empty()).then(|| view! {
+            <h3 class="fr-h5 fr-mt-3w">"Échanges avec le demandeur"</h3>
+            <Thread exchanges />
+        })}
+
         <h3 class="fr-h5 fr-mt-3w">"Décision"</h3>
         {match decision {
             Some(d) => view! {
@@ -132,6 +150,14 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
                     {d.message.map(|m| view! { <p>{format!("Message : {m}")}</p> })}
                 </div>
             }.into_any(),
+            None if row.status == RequestStatus::Complement => view! {
+                <div class="fr-alert fr-alert--info" id="waiting-complement">
+                    <p>{format!(
+                        "Complément demandé le {} : la demande attend la réponse du demandeur, puis reviendra dans la file, « complétée ». Sans réponse, il reçoit un rappel, puis elle est classée sans suite.",
+                        waiting_since.map(dates::date_time).unwrap_or_default()
+                    )}</p>
+                </div>
+            }.into_any(),
             None if pending => view! { <Decide id=row.id reload /> }.into_any(),
             None => view! { <p>"—"</p> }.into_any(),
         }}
@@ -146,6 +172,46 @@ pub(super) fn Detail(detail: RegistrationDetail, reload: RwSignal<u32>) -> impl 
         <Rights id=row.id file=format!("donnees-{}.json", row.reference) reload />
     }
     .into_any()
+}
+
+/// The exchange with the applicant: each message with its author and date; an answer with what it changed,
+/// before → after.
+#[component]
+fn Thread(exchanges: Vec<Exchange>) -> impl IntoView {
+    view! {
+        <ol class="exchange">
+            {exchanges.into_iter().map(|e| {
+                let who = match e.author {
+                    ExchangeAuthor::Reviewer => format!("{}, demande de complément", e.actor),
+                    ExchangeAuthor::Applicant => "Réponse du demandeur".to_string(),
+                };
+                let changes = e.changes.clone();
+                view! {
+                    <li class=if e.author == ExchangeAuthor::Reviewer { "exchange__message" } else { "exchange__message exchange__message--applicant" }>
+                        <p class="fr-text--sm fr-mb-1v"><strong>{who}</strong> {format!(" — {}", dates::date_time(e.at))}</p>
+                        {if e.body.is_empty() {
+                            view! { <p class="fr-text--sm"><em>"Sans message."</em></p> }.into_any()
+                        } else {
+                            view! { <p class="exchange__body">{e.body.clone()}</p> }.into_any()
+                        }}
+                        {(!changes.is_empty()).then(|| view! {
+                            <div class="fr-table fr-table--sm fr-mb-0">
+                                <table>
+                                    <caption>"Ce que le demandeur a changé"</caption>
+                                    <thead><tr><th scope="col">"Champ"</th><th scope="col">"Avant"</th><th scope="col">"Après"</th></tr></thead>
+                                    <tbody>
+                                        {changes.into_iter().map(|c| view! {
+                                            <tr><th scope="row">{c.field}</th><td><del>{c.before}</del></td><td><ins>{c.after}</ins></td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
 }
 
 /// What is left of a request whose personal data was erased: an anonymous statistic.
