@@ -26,7 +26,7 @@ use crate::links;
 use crate::mail::{outbox, templates};
 use crate::review::complement::record_message;
 use crate::review::decide::{MAX_MESSAGE_CHARS, REAPPLY_LINK_DAYS};
-use crate::store::{Db, decoded, now_ms};
+use crate::store::{Db, Sql, decoded, now_ms};
 
 /// The follow page.
 pub const PAGE: &str = "/demande/suivi";
@@ -444,7 +444,6 @@ struct Stored {
     siret: Option<String>,
     company_name: String,
     phone: String,
-    warnings: String,
 }
 
 /// What the applicant changed, field by field (label, before, after), in the form's order.
@@ -549,14 +548,14 @@ pub async fn complete(
     }
     let stored: Stored = sqlx::query_as(
         "SELECT reference, profile, last_name, first_name, email, email_key, organisation_kind, siren, siret, company_name,
-                phone, warnings
+                phone
          FROM registrations WHERE id = $1",
     )
     .bind(id)
     .fetch_one(&ctx.db.pool)
     .await?;
     let valid = request.raw().parse().map_err(FollowError::Validation)?;
-    let company = match super::company_record(ctx, &valid).await {
+    let mut company = match super::company_record(ctx, &valid).await {
         Ok(company) => company,
         Err(super::SubmitError::Validation(errors)) => return Err(FollowError::Validation(errors)),
         Err(super::SubmitError::Flooded(refused)) => return Err(FollowError::Flooded(refused)),
@@ -587,53 +586,21 @@ pub async fn complete(
             "Corrigez votre demande comme l'administrateur vous le demande, ou répondez-lui : rien n'a changé.".into(),
         ));
     }
-    let mut flags = company.flags.clone();
-    flags.extend(
-        valid
-            .warnings
-            .iter()
-            .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
-    );
+    let flags = super::points_to_check(&mut company, &valid);
     let now = now_ms();
+    let mut update = Sql::new(
+        "UPDATE registrations SET status = 'completed', queue = 0, complement_asked_at = NULL, complement_reminded_at = NULL",
+    );
+    for (column, value) in super::sent_columns(&valid, &company, &flags, &stored.reference, now) {
+        update.push(", ").push(column).push(" = ").bind(value);
+    }
+    update
+        .push(" WHERE id = ")
+        .bind(id)
+        .push(" AND status = 'complement'");
     let mut tx = ctx.db.pool.begin().await?;
     // The first statement: the write lock (SQLite) or the row lock (PostgreSQL) before anything is read.
-    let updated = sqlx::query::<Any>(
-        "UPDATE registrations SET status = 'completed', queue = 0, complement_asked_at = NULL, complement_reminded_at = NULL,
-            profile = $1, last_name = $2, first_name = $3, email = $4, email_key = $5, organisation_kind = $6, siren = $7,
-            siret = $8, company_name = $9, company_name_source = $10, siren_verified = $11, register_state = $12,
-            register_diffusible = $13, legal_category = $14, phone = $15, phone_national = $16, warnings = $17,
-            search_text = $18, register_checked_at = COALESCE($19, register_checked_at)
-         WHERE id = $20 AND status = 'complement'",
-    )
-    .bind(valid.profile.code())
-    .bind(valid.last_name.as_str())
-    .bind(valid.first_name.as_str())
-    .bind(valid.email.as_str())
-    .bind(&email_key)
-    .bind(valid.organisation_kind.code())
-    .bind(valid.siren.as_str())
-    .bind(valid.siret.as_ref().map(|s| s.as_str().to_string()))
-    .bind(&company.name)
-    .bind(if company.from_register { "register" } else { "applicant" })
-    .bind(i64::from(company.verified))
-    .bind(company.state)
-    .bind(company.diffusible.map(i64::from))
-    .bind(company.legal_category.as_deref())
-    .bind(valid.phone.e164())
-    .bind(valid.phone.nsn())
-    .bind(serde_json::to_string(&flags).unwrap_or_else(|_| stored.warnings.clone()))
-    .bind(events::search_text(&[
-        &stored.reference,
-        valid.last_name.as_str(),
-        valid.first_name.as_str(),
-        valid.email.as_str(),
-        valid.siren.as_str(),
-        &company.name,
-    ]))
-    .bind(company.verified.then_some(now))
-    .bind(id)
-    .execute(&mut *tx)
-    .await;
+    let updated = update.query().execute(&mut *tx).await;
     let updated = match updated {
         Ok(updated) => updated,
         // Another request under way holds the new address.

@@ -21,7 +21,7 @@ use app::domain::{Field, FieldErrors, ValidRegistration};
 use std::sync::Arc;
 
 use rand::Rng;
-use sqlx::{Any, AnyConnection};
+use sqlx::AnyConnection;
 
 use self::company::{Answer, Applied};
 use crate::AppContext;
@@ -31,7 +31,7 @@ use crate::mail::digest;
 use crate::mail::outbox;
 use crate::mail::templates::{self, RequestSummary};
 use crate::sirene::{Company, UnitState};
-use crate::store::{is_unique_violation, now_ms};
+use crate::store::{Param, Sql, is_unique_violation, now_ms};
 
 /// A stored request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,18 +103,11 @@ pub async fn submit(
         return tell_owner(ctx, &owner, &email_key, &why, address).await;
     }
 
-    let mut flags = std::mem::take(&mut company.flags);
-    flags.extend(
-        valid
-            .warnings
-            .iter()
-            .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
-    );
+    let flags = points_to_check(&mut company, &valid);
     let writing = Insert {
         config: ctx.config.clone(),
         valid: valid.clone(),
         company,
-        email_key: email_key.clone(),
         flags,
         address: address.to_string(),
     };
@@ -276,12 +269,87 @@ pub(crate) async fn company_record(
     Ok(record)
 }
 
+/// The points a reviewer must look at: the register's, then the fields' warnings (taken from `company`).
+pub(crate) fn points_to_check(
+    company: &mut CompanyRecord,
+    valid: &ValidRegistration,
+) -> Vec<String> {
+    let mut flags = std::mem::take(&mut company.flags);
+    flags.extend(
+        valid
+            .warnings
+            .iter()
+            .map(|(field, warning)| format!("{} : {}", field.label(), warning.message(*field))),
+    );
+    flags
+}
+
+/// The columns of what the applicant sent, each with its value: what a submission inserts and a completion
+/// writes again, re-validated and with what the register said (`reference` goes into the search text).
+pub(crate) fn sent_columns(
+    valid: &ValidRegistration,
+    company: &CompanyRecord,
+    flags: &[String],
+    reference: &str,
+    now: i64,
+) -> Vec<(&'static str, Param)> {
+    let text = |value: Option<&str>| value.map_or(Param::NullText, Param::from);
+    let int = |value: Option<i64>| value.map_or(Param::NullInt, Param::from);
+    vec![
+        ("profile", valid.profile.code().into()),
+        ("last_name", valid.last_name.as_str().into()),
+        ("first_name", valid.first_name.as_str().into()),
+        ("email", valid.email.as_str().into()),
+        ("email_key", valid.email.as_str().to_lowercase().into()),
+        ("organisation_kind", valid.organisation_kind.code().into()),
+        ("siren", valid.siren.as_str().into()),
+        ("siret", text(valid.siret.as_ref().map(|s| s.as_str()))),
+        ("company_name", company.name.as_str().into()),
+        (
+            "company_name_source",
+            if company.from_register {
+                "register"
+            } else {
+                "applicant"
+            }
+            .into(),
+        ),
+        ("siren_verified", company.verified.into()),
+        ("register_state", text(company.state)),
+        (
+            "register_diffusible",
+            int(company.diffusible.map(i64::from)),
+        ),
+        ("legal_category", text(company.legal_category.as_deref())),
+        ("phone", valid.phone.e164().into()),
+        ("phone_national", valid.phone.nsn().into()),
+        (
+            "warnings",
+            serde_json::to_string(flags)
+                .unwrap_or_else(|_| "[]".into())
+                .into(),
+        ),
+        (
+            "search_text",
+            events::search_text(&[
+                reference,
+                valid.last_name.as_str(),
+                valid.first_name.as_str(),
+                valid.email.as_str(),
+                valid.siren.as_str(),
+                &company.name,
+            ])
+            .into(),
+        ),
+        ("register_checked_at", int(company.verified.then_some(now))),
+    ]
+}
+
 /// The rows of one request: what the write needs, owned, for the group commit runs it on its own task.
 struct Insert {
     config: Arc<Config>,
     valid: ValidRegistration,
     company: CompanyRecord,
-    email_key: String,
     flags: Vec<String>,
     address: String,
 }
@@ -294,50 +362,27 @@ impl Insert {
             config,
             valid,
             company,
-            email_key,
             flags,
             address,
         } = self;
         let reference = new_reference();
         let now = now_ms();
         flood::take(tx, &config.flood, Action::Registration, &address).await?;
-        let (id,): (i64,) = sqlx::query_as::<Any, (i64,)>(
-        "INSERT INTO registrations (reference, status, profile, last_name, first_name, email, email_key, organisation_kind,
-            siren, siret, company_name, company_name_source, siren_verified, register_state, register_diffusible,
-            legal_category, phone, phone_national, warnings, created_at, queue, search_text, register_checked_at)
-         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 0, $20, $21)
-         RETURNING id",
-    )
-    .bind(&reference)
-    .bind(valid.profile.code())
-    .bind(valid.last_name.as_str())
-    .bind(valid.first_name.as_str())
-    .bind(valid.email.as_str())
-    .bind(&email_key)
-    .bind(valid.organisation_kind.code())
-    .bind(valid.siren.as_str())
-    .bind(valid.siret.as_ref().map(|s| s.as_str().to_string()))
-    .bind(&company.name)
-    .bind(if company.from_register { "register" } else { "applicant" })
-    .bind(i64::from(company.verified))
-    .bind(company.state)
-    .bind(company.diffusible.map(i64::from))
-    .bind(company.legal_category.as_deref())
-    .bind(valid.phone.e164())
-    .bind(valid.phone.nsn())
-    .bind(serde_json::to_string(&flags).unwrap_or_else(|_| "[]".into()))
-    .bind(now)
-    .bind(events::search_text(&[
-        &reference,
-        valid.last_name.as_str(),
-        valid.first_name.as_str(),
-        valid.email.as_str(),
-        valid.siren.as_str(),
-        &company.name,
-    ]))
-    .bind(company.verified.then_some(now))
-    .fetch_one(&mut *tx)
-    .await?;
+        let mut insert =
+            Sql::new("INSERT INTO registrations (reference, status, created_at, queue");
+        let columns = sent_columns(&valid, &company, &flags, &reference, now);
+        for (column, _) in &columns {
+            insert.push(", ").push(column);
+        }
+        insert
+            .push(") VALUES (")
+            .bind(reference.as_str())
+            .push(", 'pending', ")
+            .bind(now)
+            .push(", 0, ")
+            .bind_list(columns.into_iter().map(|(_, value)| value))
+            .push(") RETURNING id");
+        let (id,): (i64,) = insert.query_as().fetch_one(&mut *tx).await?;
         events::record(
             tx,
             id,

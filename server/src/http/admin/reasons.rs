@@ -26,7 +26,16 @@ pub async fn refusal_reasons(
     State(ctx): State<AppContext>,
     user: AdminUser,
 ) -> Result<Json<Vec<RefusalReason>>, ApiError> {
-    reasons::list(&ctx, ReadyMade::Refusal, user.principal.role == Role::Admin)
+    list(&ctx, &user, ReadyMade::Refusal).await
+}
+
+/// The texts of `kind`: all of them for the admins who edit them, the offered ones for the others.
+async fn list(
+    ctx: &AppContext,
+    user: &AdminUser,
+    kind: ReadyMade,
+) -> Result<Json<Vec<RefusalReason>>, ApiError> {
+    reasons::list(ctx, kind, user.principal.role == Role::Admin)
         .await
         .map(Json)
         .map_err(ApiError::Internal)

@@ -266,19 +266,30 @@ pub async fn ask_complement(
     .map_err(decide_error)
 }
 
-fn take_error(error: TakeError) -> ApiError {
-    match error {
-        TakeError::NotFound => not_found("Cette demande"),
-        TakeError::Closed(status) => ApiError::client(
-            StatusCode::CONFLICT,
-            ErrorCode::AlreadyDecided,
-            format!(
-                "Cette demande n'est plus en cours : son statut est « {} ».",
-                status.label()
+/// « Je m'en occupe » (`take`) or let go, for a reviewer.
+async fn take_or_release(
+    ctx: &AppContext,
+    user: &AdminUser,
+    id: &str,
+    take: bool,
+) -> Result<StatusCode, ApiError> {
+    user.require(Role::Reviewer)?;
+    let id = id_of(id, "Cette demande")?;
+    complement::take(&ctx.db, &user.principal, &user.actor(), id, take)
+        .await
+        .map_err(|error| match error {
+            TakeError::NotFound => not_found("Cette demande"),
+            TakeError::Closed(status) => ApiError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyDecided,
+                format!(
+                    "Cette demande n'est plus en cours : son statut est « {} ».",
+                    status.label()
+                ),
             ),
-        ),
-        TakeError::Internal(error) => ApiError::Internal(error),
-    }
+            TakeError::Internal(error) => ApiError::Internal(error),
+        })?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(
@@ -299,12 +310,7 @@ pub async fn take(
     user: AdminUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    user.require(Role::Reviewer)?;
-    let id = id_of(&id, "Cette demande")?;
-    complement::take(&ctx.db, &user.principal, &user.actor(), id, true)
-        .await
-        .map_err(take_error)?;
-    Ok(StatusCode::NO_CONTENT)
+    take_or_release(&ctx, &user, &id, true).await
 }
 
 #[utoipa::path(
@@ -325,12 +331,7 @@ pub async fn release(
     user: AdminUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    user.require(Role::Reviewer)?;
-    let id = id_of(&id, "Cette demande")?;
-    complement::take(&ctx.db, &user.principal, &user.actor(), id, false)
-        .await
-        .map_err(take_error)?;
-    Ok(StatusCode::NO_CONTENT)
+    take_or_release(&ctx, &user, &id, false).await
 }
 
 /// The reason of a right exercised, or 422 naming the field.
