@@ -303,7 +303,10 @@ pub(crate) fn sent_columns(
         ("email_key", valid.email.as_str().to_lowercase().into()),
         ("organisation_kind", valid.organisation_kind.code().into()),
         ("siren", valid.siren.as_str().into()),
-        ("siret", text(valid.siret.as_ref().map(|s| s.as_str()))),
+        (
+            "siret",
+            text(valid.siret.as_ref().map(app::domain::Siret::as_str)),
+        ),
         ("company_name", company.name.as_str().into()),
         (
             "company_name_source",
