@@ -29,18 +29,37 @@ if [ "${#packages[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
 fi
 
-# Tools build in their own target directory: installing them never waits on, nor rebuilds, the project's.
+# Tools build in target directories of their own: installing them never waits on, nor rebuilds, the project's.
 tools_target="${CARGO_TARGET_DIR}-tools"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+jobs=()
 # The CLI must equal the wasm-bindgen crate pinned in Cargo.toml, byte for byte.
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  CARGO_TARGET_DIR="$tools_target/wasm-bindgen" RUSTFLAGS= \
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force &
+  jobs+=($!)
 fi
 if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
   # Its own profile asks for fat LTO in one codegen unit (~28 minutes on two cores); a build tool needs neither.
-  CARGO_TARGET_DIR="$tools_target" RUSTFLAGS= CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --force
+  CARGO_TARGET_DIR="$tools_target/cargo-leptos" RUSTFLAGS= CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --force &
+  jobs+=($!)
 fi
+# On a first run the tools are most of the wait, and their builds leave a core idle for long stretches (a link,
+# a long single-crate compile): the project's own build, which needs no tool, runs beside them — the server's
+# release build for `run` (with the flags and output name cargo-leptos gives it, so that its build finds it
+# done), the tests' build for `test`. Its failure is not this script's: the real build says it again.
+prebuild=""
+if [ "${#jobs[@]}" -gt 0 ] && [ "$mode" != bench ]; then
+  prebuild="$(mktemp)"
+  if [ "$mode" = run ]; then
+    cargo build --locked --package=server --bin=server --profile=server-release >"$prebuild" 2>&1 &
+  else
+    cargo test --workspace --locked --no-run >"$prebuild" 2>&1 &
+  fi
+  prebuild_pid=$!
+fi
+for job in "${jobs[@]}"; do wait "$job"; done
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # --ignore-scripts: the DSFR's install script expects a project generator we do not use.
   npm ci --ignore-scripts --no-audit --no-fund
@@ -64,4 +83,9 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
     for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   fi
+fi
+
+if [ -n "$prebuild" ]; then
+  wait "$prebuild_pid" || { echo "the build run beside the tools' installs failed (the build itself will say why):" >&2; tail -n 20 "$prebuild" >&2; }
+  rm -f "$prebuild"
 fi

@@ -120,6 +120,8 @@ test("a reviewer asks for a lasting phone number, the applicant corrects it, the
   await expect(page.getByRole("button", { name: "Envoyer ma demande complétée" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.locator("#follow-status")).toHaveText("Complétée");
+  // The focus goes to the new status, which a screen reader then reads.
+  await expect(page.locator("#follow-status")).toBeFocused();
   await expect(page.locator(".follow-steps")).toContainText("Demande complétée");
   await checkPage(page);
 

@@ -151,11 +151,11 @@ fn Request(
     view! {
         <p class="fr-text--lg">
             "Référence " <strong>{view.reference.clone()}</strong> ", envoyée le " {dates::date_time(view.created_at)} " : "
-            <span class=badge_class id="follow-status">{status.label()}</span>
+            <span class=badge_class id="follow-status" tabindex="-1">{status.label()}</span>
         </p>
-        <div class="fr-callout fr-mb-4w">
-            <h2 class="fr-callout__title fr-h5">"Et ensuite ?"</h2>
-            <p class="fr-callout__text">{next_step(&view)}</p>
+        <div class="fr-alert fr-alert--info fr-mb-4w" id="next-step">
+            <h2 class="fr-alert__title">"Et ensuite ?"</h2>
+            <p>{next_step(&view)}</p>
             {action.map(|(href, label)| view! { <p class="fr-mt-2w"><a class="fr-btn fr-btn--secondary" href=href>{label}</a></p> })}
         </div>
         {(!reasons.is_empty() || refusal_message.is_some()).then(|| view! {

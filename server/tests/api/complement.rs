@@ -542,3 +542,38 @@ async fn a_reviewer_takes_a_request_and_the_others_see_it(backend: Backend) {
     assert!(taken_by(page).is_null(), "a decided request is nobody's");
 }
 on_both_databases!(a_reviewer_takes_a_request_and_the_others_see_it);
+
+async fn a_completion_and_a_withdrawal_at_once_give_one_outcome(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let reviewer = app.admin("instructeur", "reviewer").await;
+    for round in 0..3 {
+        let who = format!("double{round}");
+        let id = app.submit_as(&who, "Marie", "Test").await;
+        let (status, _) = ask(&app, &reviewer, id, json!({ "message": "Précisez." })).await;
+        assert_eq!(status, 200);
+        let key = follow_key(&app.email(&who), "à compléter", 2).await;
+        let mut form = app.request(&who);
+        form["phone_number"] = json!("01 45 67 89 10");
+        let complete = post(
+            &app,
+            "/api/v1/follow/complete",
+            json!({ "key": key, "request": form, "answer": "Voici." }),
+        );
+        let withdraw = post(&app, "/api/v1/follow/withdraw", json!({ "key": key }));
+        let ((completed, _), (withdrawn, _)) = tokio::join!(complete, withdraw);
+        // A completed request may still be withdrawn: the withdrawal always wins, before or after the
+        // completion; a withdrawn request is never completed back into the queue.
+        assert_eq!(withdrawn, 200, "round {round}");
+        assert!(matches!(completed, 200 | 409), "round {round}: {completed}");
+        assert_eq!(status_of(&app, id).await, "withdrawn", "round {round}");
+        let (answers,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM registration_messages WHERE registration_id = $1 AND author = 'applicant'",
+        )
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("answers");
+        assert_eq!(answers, i64::from(completed == 200), "round {round}");
+    }
+}
+on_both_databases!(a_completion_and_a_withdrawal_at_once_give_one_outcome);
