@@ -41,8 +41,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
 fi
 if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
   # Its own profile asks for fat LTO in one codegen unit (~28 minutes on two cores); a build tool needs neither.
+  # Most of it (a JavaScript minifier, a project generator, a dev server) does little in a build: compiled
+  # without optimisation, but for the crates that work on the build's files, megabytes each time (brotli and
+  # gzip, the WebAssembly splitting, the hashes).
+  optimised=(brotli brotli-decompressor alloc-no-stdlib alloc-stdlib flate2 miniz_oxide libflate libflate_lz77 adler2
+    adler32 crc32fast dary_heap core2 wasm_split_cli_support wasmparser wasm-encoder gimli md-5 seahash)
+  profile=(--config profile.release.opt-level=0)
+  for crate in "${optimised[@]}"; do profile+=(--config "profile.release.package.$crate.opt-level=3"); done
   CARGO_TARGET_DIR="$tools_target/cargo-leptos" RUSTFLAGS= CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --force &
+    cargo "${profile[@]}" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --force &
   jobs+=($!)
 fi
 # On a first run the tools are most of the wait, and their builds leave a core idle for long stretches (a link,
