@@ -1,19 +1,5 @@
 import { test, expect, checkPage } from "./fixtures";
-
-const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
-
-/** The emails to `address` whose subject holds `subject`, once at least `count` arrived. */
-async function emailsTo(address: string, subject: string, count = 1): Promise<any[]> {
-  for (let i = 0; i < 80; i++) {
-    const all = await (await fetch(`${maildev}/api/email`)).json();
-    const mine = all.filter(
-      (m: any) => m.to.some((t: any) => t.address === address) && String(m.subject).includes(subject),
-    );
-    if (mine.length >= count) return mine;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return [];
-}
+import { emailsTo, followLink } from "./mail";
 
 test("an applicant follows the request from the email's link, then withdraws it", async ({ page }) => {
   const email = `suivi-${Date.now()}@exemple-e2e.fr`;
@@ -33,12 +19,11 @@ test("an applicant follows the request from the email's link, then withdraws it"
   });
   expect(sent.status()).toBe(202);
   const [acknowledgement] = await emailsTo(email, "transmise");
-  const link = String(acknowledgement.text).match(/http\S+\/demande\/suivi#cle=[A-Za-z0-9_-]+/);
-  expect(link, acknowledgement.text).not.toBeNull();
+  const link = followLink(acknowledgement);
 
   // The link: the reference, the status, the steps, what was sent.
   const wasm = page.waitForResponse((r) => r.url().endsWith(".wasm") && r.ok());
-  await page.goto(link![0]);
+  await page.goto(link);
   await wasm;
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Suivre ma demande de compte API");
   await expect(page.locator("#follow-status")).toHaveText("En attente");

@@ -2,32 +2,11 @@ import { Page } from "@playwright/test";
 
 import { test, expect, checkPage, watch } from "./fixtures";
 import { reviewerPassword } from "../playwright.config";
+import { emailsTo, followLink } from "./mail";
 
 // A reviewer asks for a lasting phone number instead of refusing; the applicant corrects it from the email's
 // link; the reviewer sees the change and validates. Runs last (files in name order): the requests of the other
 // journeys keep their course.
-const maildev = process.env.GEODAE_TEST_MAILDEV_URL ?? "http://127.0.0.1:1080";
-
-/** The emails to `address` whose subject holds `subject`, once at least `count` arrived. */
-async function emailsTo(address: string, subject: string, count = 1): Promise<any[]> {
-  for (let i = 0; i < 80; i++) {
-    const all = await (await fetch(`${maildev}/api/email`)).json();
-    const mine = all.filter(
-      (m: any) => m.to.some((t: any) => t.address === address) && String(m.subject).includes(subject),
-    );
-    if (mine.length >= count) return mine;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return [];
-}
-
-/** The private follow link of an email. */
-function followLink(email: any): string {
-  const link = String(email.text).match(/http\S+\/demande\/suivi#cle=[A-Za-z0-9_-]+/);
-  expect(link, email.text).not.toBeNull();
-  return link![0];
-}
-
 async function openFollowPage(page: Page, link: string) {
   // A link differing from the address shown by its fragment only would not load the page again.
   await page.goto("about:blank");

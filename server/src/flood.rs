@@ -11,10 +11,12 @@
 #![warn(missing_docs)]
 
 use std::fmt;
+use std::future::Future;
 use std::str::FromStr;
 
 use sqlx::{Any, AnyConnection};
 
+use crate::AppContext;
 use crate::store::now_ms;
 
 /// `max` uses per `window_ms`, written `20/h`, `60/min`, `5/s`, `500/j`.
@@ -365,6 +367,32 @@ fn over(rate: Rate, scope: Scope, window_start: i64, hits: i64, now: i64) -> Opt
         scope,
         retry_after_s: ((end - now) + 999) / 1000,
     })
+}
+
+/// An email asked without a session (a password or follow link, an identifiant): counts the use against the
+/// recovery allowance, then runs `work` after the answer (a failure is logged with its cause, in the request's
+/// span: with its id), so that the answer is the same whether there is an email to send or not.
+pub async fn answer_first<F, Fut>(
+    ctx: &AppContext,
+    address: &str,
+    what: &'static str,
+    work: F,
+) -> Result<(), FloodError>
+where
+    F: FnOnce(AppContext) -> Fut + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    spend(&ctx.db, &ctx.config.flood, Action::Recovery, address).await?;
+    let ctx = ctx.clone();
+    tokio::spawn(tracing::Instrument::instrument(
+        async move {
+            if let Err(error) = work(ctx).await {
+                tracing::error!(error = format!("{error:#}"), "cannot {what}");
+            }
+        },
+        tracing::Span::current(),
+    ));
+    Ok(())
 }
 
 #[cfg(test)]

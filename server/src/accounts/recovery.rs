@@ -3,13 +3,11 @@
 //! whether the address or the link has an account or not, and its work is done after the answer (what it
 //! finds would otherwise show in the answer's time). Sending is also limited per account.
 
-use std::future::Future;
-
 use anyhow::Context;
 
 use super::password_link::{self, Holder};
 use crate::AppContext;
-use crate::flood::{self, Action, FloodError, Rate, Refused, Scope};
+use crate::flood::{self, FloodError, Rate, Refused, Scope};
 use crate::mail::{outbox, templates};
 use crate::store::Db;
 
@@ -70,13 +68,14 @@ pub async fn forgot_password(
     email: String,
     address: &str,
 ) -> Result<(), RecoveryError> {
-    answer_first(
+    flood::answer_first(
         ctx,
         address,
         "send a password link",
         move |ctx| async move { send_password_link(&ctx, &email).await },
     )
     .await
+    .map_err(RecoveryError::from)
 }
 
 /// "Identifiant oublié" from the client `address`: the identifiant by email, if an active account has this
@@ -86,50 +85,31 @@ pub async fn forgot_login(
     email: String,
     address: &str,
 ) -> Result<(), RecoveryError> {
-    answer_first(ctx, address, "send an identifiant", move |ctx| async move {
+    flood::answer_first(ctx, address, "send an identifiant", move |ctx| async move {
         send_login(&ctx, &email).await
     })
     .await
+    .map_err(RecoveryError::from)
 }
 
 /// A new password link from the client `address`, for the account of an expired or used one.
 pub async fn renew(ctx: &AppContext, token: String, address: &str) -> Result<(), RecoveryError> {
-    answer_first(ctx, address, "renew a link", move |ctx| async move {
+    flood::answer_first(ctx, address, "renew a link", move |ctx| async move {
         password_link::renew(&ctx, &token).await
     })
     .await
+    .map_err(RecoveryError::from)
 }
 
-/// Counts the use against the flood limit, then runs `work` after the answer (a failure is logged with its
-/// cause, in the request's span: with its id).
-pub(crate) async fn answer_first<F, Fut>(
-    ctx: &AppContext,
-    address: &str,
-    what: &'static str,
-    work: F,
-) -> Result<(), RecoveryError>
-where
-    F: FnOnce(AppContext) -> Fut + Send + 'static,
-    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
-{
-    flood::spend(&ctx.db, &ctx.config.flood, Action::Recovery, address)
-        .await
-        .map_err(|error| match error {
-            FloodError::Refused(refused) => RecoveryError::Flooded(refused),
+impl From<FloodError> for RecoveryError {
+    fn from(error: FloodError) -> Self {
+        match error {
+            FloodError::Refused(refused) => Self::Flooded(refused),
             FloodError::Internal(error) => {
-                RecoveryError::Internal(anyhow::Error::new(error).context("cannot count the use"))
+                Self::Internal(anyhow::Error::new(error).context("cannot count the use"))
             }
-        })?;
-    let ctx = ctx.clone();
-    tokio::spawn(tracing::Instrument::instrument(
-        async move {
-            if let Err(error) = work(ctx).await {
-                tracing::error!(error = format!("{error:#}"), "cannot {what}");
-            }
-        },
-        tracing::Span::current(),
-    ));
-    Ok(())
+        }
+    }
 }
 
 /// A link to the password page, if an active account has this address.

@@ -8,6 +8,9 @@ use sqlx::{Any, AnyConnection};
 
 use crate::store::Db;
 
+/// Longest text of a reviewer's message (a refusal's, a request for a complement's) or of an applicant's answer.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
 /// The actor of the applicant's own events.
 pub const APPLICANT: &str = "demandeur";
 /// The actor of the server's own events (the register checked again).
@@ -53,6 +56,33 @@ pub async fn history(db: &Db, registration_id: i64) -> anyhow::Result<Vec<Histor
             detail: event.detail,
         })
         .collect())
+}
+
+/// Records a message of the exchange, in the caller's transaction.
+pub async fn record_message(
+    conn: &mut AnyConnection,
+    registration_id: i64,
+    at: i64,
+    author: ExchangeAuthor,
+    actor: &str,
+    body: &str,
+    changes: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Any>(
+        "INSERT INTO registration_messages (registration_id, at, author, actor, body, changes) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(registration_id)
+    .bind(at)
+    .bind(match author {
+        ExchangeAuthor::Reviewer => "reviewer",
+        ExchangeAuthor::Applicant => "applicant",
+    })
+    .bind(actor)
+    .bind(body)
+    .bind(changes)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// A request's exchange between reviewers and applicant, oldest first; the reviewers' identifiants are left

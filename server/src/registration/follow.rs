@@ -16,16 +16,14 @@ use app::domain::dates::DAY_MS;
 use app::domain::{Field, FieldErrors, OrganisationKind, PhoneNumber};
 use sqlx::{Any, AnyConnection};
 
-use super::events;
+use super::events::{self, MAX_MESSAGE_CHARS, record_message};
+use super::prefill::REAPPLY_LINK_DAYS;
 use crate::AppContext;
-use crate::accounts::recovery::{self, RecoveryError};
 use crate::audit::{self, Actor, AuditAction, Target};
 use crate::auth::token;
 use crate::flood::{self, FloodError, Rate, Refused, Scope};
 use crate::links;
 use crate::mail::{outbox, templates};
-use crate::review::complement::record_message;
-use crate::review::decide::{MAX_MESSAGE_CHARS, REAPPLY_LINK_DAYS};
 use crate::store::{Db, Sql, decoded, now_ms};
 
 /// The follow page.
@@ -365,8 +363,8 @@ const LINKS_PER_REQUEST: Rate = Rate::per_hour(3);
 /// « J'ai perdu le lien » from the client `address`: a new follow link by email to the latest request sent
 /// with this address whose data is kept. Answered at once and the same whether there is one or not (counted
 /// against the flood limit of the emails asked without a session); at most a few an hour per request.
-pub async fn lost(ctx: &AppContext, email: String, address: &str) -> Result<(), RecoveryError> {
-    recovery::answer_first(ctx, address, "send a follow link", move |ctx| async move {
+pub async fn lost(ctx: &AppContext, email: String, address: &str) -> Result<(), FloodError> {
+    flood::answer_first(ctx, address, "send a follow link", move |ctx| async move {
         send_again(&ctx, &email).await
     })
     .await
@@ -562,14 +560,6 @@ pub async fn complete(
         Err(super::SubmitError::Internal(error)) => return Err(FollowError::Internal(error)),
     };
     let email_key = valid.email.as_str().to_lowercase();
-    let address_taken = || {
-        let mut errors = FieldErrors::default();
-        errors.insert(
-            Field::Email,
-            "Cette adresse ne peut pas être utilisée pour cette demande : indiquez-en une autre, ou gardez celle de votre demande.",
-        );
-        FollowError::Validation(errors)
-    };
     if email_key != stored.email_key {
         let registered: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
@@ -598,6 +588,49 @@ pub async fn complete(
         .push(" WHERE id = ")
         .bind(id)
         .push(" AND status = 'complement'");
+    // On SQLite a write that meets another one at the same moment may be told « database is locked » at once
+    // (its snapshot is older than the other's commit): it is tried again, from its conditional update.
+    let mut attempt = 0;
+    loop {
+        match write_completion(ctx, id, update.clone(), &changed, answer, address, now).await {
+            Err(FollowError::Internal(error)) if attempt < 5 && is_busy(&error) => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+            }
+            outcome => break outcome?,
+        }
+    }
+    view_of(ctx, id).await
+}
+
+/// The completion's new address is an account's or another open request's.
+fn address_taken() -> FollowError {
+    let mut errors = FieldErrors::default();
+    errors.insert(
+        Field::Email,
+        "Cette adresse ne peut pas être utilisée pour cette demande : indiquez-en une autre, ou gardez celle de votre demande.",
+    );
+    FollowError::Validation(errors)
+}
+
+/// Whether a failure is SQLite's « database is locked », which the same write may meet no more when tried again.
+fn is_busy(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<sqlx::Error>()
+        .and_then(|e| e.as_database_error())
+        .is_some_and(|e| e.message().contains("database is locked"))
+}
+
+/// The completion's rows, in one transaction starting with its conditional update.
+async fn write_completion(
+    ctx: &AppContext,
+    id: i64,
+    update: Sql,
+    changed: &[(String, String, String)],
+    answer: &str,
+    address: &str,
+    now: i64,
+) -> Result<(), FollowError> {
     let mut tx = ctx.db.pool.begin().await?;
     // The first statement: the write lock (SQLite) or the row lock (PostgreSQL) before anything is read.
     let updated = update.query().execute(&mut *tx).await;
@@ -654,5 +687,5 @@ pub async fn complete(
     )
     .await?;
     tx.commit().await?;
-    view_of(ctx, id).await
+    Ok(())
 }

@@ -8,6 +8,9 @@ use crate::AppContext;
 use crate::links::{self, LinkError};
 use crate::store::now_ms;
 
+/// How long a re-application link from a refusal email works.
+pub const REAPPLY_LINK_DAYS: i64 = 30;
+
 /// What the signed re-application link is for.
 pub const LINK_PURPOSE: &str = "reprise";
 

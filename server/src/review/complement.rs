@@ -13,13 +13,15 @@ use app::api::admin::{Decided, ExchangeAuthor, RequestStatus};
 use app::domain::dates::{self, DAY_MS};
 use sqlx::{Any, AnyConnection};
 
-use super::decide::{DecideError, MAX_MESSAGE_CHARS, why_not};
+use super::decide::{DecideError, why_not};
 use super::reasons::{self, ReadyMade, ReasonError};
 use crate::AppContext;
 use crate::admins::Admin;
 use crate::audit::{self, Actor, AuditAction, Target};
 use crate::mail::{outbox, templates};
-use crate::registration::{events, follow};
+use crate::registration::events::MAX_MESSAGE_CHARS;
+use crate::registration::events::{self, record_message};
+use crate::registration::follow;
 use crate::store::{Db, now_ms};
 
 /// The applicant of a request, for its emails.
@@ -47,33 +49,6 @@ fn message_of(bodies: &[String], own: &str) -> String {
         parts.push(own);
     }
     parts.join("\n\n")
-}
-
-/// Records a message of the exchange, in the caller's transaction.
-pub(crate) async fn record_message(
-    conn: &mut AnyConnection,
-    registration_id: i64,
-    at: i64,
-    author: ExchangeAuthor,
-    actor: &str,
-    body: &str,
-    changes: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query::<Any>(
-        "INSERT INTO registration_messages (registration_id, at, author, actor, body, changes) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(registration_id)
-    .bind(at)
-    .bind(match author {
-        ExchangeAuthor::Reviewer => "reviewer",
-        ExchangeAuthor::Applicant => "applicant",
-    })
-    .bind(actor)
-    .bind(body)
-    .bind(changes)
-    .execute(conn)
-    .await
-    .map(|_| ())
 }
 
 /// The day a request for a complement asked at `asked_at` closes, in words.

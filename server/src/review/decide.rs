@@ -14,13 +14,9 @@ use crate::admins::Admin;
 use crate::audit::{self, Actor, AuditAction, Target};
 use crate::links;
 use crate::mail::{outbox, templates};
-use crate::registration::events;
+use crate::registration::events::{self, MAX_MESSAGE_CHARS};
+use crate::registration::prefill::REAPPLY_LINK_DAYS;
 use crate::store::{decoded, is_unique_violation, now_ms};
-
-/// How long a re-application link from a refusal email works.
-pub const REAPPLY_LINK_DAYS: i64 = 30;
-/// Longest free text of a refusal.
-pub const MAX_MESSAGE_CHARS: usize = 2000;
 
 /// Why a decision was not taken.
 #[derive(Debug, thiserror::Error)]
