@@ -98,14 +98,7 @@ pub async fn complement_messages(
     State(ctx): State<AppContext>,
     user: AdminUser,
 ) -> Result<Json<Vec<RefusalReason>>, ApiError> {
-    reasons::list(
-        &ctx,
-        ReadyMade::Complement,
-        user.principal.role == Role::Admin,
-    )
-    .await
-    .map(Json)
-    .map_err(ApiError::Internal)
+    list(&ctx, &user, ReadyMade::Complement).await
 }
 
 #[utoipa::path(

@@ -168,43 +168,52 @@ pub struct Complement<'a> {
 
 /// A reviewer asks the applicant to complete the request.
 pub fn complement_asked(c: &Complement<'_>) -> Email {
-    email(
+    complement_email(
         MailKind::ComplementAsked,
-        c.to,
+        c,
         format!(
             "Géo'DAE : votre demande de compte API est à compléter (référence {})",
             c.reference
         ),
-        &[
-            hello(c.first_name, c.last_name),
-            Block::Para(vec![
-                text("Un administrateur a examiné votre demande de compte API "),
-                strong(c.reference),
-                text(" et vous demande de la compléter avant de pouvoir la valider :"),
-            ]),
-            Block::Quote(c.message.to_string()),
-            complement_link(c),
-            questions(", en rappelant la référence de votre demande."),
+        vec![
+            text("Un administrateur a examiné votre demande de compte API "),
+            strong(c.reference),
+            text(" et vous demande de la compléter avant de pouvoir la valider :"),
         ],
     )
 }
 
 /// The request for a complement, recalled once when no answer came.
 pub fn complement_reminder(c: &Complement<'_>) -> Email {
-    email(
+    complement_email(
         MailKind::ComplementReminder,
-        c.to,
+        c,
         format!(
             "Géo'DAE : rappel, votre demande de compte API attend un complément (référence {})",
             c.reference
         ),
+        vec![
+            text("Votre demande de compte API "),
+            strong(c.reference),
+            text(" attend toujours le complément demandé par un administrateur :"),
+        ],
+    )
+}
+
+/// The emails of a request for a complement: `lead`, the reviewer's message, how to complete and until when.
+fn complement_email(
+    kind: MailKind,
+    c: &Complement<'_>,
+    subject: String,
+    lead: Vec<Inline>,
+) -> Email {
+    email(
+        kind,
+        c.to,
+        subject,
         &[
             hello(c.first_name, c.last_name),
-            Block::Para(vec![
-                text("Votre demande de compte API "),
-                strong(c.reference),
-                text(" attend toujours le complément demandé par un administrateur :"),
-            ]),
+            Block::Para(lead),
             Block::Quote(c.message.to_string()),
             complement_link(c),
             questions(", en rappelant la référence de votre demande."),
