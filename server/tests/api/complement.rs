@@ -577,3 +577,42 @@ async fn a_completion_and_a_withdrawal_at_once_give_one_outcome(backend: Backend
     }
 }
 on_both_databases!(a_completion_and_a_withdrawal_at_once_give_one_outcome);
+
+async fn completions_in_a_loop_are_refused_past_ten_an_hour(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let reviewer = app.admin("instructeur", "reviewer").await;
+    let id = app.submit_as("boucle", "Marie", "Test").await;
+    let (status, _) = ask(&app, &reviewer, id, json!({ "message": "Précisez." })).await;
+    assert_eq!(status, 200);
+    let key = follow_key(&app.email("boucle"), "à compléter", 2).await;
+    let mut form = app.request("boucle");
+    form["phone_number"] = json!("12");
+    // Each attempt counts, a wrong one too: ten an hour per request, whatever the address.
+    for attempt in 0..10 {
+        let (status, _) = post(
+            &app,
+            "/api/v1/follow/complete",
+            json!({ "key": key, "request": form, "answer": "" }),
+        )
+        .await;
+        assert_eq!(status, 422, "attempt {attempt}");
+    }
+    form["phone_number"] = json!("01 45 67 89 10");
+    let (status, body) = post(
+        &app,
+        "/api/v1/follow/complete",
+        json!({ "key": key, "request": form, "answer": "Voici." }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{body}"
+    );
+    assert_eq!(
+        status_of(&app, id).await,
+        "complement",
+        "nothing written past the limit"
+    );
+}
+on_both_databases!(completions_in_a_loop_are_refused_past_ten_an_hour);
