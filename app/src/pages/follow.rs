@@ -217,7 +217,7 @@ fn Complete(
     followed: RwSignal<Followed>,
 ) -> impl IntoView {
     let state = FormState::new();
-    state.data.set(form);
+    state.load(&form);
     state.touched.set(Field::ALL.into_iter().collect());
     let answer = RwSignal::new(String::new());
     let summary = RwSignal::new(Vec::<(Field, String)>::new());
@@ -242,11 +242,7 @@ fn Complete(
             return;
         }
         set_busy.set(true);
-        let (key, request, text) = (
-            secret.get_value(),
-            state.data.get_untracked(),
-            answer.get_untracked(),
-        );
+        let (key, request, text) = (secret.get_value(), state.request(), answer.get_untracked());
         spawn_local(async move {
             match client::follow::complete(&key, &request, &text).await {
                 Ok(view) => {

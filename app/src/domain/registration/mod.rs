@@ -60,6 +60,23 @@ impl Field {
         }
     }
 
+    /// The fields whose text decides this one's error ([`RawRegistration::error`]): its own, and the SIREN for the
+    /// SIRET (which must begin with it), the prefix for the number (which it reads by).
+    pub fn reads(self) -> &'static [Field] {
+        match self {
+            Self::Profile => &[Self::Profile],
+            Self::LastName => &[Self::LastName],
+            Self::FirstName => &[Self::FirstName],
+            Self::Email => &[Self::Email],
+            Self::OrganisationKind => &[Self::OrganisationKind],
+            Self::Siren => &[Self::Siren],
+            Self::Siret => &[Self::Siren, Self::Siret],
+            Self::CompanyName => &[Self::CompanyName],
+            Self::PhonePrefix => &[Self::PhonePrefix],
+            Self::PhoneNumber => &[Self::PhonePrefix, Self::PhoneNumber],
+        }
+    }
+
     /// The label of the form, as in the guide.
     pub fn label(self) -> &'static str {
         match self {
@@ -92,6 +109,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The value parsed, or `None` with its error kept under `field`.
+    fn take<T>(&mut self, field: Field, parsed: Result<T, String>) -> Option<T> {
+        parsed.map_err(|e| self.insert(field, e)).ok()
     }
 }
 
@@ -154,47 +176,17 @@ impl RawRegistration<'_> {
     /// Parses every field; returns all the errors at once.
     pub fn parse(&self) -> Result<ValidRegistration, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let profile = Profile::from_code(self.profile.trim());
-        if profile.is_none() {
-            errors.insert(Field::Profile, "Sélectionnez le profil « API ».");
-        }
-        let last_name = PersonName::parse(self.last_name, NamePart::Last)
-            .map_err(|e| errors.insert(Field::LastName, e));
-        let first_name = PersonName::parse(self.first_name, NamePart::First)
-            .map_err(|e| errors.insert(Field::FirstName, e));
-        let email = Email::parse(self.email).map_err(|e| errors.insert(Field::Email, e));
-        let organisation_kind = OrganisationKind::from_code(self.organisation_kind.trim());
-        if organisation_kind.is_none() {
-            errors.insert(
-                Field::OrganisationKind,
-                "Sélectionnez le type de structure dans la liste.",
-            );
-        }
-        let siren = Siren::parse(self.siren).map_err(|e| errors.insert(Field::Siren, e));
-        let siret = match self.siret.trim() {
-            "" => Ok(None),
-            typed => Siret::parse(typed)
-                .and_then(|siret| match &siren {
-                    Ok(siren) => siret.belongs_to(siren).map(|()| siret),
-                    Err(()) => Ok(siret),
-                })
-                .map(Some)
-                .map_err(|e| errors.insert(Field::Siret, e)),
-        };
-        let company_name =
-            parse_company_name(self.company_name).map_err(|e| errors.insert(Field::CompanyName, e));
-        let prefix = PhonePrefix::from_code(self.phone_prefix);
-        let phone = match prefix {
-            None => {
-                errors.insert(
-                    Field::PhonePrefix,
-                    "Sélectionnez l'indicatif de votre numéro de téléphone.",
-                );
-                Err(())
-            }
-            Some(prefix) => PhoneNumber::parse(prefix, self.phone_number)
-                .map_err(|e| errors.insert(Field::PhoneNumber, e)),
-        };
+        let profile = errors.take(Field::Profile, self.profile());
+        let last_name = errors.take(Field::LastName, self.person(NamePart::Last));
+        let first_name = errors.take(Field::FirstName, self.person(NamePart::First));
+        let email = errors.take(Field::Email, self.email());
+        let organisation_kind = errors.take(Field::OrganisationKind, self.organisation_kind());
+        let siren = errors.take(Field::Siren, self.siren());
+        let siret = errors.take(Field::Siret, self.siret());
+        let company_name = errors.take(Field::CompanyName, self.company_name());
+        let phone = errors
+            .take(Field::PhonePrefix, self.phone_prefix())
+            .and_then(|prefix| errors.take(Field::PhoneNumber, self.phone(prefix)));
 
         match (
             profile,
@@ -209,14 +201,14 @@ impl RawRegistration<'_> {
         ) {
             (
                 Some(profile),
-                Ok(last_name),
-                Ok(first_name),
-                Ok(email),
+                Some(last_name),
+                Some(first_name),
+                Some(email),
                 Some(organisation_kind),
-                Ok(siren),
-                Ok(siret),
-                Ok(company_name),
-                Ok(phone),
+                Some(siren),
+                Some(siret),
+                Some(company_name),
+                Some(phone),
             ) if errors.is_empty() => {
                 let warnings = warnings(&last_name, &first_name, &email);
                 Ok(ValidRegistration {
@@ -234,6 +226,79 @@ impl RawRegistration<'_> {
             }
             _ => Err(errors),
         }
+    }
+
+    /// The error of one field, the one [`parse`](Self::parse) reports for it, worked out from the texts of
+    /// [`Field::reads`] alone: the browser checks the field being typed without parsing the whole form.
+    pub fn error(&self, field: Field) -> Option<String> {
+        match field {
+            Field::Profile => self.profile().err(),
+            Field::LastName => self.person(NamePart::Last).err(),
+            Field::FirstName => self.person(NamePart::First).err(),
+            Field::Email => self.email().err(),
+            Field::OrganisationKind => self.organisation_kind().err(),
+            Field::Siren => self.siren().err(),
+            Field::Siret => self.siret().err(),
+            Field::CompanyName => self.company_name().err(),
+            Field::PhonePrefix => self.phone_prefix().err(),
+            // Without a known prefix the number cannot be read: the prefix carries the error.
+            Field::PhoneNumber => self
+                .phone_prefix()
+                .ok()
+                .and_then(|prefix| self.phone(prefix).err()),
+        }
+    }
+
+    fn profile(&self) -> Result<Profile, String> {
+        Profile::from_code(self.profile.trim())
+            .ok_or_else(|| "Sélectionnez le profil « API ».".to_string())
+    }
+
+    fn person(&self, part: NamePart) -> Result<PersonName, String> {
+        let typed = match part {
+            NamePart::Last => self.last_name,
+            NamePart::First => self.first_name,
+        };
+        PersonName::parse(typed, part).map_err(|e| e.to_string())
+    }
+
+    fn email(&self) -> Result<Email, String> {
+        Email::parse(self.email).map_err(|e| e.to_string())
+    }
+
+    fn organisation_kind(&self) -> Result<OrganisationKind, String> {
+        OrganisationKind::from_code(self.organisation_kind.trim())
+            .ok_or_else(|| "Sélectionnez le type de structure dans la liste.".to_string())
+    }
+
+    fn siren(&self) -> Result<Siren, String> {
+        Siren::parse(self.siren).map_err(|e| e.to_string())
+    }
+
+    /// Optional; when the SIREN is valid, it must begin with it.
+    fn siret(&self) -> Result<Option<Siret>, String> {
+        let typed = self.siret.trim();
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        let siret = Siret::parse(typed).map_err(|e| e.to_string())?;
+        if let Ok(siren) = Siren::parse(self.siren) {
+            siret.belongs_to(&siren).map_err(|e| e.to_string())?;
+        }
+        Ok(Some(siret))
+    }
+
+    fn company_name(&self) -> Result<Option<String>, String> {
+        parse_company_name(self.company_name)
+    }
+
+    fn phone_prefix(&self) -> Result<PhonePrefix, String> {
+        PhonePrefix::from_code(self.phone_prefix)
+            .ok_or_else(|| "Sélectionnez l'indicatif de votre numéro de téléphone.".to_string())
+    }
+
+    fn phone(&self, prefix: PhonePrefix) -> Result<PhoneNumber, String> {
+        PhoneNumber::parse(prefix, self.phone_number).map_err(|e| e.to_string())
     }
 
     /// The advice to show while typing, for the fields that parse.

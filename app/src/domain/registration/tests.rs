@@ -117,3 +117,66 @@ fn company_name_is_required_only_when_asked() {
     assert!(require_company_name(None).is_err());
     assert_eq!(require_company_name(Some("La Poste")), Ok("La Poste"));
 }
+
+/// The browser checks the field being typed alone: each field's error, worked out from the fields it reads and
+/// nothing else, is the one the whole form's parse reports.
+#[test]
+fn one_fields_error_is_the_whole_forms() {
+    let forms = [
+        valid(),
+        RawRegistration::default(),
+        RawRegistration {
+            profile: "exploitant",
+            last_name: "",
+            first_name: "J3an",
+            email: "contact",
+            organisation_kind: "autre",
+            siren: "356 000 000",
+            siret: "123",
+            company_name: "",
+            phone_prefix: "+33",
+            phone_number: "12",
+        },
+        RawRegistration {
+            siren: "356000000",
+            siret: "55208131766522",
+            phone_number: "0696 20 12 34",
+            ..valid()
+        },
+        RawRegistration {
+            siren: "12",
+            siret: "55208131766522",
+            phone_prefix: "+44",
+            phone_number: "0696 20 12 34",
+            company_name: "a\u{7}b",
+            ..valid()
+        },
+    ];
+    for form in forms {
+        let whole = form.parse().err().unwrap_or_default();
+        for field in Field::ALL {
+            // Only the texts the field reads: the others blank.
+            let request = crate::api::RegistrationRequest {
+                profile: form.profile.to_string(),
+                last_name: form.last_name.to_string(),
+                first_name: form.first_name.to_string(),
+                email: form.email.to_string(),
+                organisation_kind: form.organisation_kind.to_string(),
+                siren: form.siren.to_string(),
+                siret: form.siret.to_string(),
+                company_name: form.company_name.to_string(),
+                phone_prefix: form.phone_prefix.to_string(),
+                phone_number: form.phone_number.to_string(),
+            };
+            let mut alone = crate::api::RegistrationRequest::default();
+            for read in field.reads() {
+                *alone.get_mut(*read) = request.get(*read).to_string();
+            }
+            assert_eq!(
+                alone.raw().error(field).as_deref(),
+                whole.get(field),
+                "{field:?} in {form:?}"
+            );
+        }
+    }
+}

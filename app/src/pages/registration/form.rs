@@ -11,9 +11,13 @@ use crate::domain::registration::require_company_name;
 use crate::domain::siren::strip_spaces;
 use crate::domain::{Field, FieldErrors, PhonePrefix, Profile};
 
+/// The form's state. Each field's text is a signal of its own, and so is its error: a keystroke wakes the
+/// field typed in (and the one that reads it: the SIRET reads the SIREN, the number its prefix), not the
+/// whole form.
 #[derive(Clone, Copy)]
 pub struct FormState {
-    pub data: RwSignal<RegistrationRequest>,
+    /// The text of each field, in the order of [`Field::ALL`].
+    texts: [RwSignal<String>; 10],
     /// Fields the applicant has left at least once: their errors show while typing from then on.
     pub touched: RwSignal<BTreeSet<Field>>,
     /// Errors answered by the server, until the field changes.
@@ -21,8 +25,8 @@ pub struct FormState {
     pub register: RwSignal<Register>,
     /// Information under the SIREN/SIRET fields ("the spaces were removed").
     pub notices: RwSignal<BTreeMap<Field, String>>,
-    /// The form's errors and warnings, worked out once per change (not once per field that shows them).
-    errors: Memo<FieldErrors>,
+    /// Each field's error, worked out when a field it reads changes.
+    errors: [Memo<Option<String>>; 10],
     warnings: Memo<Vec<(Field, String)>>,
 }
 
@@ -36,17 +40,21 @@ pub fn blank() -> RegistrationRequest {
 
 impl FormState {
     pub fn new() -> Self {
-        let data = RwSignal::new(blank());
+        let start = blank();
+        let texts = Field::ALL.map(|field| RwSignal::new(start.get(field).to_string()));
         let register = RwSignal::new(Register::Idle);
         let state = Self {
-            data,
+            texts,
             touched: RwSignal::new(BTreeSet::new()),
             server_errors: RwSignal::new(BTreeMap::new()),
             register,
             notices: RwSignal::new(BTreeMap::new()),
-            errors: Memo::new(move |_| all_errors(&data.read(), &register.read())),
+            errors: Field::ALL.map(|field| Memo::new(move |_| error(texts, register, field))),
             warnings: Memo::new(move |_| {
-                data.with(|d| d.raw().warnings())
+                let typed = read(texts, &[Field::LastName, Field::FirstName, Field::Email]);
+                typed
+                    .raw()
+                    .warnings()
                     .into_iter()
                     .map(|(field, warning)| (field, warning.message(field)))
                     .collect()
@@ -61,8 +69,20 @@ impl FormState {
         state
     }
 
+    /// Fills the form with a request (a refused one to correct, one to complete).
+    pub fn load(&self, request: &RegistrationRequest) {
+        for field in Field::ALL {
+            self.set(field, request.get(field).to_string());
+        }
+    }
+
+    /// The form as typed, to send.
+    pub fn request(&self) -> RegistrationRequest {
+        read_untracked(self.texts, &Field::ALL)
+    }
+
     pub fn reset(&self) {
-        self.data.set(blank());
+        self.load(&blank());
         self.touched.set(BTreeSet::new());
         self.server_errors.set(BTreeMap::new());
         self.register.set(Register::Idle);
@@ -71,8 +91,7 @@ impl FormState {
 
     /// One field's text: it changes only when that field does.
     pub fn value(&self, field: Field) -> Signal<String> {
-        let data = self.data;
-        Memo::new(move |_| data.with(|d| d.get(field).to_string())).into()
+        self.texts[field as usize].into()
     }
 
     pub fn setter(&self, field: Field) -> Callback<String> {
@@ -81,8 +100,12 @@ impl FormState {
     }
 
     pub fn set(&self, field: Field, value: String) {
-        self.data.update(|d| *d.get_mut(field) = value);
-        // Only a change wakes what reads them: a keystroke would otherwise re-check every field's message.
+        // Only a change wakes what reads them.
+        self.texts[field as usize].maybe_update(|text| {
+            let changed = *text != value;
+            *text = value;
+            changed
+        });
         self.server_errors
             .maybe_update(|e| e.remove(&field).is_some());
         self.notices.maybe_update(|n| n.remove(&field).is_some());
@@ -93,7 +116,7 @@ impl FormState {
         let state = *self;
         Callback::new(move |()| {
             if matches!(field, Field::Siren | Field::Siret) {
-                let typed = state.data.with(|d| d.get(field).to_string());
+                let typed = state.texts[field as usize].get_untracked();
                 let compact = strip_spaces(&typed);
                 if compact != typed.trim()
                     && !compact.is_empty()
@@ -121,7 +144,13 @@ impl FormState {
 
     /// Every error of the form as it stands, including what the register said.
     pub fn errors(&self) -> FieldErrors {
-        self.errors.get()
+        let mut errors = FieldErrors::default();
+        for field in Field::ALL {
+            if let Some(e) = self.errors[field as usize].get_untracked() {
+                errors.insert(field, e);
+            }
+        }
+        errors
     }
 
     /// The error shown under `field` now.
@@ -132,15 +161,16 @@ impl FormState {
                 return Some(e);
             }
             let visible = state.touched.with(|t| t.contains(&field))
-                || state.data.with(|d| {
-                    eager(
-                        field,
-                        d.get(field),
-                        PhonePrefix::from_code(d.get(Field::PhonePrefix)),
-                    )
+                || state.texts[field as usize].with(|typed| {
+                    // Only the number's rule reads the prefix.
+                    let prefix = (field == Field::PhoneNumber).then(|| {
+                        state.texts[Field::PhonePrefix as usize]
+                            .with(|code| PhonePrefix::from_code(code))
+                    });
+                    eager(field, typed, prefix.flatten())
                 });
             if visible {
-                state.errors.with(|e| e.get(field).map(str::to_string))
+                state.errors[field as usize].get()
             } else {
                 None
             }
@@ -169,20 +199,47 @@ impl FormState {
     }
 }
 
-/// The form's errors, with what the register said about the SIREN typed.
-fn all_errors(d: &RegistrationRequest, register: &Register) -> FieldErrors {
-    let mut errors = d.raw().parse().err().unwrap_or_default();
-    if register.siren() == Some(d.siren.trim())
-        && let Some(e) = register.siren_error()
-    {
-        errors.insert(Field::Siren, e);
+/// The texts of `fields` (the others blank), read and watched.
+fn read(texts: [RwSignal<String>; 10], fields: &[Field]) -> RegistrationRequest {
+    let mut request = RegistrationRequest::default();
+    for field in fields {
+        *request.get_mut(*field) = texts[*field as usize].get();
     }
-    if register.name_is_typed()
-        && let Err(e) = require_company_name(Some(d.company_name.trim()))
-    {
-        errors.insert(Field::CompanyName, e);
+    request
+}
+
+fn read_untracked(texts: [RwSignal<String>; 10], fields: &[Field]) -> RegistrationRequest {
+    let mut request = RegistrationRequest::default();
+    for field in fields {
+        *request.get_mut(*field) = texts[*field as usize].get_untracked();
     }
-    errors
+    request
+}
+
+/// One field's error, with what the register said about the SIREN typed.
+fn error(
+    texts: [RwSignal<String>; 10],
+    register: RwSignal<Register>,
+    field: Field,
+) -> Option<String> {
+    let typed = read(texts, field.reads());
+    let error = typed.raw().error(field);
+    match field {
+        Field::Siren => error.or_else(|| {
+            register.with(|r| {
+                (r.siren() == Some(typed.siren.trim()))
+                    .then(|| r.siren_error())
+                    .flatten()
+            })
+        }),
+        Field::CompanyName => error.or_else(|| {
+            register
+                .with(Register::name_is_typed)
+                .then(|| require_company_name(Some(typed.company_name.trim())).err())
+                .flatten()
+        }),
+        _ => error,
+    }
 }
 
 /// Whether an error may show before the field is left: when more typing cannot mend it, or when the number

@@ -55,7 +55,7 @@ fn RegistrationForm() -> impl IntoView {
         spawn_local(async move {
             match reapplied(link).await {
                 Ok(previous) => {
-                    state.data.set(previous);
+                    state.load(&previous);
                     state.touched.set(Field::ALL.into_iter().collect());
                     set_reapply_notice.set(Some(Ok(
                         "Le formulaire reprend les informations de votre demande précédente : corrigez-les selon les motifs du refus, puis validez.".to_string(),
@@ -101,7 +101,7 @@ fn RegistrationForm() -> impl IntoView {
         if !errors.0.is_empty() {
             return;
         }
-        submit.dispatch_local(state.data.get_untracked());
+        submit.dispatch_local(state.request());
     };
 
     view! {
@@ -155,7 +155,7 @@ fn RegistrationForm() -> impl IntoView {
 pub(crate) fn RegistrationFields(state: FormState) -> impl IntoView {
     // Look the SIREN up as soon as it is complete and valid; ignore answers for a SIREN no longer typed.
     Effect::new(move |_| {
-        let typed = state.data.with(|d| d.siren.trim().to_string());
+        let typed = state.value(Field::Siren).with(|s| s.trim().to_string());
         let Ok(siren) = Siren::parse(&typed) else {
             if state.register.with_untracked(|r| *r != Register::Idle) {
                 state.register.set(Register::Idle);
@@ -172,7 +172,10 @@ pub(crate) fn RegistrationFields(state: FormState) -> impl IntoView {
         state.register.set(Register::Loading(siren.clone()));
         spawn_local(async move {
             let answer = client::lookup_siren(&siren).await;
-            if state.data.with_untracked(|d| d.siren.trim() == siren) {
+            if state
+                .value(Field::Siren)
+                .with_untracked(|s| s.trim() == siren)
+            {
                 state.register.set(Register::from_answer(siren, answer));
             }
         });
@@ -183,7 +186,7 @@ pub(crate) fn RegistrationFields(state: FormState) -> impl IntoView {
         state
             .register
             .with(|r| r.company_name().map(str::to_string))
-            .unwrap_or_else(|| state.data.with(|d| d.company_name.clone()))
+            .unwrap_or_else(|| state.value(Field::CompanyName).get())
     });
     let company_info =
         Signal::derive(move || state.register.with(|r| r.info().map(str::to_string)));
