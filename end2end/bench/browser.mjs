@@ -3,7 +3,8 @@
 //     beside the same files' uncompressed size;
 //   - time until the page is hydrated under the "slow 4G" profile (1.6 Mbit/s, 150 ms RTT, 4x CPU slowdown),
 //     beside the time the HTML alone takes on the same profile;
-//   - a keystroke's validation message, in milliseconds, and the network calls it made.
+//   - a keystroke's validation message, in milliseconds, and the network calls it made; and, from a trace, the
+//     renderer's task for a keystroke and the page listeners' share of it, beside a field that only echoes.
 // Prints Markdown rows in the table of `make bench`; with GEODAE_BENCH_DETAIL=1, the files of each first visit.
 //   node end2end/bench/browser.mjs http://127.0.0.1:3000
 import { chromium } from "@playwright/test";
@@ -97,6 +98,39 @@ async function timeKey(page, input, shown) {
   return page.evaluate(() => window.__key);
 }
 
+/** Types a key `n` times in `input` (each taken away again) under a trace: the median duration of the
+ * renderer's task that handles the key (the browser's editing, the page's `input` listeners and the style and
+ * layout they force) and of the listeners alone, in milliseconds. Unlike `timeKey`, it does not depend on
+ * where the key falls between two frames. */
+async function keyTasks(page, cdp, input, n) {
+  await page.locator(input).focus();
+  const events = [];
+  const collect = (e) => events.push(...e.value);
+  cdp.on("Tracing.dataCollected", collect);
+  const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.start", { categories: "devtools.timeline,toplevel", transferMode: "ReportEvents" });
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.type("4");
+    await page.waitForTimeout(60);
+    await page.keyboard.press("Backspace");
+    await page.waitForTimeout(60);
+  }
+  await cdp.send("Tracing.end");
+  await complete;
+  cdp.off("Tracing.dataCollected", collect);
+  const spans = events.filter((e) => e.ph === "X");
+  const dispatched = (type) => spans.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === type);
+  const within = (outer, inner) => inner.tid === outer.tid && inner.ts >= outer.ts && inner.ts <= outer.ts + outer.dur;
+  const tasks = spans.filter((e) => e.name === "ThreadControllerImpl::RunTask");
+  const keys = dispatched("keypress");
+  const inputs = dispatched("input");
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    task: median(keys.map((k) => tasks.filter((t) => within(t, k)).reduce((longest, t) => Math.max(longest, t.dur), 0) / 1000)),
+    listeners: median(keys.map((k) => (inputs.find((i) => within(k, i))?.dur ?? 0) / 1000)),
+  };
+}
+
 async function hydration(browser, path) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -144,12 +178,16 @@ async function hydration(browser, path) {
     bares.push(await timeKey(page, "#bench-anchor", "#bench-echo"));
     await page.waitForTimeout(100);
   }
+  // The same keys' work in the renderer, the form's field and then the echoing one.
+  await page.locator("#phone_number").press("Backspace");
+  const tasks = await keyTasks(page, cdp, "#phone_number", 15);
+  const bareTasks = await keyTasks(page, cdp, "#bench-anchor", 15);
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const p90 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.9) - 1];
   const bare = median(bares);
   const later = { median: median(keystrokes), p90: p90(keystrokes) };
   await context.close();
-  return { hydrated, htmlInPage, keystroke, later, bare, calls };
+  return { hydrated, htmlInPage, keystroke, later, bare, calls, tasks, bareTasks };
 }
 
 const browser = await chromium.launch(launch);
@@ -174,6 +212,9 @@ row(`a keystroke's validation message, same profile, median of 10 (target < 12 m
     `${slow.later.median.toFixed(1)} ms (p90 ${slow.later.p90.toFixed(1)} ms)`,
     `${slow.bare.toFixed(1)} ms a field that only echoes the key (median of 11)`,
     (slow.later.median / slow.bare).toFixed(2));
+row(`a keystroke's task in the renderer, same profile, median of 15 (the page's input listeners: ${slow.tasks.listeners.toFixed(1)} ms)`,
+    `${slow.tasks.task.toFixed(1)} ms`, `${slow.bareTasks.task.toFixed(1)} ms the echoing field's`,
+    (slow.tasks.task / slow.bareTasks.task).toFixed(2));
 row("the page's first validation message, same profile (first run of its code)", `${slow.keystroke.toFixed(1)} ms`,
     `${slow.bare.toFixed(1)} ms the echoing field`, (slow.keystroke / slow.bare).toFixed(2));
 await browser.close();
