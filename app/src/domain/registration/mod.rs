@@ -1,7 +1,8 @@
 //! The account request as a whole: every field parsed at once, every error reported at once.
 //!
-//! The browser runs [`RawRegistration::parse`] on each change and shows the errors of the fields the applicant
-//! has already visited; the server runs it on submission and answers all the errors in one response.
+//! The browser checks a field when its text (or a text it reads) changes, with [`RawRegistration::error`], and
+//! shows the errors of the fields the applicant has already visited; the server runs [`RawRegistration::parse`],
+//! made of the same per-field parsers, on submission and answers all the errors in one response.
 
 use std::collections::BTreeMap;
 use std::fmt;
