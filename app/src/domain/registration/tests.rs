@@ -24,9 +24,9 @@ fn a_complete_form_parses() {
     assert!(parsed.warnings.is_empty());
 }
 
-#[test]
-fn every_error_is_reported_at_once() {
-    let raw = RawRegistration {
+/// A form whose every field but the company name and the prefix is wrong.
+fn every_field_wrong() -> RawRegistration<'static> {
+    RawRegistration {
         profile: "exploitant",
         last_name: "",
         first_name: "J3an",
@@ -37,8 +37,12 @@ fn every_error_is_reported_at_once() {
         company_name: "",
         phone_prefix: "+33",
         phone_number: "12",
-    };
-    let errors = raw.parse().expect_err("invalid form");
+    }
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let errors = every_field_wrong().parse().expect_err("invalid form");
     let fields: Vec<Field> = errors.0.keys().copied().collect();
     assert_eq!(
         fields,
@@ -125,18 +129,7 @@ fn one_fields_error_is_the_whole_forms() {
     let forms = [
         valid(),
         RawRegistration::default(),
-        RawRegistration {
-            profile: "exploitant",
-            last_name: "",
-            first_name: "J3an",
-            email: "contact",
-            organisation_kind: "autre",
-            siren: "356 000 000",
-            siret: "123",
-            company_name: "",
-            phone_prefix: "+33",
-            phone_number: "12",
-        },
+        every_field_wrong(),
         RawRegistration {
             siren: "356000000",
             siret: "55208131766522",
