@@ -301,7 +301,7 @@ pub async fn withdraw(
 ) -> Result<FollowView, FollowError> {
     let id = request_of(&ctx.db, secret).await?;
     let now = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     // The first statement: the write lock (SQLite) or the row lock (PostgreSQL) before anything is read.
     let taken = sqlx::query::<Any>(
         "UPDATE registrations SET status = 'withdrawn', queue = 1, decided_at = $1
@@ -588,18 +588,7 @@ pub async fn complete(
         .push(" WHERE id = ")
         .bind(id)
         .push(" AND status = 'complement'");
-    // On SQLite a write that meets another one at the same moment may be told « database is locked » at once
-    // (its snapshot is older than the other's commit): it is tried again, from its conditional update.
-    let mut attempt = 0;
-    loop {
-        match write_completion(ctx, id, update.clone(), &changed, answer, address, now).await {
-            Err(FollowError::Internal(error)) if attempt < 5 && is_busy(&error) => {
-                attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
-            }
-            outcome => break outcome?,
-        }
-    }
+    write_completion(ctx, id, update, &changed, answer, address, now).await?;
     view_of(ctx, id).await
 }
 
@@ -613,14 +602,6 @@ fn address_taken() -> FollowError {
     FollowError::Validation(errors)
 }
 
-/// Whether a failure is SQLite's « database is locked », which the same write may meet no more when tried again.
-fn is_busy(error: &anyhow::Error) -> bool {
-    error
-        .downcast_ref::<sqlx::Error>()
-        .and_then(|e| e.as_database_error())
-        .is_some_and(|e| e.message().contains("database is locked"))
-}
-
 /// The completion's rows, in one transaction starting with its conditional update.
 async fn write_completion(
     ctx: &AppContext,
@@ -631,7 +612,7 @@ async fn write_completion(
     address: &str,
     now: i64,
 ) -> Result<(), FollowError> {
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     // The first statement: the write lock (SQLite) or the row lock (PostgreSQL) before anything is read.
     let updated = update.query().execute(&mut *tx).await;
     let updated = match updated {

@@ -88,7 +88,7 @@ pub async fn ask(
     let bodies: Vec<String> = chosen.iter().map(|m| m.body.clone()).collect();
     let message = message_of(&bodies, own);
     let now = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     // The first statement: the write lock (SQLite) or the row lock (PostgreSQL) before anything is read.
     let asked = sqlx::query::<Any>(
         "UPDATE registrations SET status = 'complement', queue = 1, complement_asked_at = $1, complement_reminded_at = NULL
@@ -393,7 +393,7 @@ pub async fn take(
             return Ok(());
         }
         let now = now_ms();
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         let updated = sqlx::query::<Any>(
             "UPDATE registrations SET taken_by = $1, taken_at = $2 WHERE id = $3
              AND status IN ('pending', 'complement', 'completed') AND COALESCE(taken_by, 0) = $4",

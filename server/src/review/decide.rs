@@ -169,7 +169,7 @@ async fn approve_once(
     id: i64,
 ) -> Result<Decided, DecideError> {
     let now = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     let applicant = take_decision(&mut tx, id, RequestStatus::Approved, admin, now).await?;
     let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE email_key = $1")
         .bind(&applicant.email_key)
@@ -269,7 +269,7 @@ pub async fn refuse(
     };
     let key = ctx.link_key().await?;
     let now = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     let applicant = take_decision(&mut tx, id, RequestStatus::Refused, admin, now).await?;
     let code_list: Vec<&str> = chosen.iter().map(|r| r.code.as_str()).collect();
     sqlx::query::<Any>(

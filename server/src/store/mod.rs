@@ -176,6 +176,17 @@ impl Db {
         self.pool.begin().await.context("cannot open a transaction")
     }
 
+    /// A transaction that writes: on SQLite it takes the write lock when it starts (`BEGIN IMMEDIATE`), so that
+    /// meeting another writer waits for it (the busy timeout). Started as usual, a transaction whose first
+    /// statement writes reads a snapshot first, and is told « database is locked » at once, without waiting, when
+    /// another write commits meanwhile. PostgreSQL waits on the rows themselves: a plain transaction.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// A connection of the pool, its failure told as such.
     pub async fn acquire(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         self.pool
