@@ -98,6 +98,9 @@ async function timeKey(page, input, shown) {
   return page.evaluate(() => window.__key);
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const p90 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.9) - 1];
+
 /** Types a key `n` times in `input` (each taken away again) under a trace: the median duration of the
  * renderer's task that handles the key (the browser's editing, the page's `input` listeners and the style and
  * layout they force) and of the listeners alone, in milliseconds. Unlike `timeKey`, it does not depend on
@@ -124,7 +127,6 @@ async function keyTasks(page, cdp, input, n) {
   const tasks = spans.filter((e) => e.name === "ThreadControllerImpl::RunTask");
   const keys = dispatched("keypress");
   const inputs = dispatched("input");
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return {
     task: median(keys.map((k) => tasks.filter((t) => within(t, k)).reduce((longest, t) => Math.max(longest, t.dur), 0) / 1000)),
     listeners: median(keys.map((k) => (inputs.find((i) => within(k, i))?.dur ?? 0) / 1000)),
@@ -182,8 +184,6 @@ async function hydration(browser, path) {
   await page.locator("#phone_number").press("Backspace");
   const tasks = await keyTasks(page, cdp, "#phone_number", 15);
   const bareTasks = await keyTasks(page, cdp, "#bench-anchor", 15);
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const p90 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.9) - 1];
   const bare = median(bares);
   const later = { median: median(keystrokes), p90: p90(keystrokes) };
   await context.close();

@@ -78,7 +78,7 @@ impl FormState {
 
     /// The form as typed, to send.
     pub fn request(&self) -> RegistrationRequest {
-        read_untracked(self.texts, &Field::ALL)
+        untrack(|| read(self.texts, &Field::ALL))
     }
 
     pub fn reset(&self) {
@@ -91,7 +91,11 @@ impl FormState {
 
     /// One field's text: it changes only when that field does.
     pub fn value(&self, field: Field) -> Signal<String> {
-        self.texts[field as usize].into()
+        self.text(field).into()
+    }
+
+    fn text(&self, field: Field) -> RwSignal<String> {
+        self.texts[field as usize]
     }
 
     pub fn setter(&self, field: Field) -> Callback<String> {
@@ -101,7 +105,7 @@ impl FormState {
 
     pub fn set(&self, field: Field, value: String) {
         // Only a change wakes what reads them.
-        self.texts[field as usize].maybe_update(|text| {
+        self.text(field).maybe_update(|text| {
             let changed = *text != value;
             *text = value;
             changed
@@ -116,7 +120,7 @@ impl FormState {
         let state = *self;
         Callback::new(move |()| {
             if matches!(field, Field::Siren | Field::Siret) {
-                let typed = state.texts[field as usize].get_untracked();
+                let typed = state.text(field).get_untracked();
                 let compact = strip_spaces(&typed);
                 if compact != typed.trim()
                     && !compact.is_empty()
@@ -161,10 +165,11 @@ impl FormState {
                 return Some(e);
             }
             let visible = state.touched.with(|t| t.contains(&field))
-                || state.texts[field as usize].with(|typed| {
+                || state.text(field).with(|typed| {
                     // Only the number's rule reads the prefix.
                     let prefix = (field == Field::PhoneNumber).then(|| {
-                        state.texts[Field::PhonePrefix as usize]
+                        state
+                            .text(Field::PhonePrefix)
                             .with(|code| PhonePrefix::from_code(code))
                     });
                     eager(field, typed, prefix.flatten())
@@ -204,14 +209,6 @@ fn read(texts: [RwSignal<String>; 10], fields: &[Field]) -> RegistrationRequest 
     let mut request = RegistrationRequest::default();
     for field in fields {
         *request.get_mut(*field) = texts[*field as usize].get();
-    }
-    request
-}
-
-fn read_untracked(texts: [RwSignal<String>; 10], fields: &[Field]) -> RegistrationRequest {
-    let mut request = RegistrationRequest::default();
-    for field in fields {
-        *request.get_mut(*field) = texts[*field as usize].get_untracked();
     }
     request
 }
