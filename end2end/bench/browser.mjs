@@ -1,8 +1,10 @@
 // The public pages as a phone on a slow network gets them, measured in Chromium (Playwright):
 //   - bytes on the wire of a first visit (everything fetched until the network is idle) and of a second visit,
 //     beside the same files' uncompressed size;
-//   - time until the page is hydrated under the "slow 4G" profile (1.6 Mbit/s, 150 ms RTT, 4x CPU slowdown),
-//     beside the time the HTML alone takes on the same profile;
+//   - time until the page is hydrated under the "slow 4G" profile (1.6 Mbit/s, 150 ms RTT, 4x CPU slowdown), on
+//     the page's clock (from the navigation's start to the moment the page marks itself live), beside the time
+//     the HTML alone takes on the same profile; and the same as the test harness sees it, which adds its own
+//     round trips to a renderer slowed four times;
 //   - a keystroke's validation message, in milliseconds, and the network calls it made; and, from a trace, the
 //     renderer's task for a keystroke and the page listeners' share of it, beside a field that only echoes.
 // Prints Markdown rows in the table of `make bench`; with GEODAE_BENCH_DETAIL=1, the files of each first visit.
@@ -133,9 +135,20 @@ async function keyTasks(page, cdp, input, n) {
   };
 }
 
-async function hydration(browser, path) {
+/** Loads `path` in a new context on the slow profile, cache off: milliseconds until the page marked itself live,
+ * on its clock and as the harness saw it, and the page, live and still on that profile. */
+async function load(browser, path) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // The page's clock when it marks itself live (`data-hydrated` on the root element): its loader sets it once
+  // the islands are hydrated.
+  await page.addInitScript(() => {
+    const setAttribute = Element.prototype.setAttribute;
+    Element.prototype.setAttribute = function (name, value) {
+      if (name === "data-hydrated" && window.__hydrated === undefined) window.__hydrated = performance.now();
+      return setAttribute.call(this, name, value);
+    };
+  });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
@@ -144,7 +157,22 @@ async function hydration(browser, path) {
   const start = Date.now();
   await page.goto(base + path, { waitUntil: "commit" });
   await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 120_000 });
-  const hydrated = Date.now() - start;
+  const seen = Date.now() - start;
+  const hydrated = await page.evaluate(() => window.__hydrated);
+  return { context, page, cdp, hydrated, seen };
+}
+
+async function hydration(browser, path) {
+  // Three first visits, each in a new context: their median (one is at the mercy of the machine's noise).
+  const loads = [];
+  for (let i = 0; i < 3; i++) {
+    const visit = await load(browser, path);
+    loads.push(visit);
+    if (i < 2) await visit.context.close();
+  }
+  const hydrated = median(loads.map((l) => l.hydrated));
+  const seen = median(loads.map((l) => l.seen));
+  const { context, page, cdp } = loads[2];
   // The anchor: the HTML alone, fetched by the page on the same profile.
   const htmlInPage = await page.evaluate(async (url) => {
     const t = performance.now();
@@ -187,7 +215,7 @@ async function hydration(browser, path) {
   const bare = median(bares);
   const later = { median: median(keystrokes), p90: p90(keystrokes) };
   await context.close();
-  return { hydrated, htmlInPage, keystroke, later, bare, calls, tasks, bareTasks };
+  return { hydrated, seen, htmlInPage, keystroke, later, bare, calls, tasks, bareTasks };
 }
 
 const browser = await chromium.launch(launch);
@@ -206,8 +234,10 @@ for (const [path, target] of pages) {
 }
 // The keystroke part types into the page before the measurement starts: run it on the form.
 const slow = await hydration(browser, "/inscription");
-row("/inscription hydrated on slow 4G, 4x CPU (target < 2.0 s)", ms(slow.hydrated),
+row("/inscription hydrated on slow 4G, 4x CPU, the page's clock, median of 3 first visits (target < 2.0 s)", ms(slow.hydrated),
     `${ms(slow.htmlInPage)} the HTML alone`, (slow.hydrated / slow.htmlInPage).toFixed(2));
+row("the same as the test harness sees it (from its call to the attribute found), median of 3", ms(slow.seen),
+    `${ms(slow.hydrated)} the page's clock`, (slow.seen / slow.hydrated).toFixed(2));
 row(`a keystroke's validation message, same profile, median of 10 (target < 12 ms, no request): ${slow.calls} request(s)`,
     `${slow.later.median.toFixed(1)} ms (p90 ${slow.later.p90.toFixed(1)} ms)`,
     `${slow.bare.toFixed(1)} ms a field that only echoes the key (median of 11)`,
