@@ -87,8 +87,8 @@ pub async fn record_message(
 
 /// A request's exchange between reviewers and applicant, oldest first; the reviewers' identifiants are left
 /// out for the applicant (`for_applicant`).
-pub async fn exchanges(
-    db: &Db,
+pub async fn exchanges<'c>(
+    executor: impl sqlx::Executor<'c, Database = Any>,
     registration_id: i64,
     for_applicant: bool,
 ) -> anyhow::Result<Vec<Exchange>> {
@@ -96,7 +96,7 @@ pub async fn exchanges(
         "SELECT at, author, actor, body, changes FROM registration_messages WHERE registration_id = $1 ORDER BY id",
     )
     .bind(registration_id)
-    .fetch_all(&db.pool)
+    .fetch_all(executor)
     .await
     .context("cannot read the exchange")?;
     Ok(rows

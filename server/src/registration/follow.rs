@@ -239,7 +239,7 @@ async fn view_of(ctx: &AppContext, id: i64) -> Result<FollowView, FollowError> {
             phone_number,
         }
     });
-    let exchanges = events::exchanges(&ctx.db, id, true).await?;
+    let exchanges = events::exchanges(&ctx.db.pool, id, true).await?;
     let mut sent = vec![
         ("Type de structure".to_string(), kind.label().to_string()),
         ("SIREN".to_string(), row.siren),

@@ -146,7 +146,7 @@ pub async fn detail(ctx: &AppContext, id: i64) -> anyhow::Result<Option<Registra
     let related = related(ctx, id, &more.email_key, &record.siren).await?;
     let decision = decision(ctx, id, &record, &more).await?;
     let history = events::history(&ctx.db, id).await?;
-    let exchanges = events::exchanges(&ctx.db, id, false).await?;
+    let exchanges = events::exchanges(&ctx.db.pool, id, false).await?;
     Ok(Some(RegistrationDetail {
         profile,
         siret: more.siret,

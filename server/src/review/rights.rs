@@ -219,7 +219,7 @@ pub async fn export(
     id: i64,
     why: &str,
 ) -> anyhow::Result<Option<PersonalData>> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     let conn: &mut AnyConnection = &mut tx;
     let request: Option<RequestData> = sqlx::query_as(
         "SELECT reference, status, last_name, first_name, email, phone, organisation_kind, siren, siret,
@@ -240,7 +240,7 @@ pub async fn export(
     .fetch_all(&mut *conn)
     .await
     .context("cannot read the history")?;
-    let exchanges = crate::registration::events::exchanges(&ctx.db, id, false).await?;
+    let exchanges = crate::registration::events::exchanges(&mut *conn, id, false).await?;
     let account: Option<AccountData> = sqlx::query_as(
         "SELECT id, login, email, created_at, CAST(CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS password_set,
                 disabled, disabled_at
@@ -360,7 +360,7 @@ pub async fn erase(
     why: &str,
 ) -> anyhow::Result<Option<Erased>> {
     let now = now_ms();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.db.begin_write().await?;
     let conn: &mut AnyConnection = &mut tx;
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT reference, status, email_key FROM registrations WHERE id = $1 AND erased_at IS NULL",

@@ -171,7 +171,9 @@ impl Db {
         Ok((applied, known))
     }
 
-    /// A transaction, its failure to start told as such.
+    /// A transaction, its failure to start told as such: for one whose first statement writes (on SQLite it
+    /// then waits for another writer like a single statement does). One that reads before it writes starts
+    /// with [`Db::begin_write`].
     pub async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
         self.pool.begin().await.context("cannot open a transaction")
     }

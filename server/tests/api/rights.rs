@@ -1,6 +1,7 @@
 //! An applicant's rights, exercised by administrators: the copy of everything held (one call, JSON) and the
 //! erasure; both in the audit trail with who and why.
 
+use futures_util::future::join_all;
 use serde_json::{Value, json};
 use server::store::now_ms;
 
@@ -130,6 +131,22 @@ async fn an_applicant_gets_a_copy_of_everything_held(backend: Backend) {
             format!(r#"{{"reason":"Mail de Marie Copie du 3 mars","reference":"{reference}"}}"#)
         )]
     );
+}
+
+on_both_databases!(copies_asked_at_once_are_all_given);
+/// A copy reads everything held, then records itself in the audit trail: another write committed meanwhile
+/// (another copy, here) makes it wait, not fail.
+async fn copies_asked_at_once_are_all_given(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let reviewer = app.admin("instructeur", "reviewer").await;
+    let id = app.submit_as("copies", "Marie", "Copies").await;
+    for _ in 0..3 {
+        let copies = (0..8).map(|_| rights(&app, &reviewer, id, "export", "mail du 3 mars"));
+        for (status, body, _) in join_all(copies).await {
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+    assert_eq!(audit_of(&app, "registration.exported").await.len(), 24);
 }
 
 on_both_databases!(an_erasure_ends_the_account_and_keeps_an_anonymous_statistic);
