@@ -179,9 +179,9 @@ impl Db {
     }
 
     /// A transaction that writes: on SQLite it takes the write lock when it starts (`BEGIN IMMEDIATE`), so that
-    /// meeting another writer waits for it (the busy timeout). Started as usual, a transaction whose first
-    /// statement writes reads a snapshot first, and is told « database is locked » at once, without waiting, when
-    /// another write commits meanwhile. PostgreSQL waits on the rows themselves: a plain transaction.
+    /// meeting another writer waits for it (the busy timeout). Started as usual, a transaction that reads before
+    /// it writes holds a snapshot, and is told « database is locked » at once, without waiting, when another
+    /// write commits before its first write. PostgreSQL waits on the rows themselves: a plain transaction.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
