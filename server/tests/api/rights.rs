@@ -149,6 +149,39 @@ async fn copies_asked_at_once_are_all_given(backend: Backend) {
     assert_eq!(audit_of(&app, "registration.exported").await.len(), 24);
 }
 
+on_both_databases!(copies_asked_in_a_loop_shut_no_applicant_out);
+/// A reviewer's session asking for copies without pause, eight at a time, holds the write lock again and again:
+/// applicants sending their requests meanwhile are served all the same.
+async fn copies_asked_in_a_loop_shut_no_applicant_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let reviewer = app.admin("instructeur", "reviewer").await;
+    let id = app.submit_as("copies", "Marie", "Copies").await;
+    let running = std::sync::atomic::AtomicBool::new(true);
+    let copier = || async {
+        let mut asked = 0;
+        while running.load(std::sync::atomic::Ordering::Relaxed) {
+            let (status, body, _) = rights(&app, &reviewer, id, "export", "mail du 3 mars").await;
+            assert_eq!(status, 200, "{body}");
+            asked += 1;
+        }
+        asked
+    };
+    let applicants = async {
+        let mut statuses = Vec::new();
+        for n in 0..6 {
+            statuses.push(app.submit(&app.request(&format!("demandeur{n}"))).await.0);
+        }
+        running.store(false, std::sync::atomic::Ordering::Relaxed);
+        statuses
+    };
+    let (copies, statuses) = tokio::join!(join_all((0..8).map(|_| copier())), applicants);
+    assert_eq!(statuses, vec![202; 6]);
+    assert!(
+        copies.iter().sum::<usize>() >= 8,
+        "the copies ran meanwhile: {copies:?}"
+    );
+}
+
 on_both_databases!(an_erasure_ends_the_account_and_keeps_an_anonymous_statistic);
 async fn an_erasure_ends_the_account_and_keeps_an_anonymous_statistic(backend: Backend) {
     let app = spawn_app(backend).await;
