@@ -168,6 +168,20 @@ async function load(browser, path) {
   return { context, page, cdp, hydrated, seen };
 }
 
+/** A phone number one digit short typed in the field of id `field`, then the digit that completes it (its
+ * message shows), taken away and typed again `timedKeys` times: the first message's time, then the others'. */
+async function messages(page, field) {
+  await page.locator(`#${field}`).fill("0696 20 12 3");
+  const first = await timeKey(page, `#${field}`, `#${field}-messages`);
+  const times = [];
+  for (let i = 0; i < timedKeys; i++) {
+    await page.keyboard.press("Backspace");
+    await page.waitForTimeout(100);
+    times.push(await timeKey(page, `#${field}`, `#${field}-messages`));
+  }
+  return { first, times };
+}
+
 async function hydration(browser, path) {
   // Three first visits, each in a new context: their median (one is at the mercy of the machine's noise).
   const loads = [];
@@ -189,16 +203,9 @@ async function hydration(browser, path) {
   // network calls made meanwhile. The first message of the page is timed apart: it runs code paths for the first
   // time (the browser compiles WebAssembly functions when first called) and styles a new element. Then the message
   // is taken away (Backspace) and brought back, thirty times.
-  await page.locator("#phone_number").fill("0696 20 12 3");
   let calls = 0;
   page.on("request", () => { calls += 1; });
-  const keystroke = await timeKey(page, "#phone_number", "#phone_number-messages");
-  const keystrokes = [];
-  for (let i = 0; i < timedKeys; i++) {
-    await page.keyboard.press("Backspace");
-    await page.waitForTimeout(100);
-    keystrokes.push(await timeKey(page, "#phone_number", "#phone_number-messages"));
-  }
+  const { first: keystroke, times: keystrokes } = await messages(page, "phone_number");
   // The message as the form shows it, for the second anchor below.
   const message = await page.locator("#phone_number-messages").textContent();
   // The same keys' work in the renderer, before the field is ever left: once left, its errors show while typing
@@ -235,14 +242,7 @@ async function hydration(browser, path) {
       }
     });
   }, message);
-  await page.locator("#bench-phone_number").fill("0696 20 12 3");
-  await timeKey(page, "#bench-phone_number", "#bench-phone_number-messages");
-  const plains = [];
-  for (let i = 0; i < timedKeys; i++) {
-    await page.keyboard.press("Backspace");
-    await page.waitForTimeout(100);
-    plains.push(await timeKey(page, "#bench-phone_number", "#bench-phone_number-messages"));
-  }
+  const { times: plains } = await messages(page, "bench-phone_number");
   // The page as it was for the anchor that follows.
   await page.evaluate(() => document.getElementById("bench-phone_number").closest(".fr-fieldset__element").remove());
   // The anchor: the same measure on a field of the same page whose listener only writes the typed text (the
