@@ -1,6 +1,8 @@
 //! An applicant's rights, exercised by administrators: the copy of everything held (one call, JSON) and the
 //! erasure; both in the audit trail with who and why.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 use server::store::now_ms;
@@ -156,10 +158,10 @@ async fn copies_asked_in_a_loop_shut_no_applicant_out(backend: Backend) {
     let app = spawn_app(backend).await;
     let reviewer = app.admin("instructeur", "reviewer").await;
     let id = app.submit_as("copies", "Marie", "Copies").await;
-    let running = std::sync::atomic::AtomicBool::new(true);
+    let running = AtomicBool::new(true);
     let copier = || async {
         let mut asked = 0;
-        while running.load(std::sync::atomic::Ordering::Relaxed) {
+        while running.load(Ordering::Relaxed) {
             let (status, body, _) = rights(&app, &reviewer, id, "export", "mail du 3 mars").await;
             assert_eq!(status, 200, "{body}");
             asked += 1;
@@ -171,7 +173,7 @@ async fn copies_asked_in_a_loop_shut_no_applicant_out(backend: Backend) {
         for n in 0..6 {
             statuses.push(app.submit(&app.request(&format!("demandeur{n}"))).await.0);
         }
-        running.store(false, std::sync::atomic::Ordering::Relaxed);
+        running.store(false, Ordering::Relaxed);
         statuses
     };
     let (copies, statuses) = tokio::join!(join_all((0..8).map(|_| copier())), applicants);
